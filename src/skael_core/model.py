@@ -1,0 +1,399 @@
+"""Domain objects: frozen, keyword-only msgspec Structs.
+
+Identity is an integer ``id`` given by the repository when an object is first stored;
+an object not yet stored carries ``id=0``. Change objects with ``msgspec.structs.replace``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+
+T = TypeVar("T")
+
+
+class Domain(msgspec.Struct, frozen=True, kw_only=True):
+    """Base of every domain Struct."""
+
+
+# --------------------------------------------------------------------------- users
+
+
+class RemotePreference(enum.StrEnum):
+    REMOTE = "Remote"
+    HYBRID = "Hybrid"
+    ONSITE = "Onsite"
+
+
+class WorkExperience(Domain, kw_only=True):
+    company_name: str
+    job_title: str
+    start_date: str | None = None
+    end_date: str | None = None
+    description: str | None = None
+
+
+class Education(Domain, kw_only=True):
+    institution: str
+    degree: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+class Certification(Domain, kw_only=True):
+    title: str
+    issued_by: str | None = None
+    issue_date: str | None = None
+    credential_url: str | None = None
+
+
+class Profile(Domain, kw_only=True):
+    """What a person tells Skael about themselves; every field already normalised."""
+
+    user_name: str
+    phone_number: str | None = None
+    desired_job_role: str | None = None
+    skills: tuple[str, ...] = ()
+    experience: int | None = None
+    preferred_locations: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    remote_preference: RemotePreference | None = None
+    professional_summary: str | None = None
+    expected_salary: int | None = None
+    resume: str | None = None
+    work_experiences: tuple[WorkExperience, ...] = ()
+    educations: tuple[Education, ...] = ()
+    certifications: tuple[Certification, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.experience is not None and self.experience < 0:
+            raise ValueError("experience must not be negative")
+        if self.expected_salary is not None and self.expected_salary < 0:
+            raise ValueError("expected_salary must not be negative")
+        for code in self.countries:
+            if len(code) != 2 or not code.isupper():
+                raise ValueError(f"country {code!r} is not an upper-case alpha-2 code")
+
+
+class User(Domain, kw_only=True):
+    """An account: a canonical (lower-case) email, a password hash and a profile."""
+
+    id: int = 0
+    email: str
+    password_hash: str
+    token_version: int = 0
+    has_agreed_terms: bool = False
+    joined_at: datetime
+    profile: Profile
+
+    def __post_init__(self) -> None:
+        if self.email != self.email.strip().lower():
+            raise ValueError("email must be stored canonical (trimmed, lower case)")
+
+
+class IssuedToken(Domain, kw_only=True):
+    """A freshly signed access token."""
+
+    token: str
+    token_id: str
+    expires_in: int
+
+
+class TokenClaims(Domain, kw_only=True):
+    """What a verified token says: whose it is, its unique id, the user's token version."""
+
+    user_id: int
+    token_id: str
+    version: int
+    expires_at: datetime
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+class Technology(Domain, kw_only=True):
+    technology_slug: str
+    technology_name: str
+
+
+class Company(Domain, kw_only=True):
+    id: str | None = None
+    company_name: str | None = None
+    company_domain: str | None = None
+    industry: str | None = None
+    industry_id: int | None = None
+    country: str | None = None
+    country_code: str | None = None
+    url: str | None = None
+    linkedin_url: str | None = None
+    logo: str | None = None
+    long_description: str | None = None
+    employee_count: int | None = None
+
+
+class HiringMember(Domain, kw_only=True):
+    name: str | None = None
+    title: str | None = None
+    linkedin_profile_url: str | None = None
+
+
+class JobFeatures(Domain, kw_only=True):
+    """What the scorer needs from a job, computed once when the job is stored.
+
+    ``skills`` are canonical skill keys; ``title_tokens`` normalised title words;
+    ``seniority_rank`` 0 (junior) .. 4 (c-level) or None; ``min_years`` the years of
+    experience the description asks for; ``location_keys`` lower-case place words.
+    """
+
+    skills: frozenset[str] = frozenset()
+    title_tokens: frozenset[str] = frozenset()
+    seniority_rank: int | None = None
+    min_years: int | None = None
+    location_keys: frozenset[str] = frozenset()
+
+
+class Job(Domain, kw_only=True):
+    """One stored posting; ``(source, source_id)`` is unique across the store."""
+
+    id: int = 0
+    source: str
+    source_id: int
+    job_title: str
+    normalized_title: str | None = None
+    url: str | None = None
+    final_url: str | None = None
+    source_url: str | None = None
+    date_posted: date | None = None
+    discovered_at: datetime | None = None
+    company: str | None = None
+    company_domain: str | None = None
+    company_obj: Company | None = None
+    location: str | None = None
+    remote: bool | None = None
+    hybrid: bool | None = None
+    salary_string: str | None = None
+    min_salary: float | None = None
+    max_salary: float | None = None
+    min_salary_usd: float | None = None
+    max_salary_usd: float | None = None
+    currency: str | None = None
+    country: str | None = None
+    country_code: str | None = None
+    seniority: str | None = None
+    employment_status: tuple[str, ...] = ()
+    description: str | None = None
+    reposted: bool | None = None
+    date_reposted: date | None = None
+    job_expired: bool | None = None
+    industry_id: int | None = None
+    matching_phrase: tuple[str, ...] = ()
+    matching_words: tuple[str, ...] = ()
+    experience: int | None = None
+    key_info: tuple[str, ...] = ()
+    technologies: tuple[Technology, ...] = ()
+    hiring_team: tuple[HiringMember, ...] = ()
+    features: JobFeatures = JobFeatures()
+
+    def __post_init__(self) -> None:
+        if not self.job_title.strip():
+            raise ValueError("job_title must not be empty")
+        if self.country_code is not None and (
+            len(self.country_code) != 2 or not self.country_code.isupper()
+        ):
+            raise ValueError(f"country_code {self.country_code!r} is not alpha-2")
+
+    @property
+    def apply_url(self) -> str | None:
+        """The link to apply: the final URL, else the posting, else the source."""
+        return self.final_url or self.url or self.source_url
+
+    @property
+    def technology_slugs(self) -> tuple[str, ...]:
+        return tuple(t.technology_slug for t in self.technologies)
+
+
+class JobFilter(Domain, kw_only=True):
+    """Filters of the job list; ``None`` means "any"."""
+
+    q: str | None = None
+    remote: bool | None = None
+    country_code: str | None = None
+    seniority: str | None = None
+    technology: str | None = None
+    company: str | None = None
+    min_salary: float | None = None
+    posted_since: date | None = None
+    location: str | None = None
+    job_title: str | None = None
+
+
+class FetchQuery(Domain, kw_only=True):
+    """What to ask a job source for."""
+
+    job_titles: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    experience: int | None = None
+    locations: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    remote: bool | None = None
+    limit: int = 25
+    posted_at_max_age_days: int = 30
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.limit <= 500:
+            raise ValueError("limit must be within 1..500")
+        if self.posted_at_max_age_days < 1:
+            raise ValueError("posted_at_max_age_days must be at least 1")
+
+
+class FetchResult(Domain, kw_only=True):
+    """A source's answer: the postings, and what it withheld or charged."""
+
+    jobs: tuple[Job, ...]
+    truncated: int = 0
+    credits_used: int | None = None
+
+
+class UpsertReport(Domain, kw_only=True):
+    """What storing a batch of postings did; ``ids`` follow the input order."""
+
+    ids: tuple[int, ...]
+    new: int
+    updated: int
+
+
+class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
+    """One page of a list; ``total`` is the count of all matches when cheap to know."""
+
+    items: list[T]
+    total: int | None = None
+
+
+class CatalogEntry(Domain, kw_only=True):
+    """One value of a catalog (technology, company, location) and how many jobs hold it."""
+
+    key: str
+    name: str
+    count: int
+
+
+# --------------------------------------------------------------------------- tracking
+
+
+class ActionType(enum.StrEnum):
+    """Activities the use cases log by themselves; callers may log others."""
+
+    JOB_SAVED = "JOB_SAVED"
+    JOB_UNSAVED = "JOB_UNSAVED"
+    AI_JOB_ANALYZED = "AI_JOB_ANALYZED"
+    RESUME_GENERATED_FOR_JOB = "RESUME_GENERATED_FOR_JOB"
+    COVER_LETTER_GENERATED_FOR_JOB = "COVER_LETTER_GENERATED_FOR_JOB"
+    GENERAL_RESUME_GENERATED = "GENERAL_RESUME_GENERATED"
+    GENERAL_COVER_LETTER_GENERATED = "GENERAL_COVER_LETTER_GENERATED"
+    JOB_APPLIED = "JOB_APPLIED"
+    APPLICATION_STATUS_UPDATED = "APPLICATION_STATUS_UPDATED"
+    FEEDBACK = "FEEDBACK"
+    JOBS_FETCHED = "JOBS_FETCHED"
+
+
+class Activity(Domain, kw_only=True):
+    id: int = 0
+    user_id: int
+    job_id: int | None = None
+    action_type: str
+    metadata: dict[str, Any] = {}
+    created_at: datetime
+
+
+class SavedJob(Domain, kw_only=True):
+    id: int = 0
+    user_id: int
+    job_id: int
+    saved_at: datetime
+
+
+class ScorePart(Domain, kw_only=True):
+    """One named part of a match score: its own 0-100 value and its weight."""
+
+    score: int
+    weight: float
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.score <= 100:
+            raise ValueError("a score part lies within 0..100")
+
+
+class Match(Domain, kw_only=True):
+    """An explainable match: the 0-100 score, its parts and a plain explanation."""
+
+    score: int
+    explanation: str
+    breakdown: dict[str, ScorePart]
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.score <= 100:
+            raise ValueError("a score lies within 0..100")
+
+
+class Analysis(Domain, kw_only=True):
+    id: int = 0
+    user_id: int
+    job_id: int
+    score: int
+    explanation: str
+    breakdown: dict[str, ScorePart] = {}
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.score <= 100:
+            raise ValueError("a score lies within 0..100")
+
+
+class DocumentKind(enum.StrEnum):
+    RESUME = "resume"
+    COVER_LETTER = "cover_letter"
+
+
+class Document(Domain, kw_only=True):
+    """A resume or cover letter, uploaded (``source`` as given) or written by Skael."""
+
+    id: int = 0
+    user_id: int
+    job_id: int | None = None
+    kind: DocumentKind
+    source: str
+    content: str
+    created_at: datetime
+
+
+class ApplicationStatus(enum.StrEnum):
+    INTERESTED = "Interested"
+    SAVED = "Saved"
+    APPLIED = "Applied"
+    INTERVIEWING = "Interviewing"
+    OFFER = "Offer"
+    REJECTED = "Rejected"
+
+
+class StatusChange(Domain, kw_only=True):
+    status: ApplicationStatus
+    at: datetime
+
+
+class Application(Domain, kw_only=True):
+    """One user's application to one job, with the history of its status."""
+
+    id: int = 0
+    user_id: int
+    job_id: int
+    status: ApplicationStatus
+    notes: str | None = None
+    resume_id: int | None = None
+    applied_date: datetime | None = None
+    last_updated: datetime
+    history: tuple[StatusChange, ...] = ()

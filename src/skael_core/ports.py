@@ -1,0 +1,259 @@
+"""Ports: what the core needs from the outside world, as Protocols.
+
+Adapters subclass these explicitly (``class SqlJobRepository(JobRepository)``) so a
+missing method fails when the adapter is constructed. Repositories never commit: the
+:class:`UnitOfWork` that hands them out does, and leaving it without ``commit()`` rolls
+every change back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from .model import (
+    Activity,
+    Analysis,
+    Application,
+    ApplicationStatus,
+    CatalogEntry,
+    Document,
+    DocumentKind,
+    FetchQuery,
+    FetchResult,
+    IssuedToken,
+    Job,
+    JobFilter,
+    Page,
+    SavedJob,
+    TokenClaims,
+    UpsertReport,
+    User,
+)
+
+# --------------------------------------------------------------------------- storage
+
+
+class UserRepository(Protocol):
+    async def add(self, user: User) -> User:
+        """Store a new user and return it with its id; ``Conflict`` if the email is taken."""
+        ...
+
+    async def get(self, user_id: int) -> User | None: ...
+
+    async def get_by_email(self, email: str) -> User | None:
+        """Look up by canonical (lower-case) email."""
+        ...
+
+    async def update(self, user: User) -> None:
+        """Replace the stored user with the same id; ``Conflict`` if the email is taken."""
+        ...
+
+    async def delete(self, user_id: int) -> bool:
+        """Remove the user and everything they own; False if there was no such user."""
+        ...
+
+
+class JobRepository(Protocol):
+    async def upsert_many(self, jobs: Sequence[Job]) -> UpsertReport:
+        """Insert new postings and refresh known ones, keyed on ``(source, source_id)``.
+
+        A known posting keeps its id; its other fields take the newer values.
+        """
+        ...
+
+    async def get(self, job_id: int) -> Job | None: ...
+
+    async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
+        """The stored jobs among ``job_ids``, in the order asked; unknown ids are skipped."""
+        ...
+
+    async def list(self, filters: JobFilter, skip: int, limit: int) -> Page[Job]:
+        """Jobs matching every filter, newest first (date posted, then id), with a total."""
+        ...
+
+    async def candidates(self, filters: JobFilter, skills: Sequence[str], limit: int) -> list[Job]:
+        """Up to ``limit`` jobs matching ``filters``, for ranking.
+
+        Jobs whose technologies overlap ``skills`` (canonical slugs) come before the
+        rest; within each group newest first. Deterministic for the same data.
+        """
+        ...
+
+    async def known_source_ids(self, source: str, limit: int) -> list[int]:
+        """The most recently discovered provider ids stored for ``source``."""
+        ...
+
+    async def count(self) -> int: ...
+
+    async def technologies(self, skip: int, limit: int) -> Page[CatalogEntry]:
+        """Technologies the stored jobs hold, most common first."""
+        ...
+
+    async def companies(self, skip: int, limit: int) -> Page[CatalogEntry]: ...
+
+    async def locations(self, skip: int, limit: int) -> Page[CatalogEntry]: ...
+
+
+class SavedJobRepository(Protocol):
+    async def add(self, saved: SavedJob) -> bool:
+        """Save a job for a user; False (and no change) if it was already saved."""
+        ...
+
+    async def remove(self, user_id: int, job_id: int) -> bool: ...
+
+    async def list(self, user_id: int, skip: int, limit: int) -> Page[SavedJob]:
+        """The user's saved jobs, most recently saved first."""
+        ...
+
+
+class AnalysisRepository(Protocol):
+    async def add(self, analysis: Analysis) -> Analysis: ...
+
+    async def latest(self, user_id: int, job_id: int) -> Analysis | None: ...
+
+
+class DocumentRepository(Protocol):
+    async def add(self, document: Document) -> Document: ...
+
+    async def get(self, document_id: int) -> Document | None: ...
+
+    async def list(
+        self, user_id: int, kind: DocumentKind | None, skip: int, limit: int
+    ) -> Page[Document]:
+        """The user's documents, newest first."""
+        ...
+
+
+class ApplicationRepository(Protocol):
+    async def get(self, user_id: int, job_id: int) -> Application | None: ...
+
+    async def save(self, application: Application) -> Application:
+        """Insert (id 0) or replace the one application of ``(user_id, job_id)``."""
+        ...
+
+    async def list(
+        self, user_id: int, status: ApplicationStatus | None, skip: int, limit: int
+    ) -> Page[Application]:
+        """The user's applications, most recently updated first."""
+        ...
+
+
+class ActivityRepository(Protocol):
+    async def add(self, activity: Activity) -> Activity: ...
+
+    async def list(
+        self, user_id: int, action_type: str | None, skip: int, limit: int
+    ) -> Page[Activity]:
+        """The user's activity, newest first."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One atomic piece of work over every repository.
+
+    Created per use-case call and never shared between tasks. ``async with`` opens it;
+    leaving the block without ``commit()`` rolls everything back.
+    """
+
+    users: UserRepository
+    jobs: JobRepository
+    saved_jobs: SavedJobRepository
+    analyses: AnalysisRepository
+    documents: DocumentRepository
+    applications: ApplicationRepository
+    activities: ActivityRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+# --------------------------------------------------------------------------- outside world
+
+
+class JobSource(Protocol):
+    """Somewhere postings come from (the Theirstack API, the bundled sample set)."""
+
+    name: str
+
+    async def fetch(self, query: FetchQuery, exclude_source_ids: Sequence[int]) -> FetchResult:
+        """Postings matching ``query``, skipping provider ids in ``exclude_source_ids``.
+
+        Failures raise the core's ``ProviderError`` kinds, never a client library's.
+        """
+        ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """True when ``password`` matches; False (never an exception) otherwise."""
+        ...
+
+
+class TokenService(Protocol):
+    def issue(self, user_id: int, version: int) -> IssuedToken: ...
+
+    def verify(self, token: str) -> TokenClaims:
+        """The token's claims; ``Unauthenticated`` if malformed, forged or expired."""
+        ...
+
+
+class RevokedTokens(Protocol):
+    """Token ids that stop working before they expire, shared by every worker."""
+
+    async def revoke(self, token_id: str, until: datetime) -> None: ...
+
+    async def is_revoked(self, token_id: str) -> bool: ...
+
+
+class LoginThrottle(Protocol):
+    """Counts failed logins per key (an account, a client address) in a time window."""
+
+    async def retry_after(self, keys: Sequence[str]) -> int | None:
+        """Seconds to wait if any key is over its limit, else None."""
+        ...
+
+    async def record_failure(self, keys: Sequence[str]) -> None: ...
+
+    async def clear(self, key: str) -> None: ...
+
+
+class DocumentWriter(Protocol):
+    """Writes a resume or cover letter from a profile, tailored to a job when given."""
+
+    async def write(self, kind: str, user: User, job: Job | None) -> str: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+    def today(self) -> date: ...
+
+
+class CountryCatalog(Protocol):
+    def resolve(self, name_or_code: str) -> str | None:
+        """The upper-case alpha-2 code for a code or a name, or None if unknown."""
+        ...
+
+    def all(self) -> list[tuple[str, str]]:
+        """Every (code, name), sorted by name."""
+        ...
