@@ -1,0 +1,387 @@
+"""In-memory adapters: every repository and a real unit of work, in one process.
+
+A :class:`MemoryDatabase` holds committed tables. A :class:`MemoryUnitOfWork` takes the
+database's lock for its whole life (units of work run one at a time), copies a table
+the first time it writes to it, and swaps the copies in on ``commit()``; leaving
+without commit drops them, so a failed use case leaves no trace. Stored objects are
+frozen Structs, so a shallow copy of a table is a full snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import msgspec
+
+from skael_core.errors import Conflict
+from skael_core.model import (
+    Activity,
+    Analysis,
+    Application,
+    ApplicationStatus,
+    CatalogEntry,
+    Document,
+    DocumentKind,
+    Job,
+    JobFilter,
+    Page,
+    SavedJob,
+    UpsertReport,
+    User,
+)
+from skael_core.ports import (
+    ActivityRepository,
+    AnalysisRepository,
+    ApplicationRepository,
+    DocumentRepository,
+    JobRepository,
+    SavedJobRepository,
+    UnitOfWork,
+    UserRepository,
+)
+
+T = TypeVar("T")
+
+TABLES = (
+    "users",
+    "emails",
+    "jobs",
+    "job_keys",
+    "saved_jobs",
+    "analyses",
+    "documents",
+    "applications",
+    "activities",
+    "sequences",
+)
+
+
+class MemoryDatabase:
+    """Committed state shared by every unit of work made from it."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[Any, Any]] = {name: {} for name in TABLES}
+        self.lock = asyncio.Lock()
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+
+class MemoryUnitOfWork(UnitOfWork):
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+        self._working: dict[str, dict[Any, Any]] = {}
+        self.users = MemoryUserRepository(self)
+        self.jobs = MemoryJobRepository(self)
+        self.saved_jobs = MemorySavedJobRepository(self)
+        self.analyses = MemoryAnalysisRepository(self)
+        self.documents = MemoryDocumentRepository(self)
+        self.applications = MemoryApplicationRepository(self)
+        self.activities = MemoryActivityRepository(self)
+
+    async def __aenter__(self) -> Self:
+        await self._db.lock.acquire()
+        self._working = {}
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            self._db.lock.release()
+
+    async def commit(self) -> None:
+        self._db.tables.update(self._working)
+        self._working = {}
+
+    async def rollback(self) -> None:
+        self._working = {}
+
+    def read(self, name: str) -> dict[Any, Any]:
+        return self._working.get(name, self._db.tables[name])
+
+    def write(self, name: str) -> dict[Any, Any]:
+        if name not in self._working:
+            self._working[name] = dict(self._db.tables[name])
+        return self._working[name]
+
+    def next_id(self, name: str) -> int:
+        sequences = self.write("sequences")
+        sequences[name] = sequences.get(name, 0) + 1
+        value: int = sequences[name]
+        return value
+
+
+class _Repository:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+
+def _page(items: Sequence[T], skip: int, limit: int) -> Page[T]:
+    return Page(items=list(items[skip : skip + limit]), total=len(items))
+
+
+def _newest(items: Iterable[T], key: Callable[[T], Any]) -> list[T]:
+    return sorted(items, key=key, reverse=True)
+
+
+class MemoryUserRepository(_Repository, UserRepository):
+    async def add(self, user: User) -> User:
+        emails = self._uow.write("emails")
+        if user.email in emails:
+            raise Conflict(f"email {user.email} is already registered")
+        stored = msgspec.structs.replace(user, id=self._uow.next_id("users"))
+        self._uow.write("users")[stored.id] = stored
+        emails[stored.email] = stored.id
+        return stored
+
+    async def get(self, user_id: int) -> User | None:
+        found: User | None = self._uow.read("users").get(user_id)
+        return found
+
+    async def get_by_email(self, email: str) -> User | None:
+        user_id = self._uow.read("emails").get(email)
+        return None if user_id is None else await self.get(user_id)
+
+    async def update(self, user: User) -> None:
+        users = self._uow.write("users")
+        old: User = users[user.id]
+        if user.email != old.email:
+            emails = self._uow.write("emails")
+            if user.email in emails:
+                raise Conflict(f"email {user.email} is already registered")
+            del emails[old.email]
+            emails[user.email] = user.id
+        users[user.id] = user
+
+    async def delete(self, user_id: int) -> bool:
+        users = self._uow.write("users")
+        user: User | None = users.pop(user_id, None)
+        if user is None:
+            return False
+        del self._uow.write("emails")[user.email]
+        for name in ("saved_jobs", "analyses", "documents", "applications", "activities"):
+            table = self._uow.write(name)
+            for key in [k for k, v in table.items() if v.user_id == user_id]:
+                del table[key]
+        return True
+
+
+def _matches(job: Job, f: JobFilter) -> bool:
+    if f.remote is not None and bool(job.remote) != f.remote:
+        return False
+    if f.country_code and job.country_code != f.country_code:
+        return False
+    if f.seniority and (job.seniority or "").lower() != f.seniority.lower():
+        return False
+    if f.technology and f.technology not in job.technology_slugs:
+        return False
+    if f.company and f.company.lower() not in (job.company or "").lower():
+        return False
+    if f.min_salary is not None:
+        offered = job.max_salary if job.max_salary is not None else job.min_salary
+        if offered is None or offered < f.min_salary:
+            return False
+    if f.posted_since and (job.date_posted is None or job.date_posted < f.posted_since):
+        return False
+    if f.job_title and f.job_title.lower() not in job.job_title.lower():
+        return False
+    if f.location:
+        needle = f.location.lower()
+        if needle not in (job.location or "").lower() and needle not in (job.country or "").lower():
+            return False
+    if f.q:
+        needle = f.q.lower()
+        haystacks = (job.job_title, job.company or "", job.description or "")
+        if not any(needle in h.lower() for h in haystacks):
+            return False
+    return True
+
+
+def _recency(job: Job) -> tuple[bool, Any, int]:
+    return (job.date_posted is not None, job.date_posted, job.id)
+
+
+class MemoryJobRepository(_Repository, JobRepository):
+    async def upsert_many(self, jobs: Sequence[Job]) -> UpsertReport:
+        table = self._uow.write("jobs")
+        keys = self._uow.write("job_keys")
+        ids: list[int] = []
+        new = updated = 0
+        for job in jobs:
+            known = keys.get((job.source, job.source_id))
+            if known is None:
+                known = self._uow.next_id("jobs")
+                keys[(job.source, job.source_id)] = known
+                new += 1
+            elif known not in ids:
+                updated += 1
+            table[known] = msgspec.structs.replace(job, id=known)
+            ids.append(known)
+        return UpsertReport(ids=tuple(ids), new=new, updated=updated)
+
+    async def get(self, job_id: int) -> Job | None:
+        found: Job | None = self._uow.read("jobs").get(job_id)
+        return found
+
+    async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
+        table = self._uow.read("jobs")
+        return [table[i] for i in job_ids if i in table]
+
+    async def list(self, filters: JobFilter, skip: int, limit: int) -> Page[Job]:
+        found = [j for j in self._uow.read("jobs").values() if _matches(j, filters)]
+        return _page(_newest(found, _recency), skip, limit)
+
+    async def candidates(self, filters: JobFilter, skills: Sequence[str], limit: int) -> list[Job]:
+        wanted = set(skills)
+        found = [j for j in self._uow.read("jobs").values() if _matches(j, filters)]
+        found.sort(
+            key=lambda j: (bool(wanted.intersection(j.technology_slugs)), *_recency(j)),
+            reverse=True,
+        )
+        return found[:limit]
+
+    async def known_source_ids(self, source: str, limit: int) -> list[int]:
+        jobs = [j for j in self._uow.read("jobs").values() if j.source == source]
+        jobs.sort(key=lambda j: (j.discovered_at is not None, j.discovered_at, j.id), reverse=True)
+        return [j.source_id for j in jobs[:limit]]
+
+    async def count(self) -> int:
+        return len(self._uow.read("jobs"))
+
+    def _catalog(
+        self, pairs: Iterable[tuple[str, str]], skip: int, limit: int
+    ) -> Page[CatalogEntry]:
+        names: dict[str, str] = {}
+        counts: Counter[str] = Counter()
+        for key, name in pairs:
+            counts[key] += 1
+            names.setdefault(key, name)
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        entries = [CatalogEntry(key=k, name=names[k], count=c) for k, c in ordered]
+        return _page(entries, skip, limit)
+
+    async def technologies(self, skip: int, limit: int) -> Page[CatalogEntry]:
+        jobs = self._uow.read("jobs").values()
+        pairs = (
+            (t.technology_slug, t.technology_name)
+            for j in jobs
+            for t in {t.technology_slug: t for t in j.technologies}.values()
+        )
+        return self._catalog(pairs, skip, limit)
+
+    async def companies(self, skip: int, limit: int) -> Page[CatalogEntry]:
+        jobs = self._uow.read("jobs").values()
+        return self._catalog(((j.company, j.company) for j in jobs if j.company), skip, limit)
+
+    async def locations(self, skip: int, limit: int) -> Page[CatalogEntry]:
+        jobs = self._uow.read("jobs").values()
+        return self._catalog(((j.location, j.location) for j in jobs if j.location), skip, limit)
+
+
+class MemorySavedJobRepository(_Repository, SavedJobRepository):
+    async def add(self, saved: SavedJob) -> bool:
+        table = self._uow.write("saved_jobs")
+        key = (saved.user_id, saved.job_id)
+        if key in table:
+            return False
+        table[key] = msgspec.structs.replace(saved, id=self._uow.next_id("saved_jobs"))
+        return True
+
+    async def remove(self, user_id: int, job_id: int) -> bool:
+        return self._uow.write("saved_jobs").pop((user_id, job_id), None) is not None
+
+    async def list(self, user_id: int, skip: int, limit: int) -> Page[SavedJob]:
+        mine = [s for s in self._uow.read("saved_jobs").values() if s.user_id == user_id]
+        return _page(_newest(mine, lambda s: (s.saved_at, s.id)), skip, limit)
+
+
+class MemoryAnalysisRepository(_Repository, AnalysisRepository):
+    async def add(self, analysis: Analysis) -> Analysis:
+        stored = msgspec.structs.replace(analysis, id=self._uow.next_id("analyses"))
+        self._uow.write("analyses")[stored.id] = stored
+        return stored
+
+    async def latest(self, user_id: int, job_id: int) -> Analysis | None:
+        mine = [
+            a
+            for a in self._uow.read("analyses").values()
+            if a.user_id == user_id and a.job_id == job_id
+        ]
+        return max(mine, key=lambda a: (a.created_at, a.id), default=None)
+
+
+class MemoryDocumentRepository(_Repository, DocumentRepository):
+    async def add(self, document: Document) -> Document:
+        stored = msgspec.structs.replace(document, id=self._uow.next_id("documents"))
+        self._uow.write("documents")[stored.id] = stored
+        return stored
+
+    async def get(self, document_id: int) -> Document | None:
+        found: Document | None = self._uow.read("documents").get(document_id)
+        return found
+
+    async def list(
+        self, user_id: int, kind: DocumentKind | None, skip: int, limit: int
+    ) -> Page[Document]:
+        mine = [
+            d
+            for d in self._uow.read("documents").values()
+            if d.user_id == user_id and (kind is None or d.kind == kind)
+        ]
+        return _page(_newest(mine, lambda d: (d.created_at, d.id)), skip, limit)
+
+
+class MemoryApplicationRepository(_Repository, ApplicationRepository):
+    async def get(self, user_id: int, job_id: int) -> Application | None:
+        found: Application | None = self._uow.read("applications").get((user_id, job_id))
+        return found
+
+    async def save(self, application: Application) -> Application:
+        table = self._uow.write("applications")
+        key = (application.user_id, application.job_id)
+        known: Application | None = table.get(key)
+        if known is not None:
+            application = msgspec.structs.replace(application, id=known.id)
+        elif application.id == 0:
+            application = msgspec.structs.replace(
+                application, id=self._uow.next_id("applications")
+            )
+        table[key] = application
+        return application
+
+    async def list(
+        self, user_id: int, status: ApplicationStatus | None, skip: int, limit: int
+    ) -> Page[Application]:
+        mine = [
+            a
+            for a in self._uow.read("applications").values()
+            if a.user_id == user_id and (status is None or a.status == status)
+        ]
+        return _page(_newest(mine, lambda a: (a.last_updated, a.id)), skip, limit)
+
+
+class MemoryActivityRepository(_Repository, ActivityRepository):
+    async def add(self, activity: Activity) -> Activity:
+        stored = msgspec.structs.replace(activity, id=self._uow.next_id("activities"))
+        self._uow.write("activities")[stored.id] = stored
+        return stored
+
+    async def list(
+        self, user_id: int, action_type: str | None, skip: int, limit: int
+    ) -> Page[Activity]:
+        mine = [
+            a
+            for a in self._uow.read("activities").values()
+            if a.user_id == user_id and (action_type is None or a.action_type == action_type)
+        ]
+        return _page(_newest(mine, lambda a: (a.created_at, a.id)), skip, limit)
