@@ -353,9 +353,7 @@ class MemoryApplicationRepository(_Repository, ApplicationRepository):
         if known is not None:
             application = msgspec.structs.replace(application, id=known.id)
         elif application.id == 0:
-            application = msgspec.structs.replace(
-                application, id=self._uow.next_id("applications")
-            )
+            application = msgspec.structs.replace(application, id=self._uow.next_id("applications"))
         table[key] = application
         return application
 

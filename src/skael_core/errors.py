@@ -107,7 +107,9 @@ class ProviderError(SkaelError):
     reason = "failed"
 
     def __init__(self, provider: str, message: str) -> None:
-        super().__init__(f"{provider}: {self.reason}: {message}" if message else f"{provider}: {self.reason}")
+        super().__init__(
+            f"{provider}: {self.reason}: {message}" if message else f"{provider}: {self.reason}"
+        )
         self.provider = provider
         self.message = message
 

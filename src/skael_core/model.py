@@ -12,7 +12,6 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-
 T = TypeVar("T")
 
 

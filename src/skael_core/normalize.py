@@ -1,0 +1,139 @@
+"""Input normalisation: turn what people type into the canonical values the core stores.
+
+Every function raises :class:`InvalidInput` naming the field when a value cannot be
+made valid; none of them guesses silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .errors import InvalidInput
+from .model import RemotePreference
+from .ports import CountryCatalog
+
+MAX_TEXT = 10_000
+MAX_SHORT_TEXT = 200
+MAX_LIST_ITEMS = 100
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+_REMOTE_WORDS = {
+    "remote": RemotePreference.REMOTE,
+    "hybrid": RemotePreference.HYBRID,
+    "onsite": RemotePreference.ONSITE,
+    "on-site": RemotePreference.ONSITE,
+    "on site": RemotePreference.ONSITE,
+    "office": RemotePreference.ONSITE,
+}
+
+
+def canonical_email(value: str, field: str = "email_id") -> str:
+    """Trimmed, lower-case email; emails compare case-insensitively."""
+    email = value.strip().lower()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidInput.field(field, f"{value!r} is not an email address")
+    return email
+
+
+def text(value: str | None, field: str, max_length: int = MAX_SHORT_TEXT) -> str | None:
+    """Trimmed text, None when blank; longer than ``max_length`` is an error."""
+    if value is None:
+        return None
+    cleaned = value.strip()
+    if len(cleaned) > max_length:
+        raise InvalidInput.field(field, f"must be at most {max_length} characters")
+    return cleaned or None
+
+
+def required_text(value: str | None, field: str, max_length: int = MAX_SHORT_TEXT) -> str:
+    cleaned = text(value, field, max_length)
+    if cleaned is None:
+        raise InvalidInput.field(field, "must not be empty")
+    return cleaned
+
+
+def split_list(value: str | Sequence[str] | None, field: str) -> tuple[str, ...]:
+    """A list, or one comma-separated string, as trimmed distinct items in order."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    seen: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidInput.field(field, "items must be strings")
+        cleaned = item.strip()
+        if len(cleaned) > MAX_SHORT_TEXT:
+            raise InvalidInput.field(field, f"items must be at most {MAX_SHORT_TEXT} characters")
+        if cleaned:
+            seen.setdefault(cleaned.lower(), cleaned)
+    if len(seen) > MAX_LIST_ITEMS:
+        raise InvalidInput.field(field, f"at most {MAX_LIST_ITEMS} items")
+    return tuple(seen.values())
+
+
+def country_codes(
+    value: str | Sequence[str] | None, catalog: CountryCatalog, field: str = "countries"
+) -> tuple[str, ...]:
+    """Country names or codes as upper-case ISO 3166-1 alpha-2 codes."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    for item in split_list(value, field):
+        code = catalog.resolve(item)
+        if code is None:
+            unknown.append(item)
+        elif code not in codes:
+            codes.append(code)
+    if unknown:
+        raise InvalidInput.field(field, f"unknown country: {', '.join(unknown)}")
+    return tuple(codes)
+
+
+def country_code(value: str | None, catalog: CountryCatalog, field: str) -> str | None:
+    """One country name or code as an alpha-2 code, None when blank."""
+    codes = country_codes(value, catalog, field)
+    if len(codes) > 1:
+        raise InvalidInput.field(field, "one country only")
+    return codes[0] if codes else None
+
+
+def remote_preference(
+    value: str | None, field: str = "remote_preference"
+) -> RemotePreference | None:
+    if value is None or not value.strip():
+        return None
+    found = _REMOTE_WORDS.get(value.strip().lower())
+    if found is None:
+        raise InvalidInput.field(field, "must be one of Remote, Hybrid, Onsite")
+    return found
+
+
+def non_negative(value: int | None, field: str, maximum: int) -> int | None:
+    if value is None:
+        return None
+    if value < 0 or value > maximum:
+        raise InvalidInput.field(field, f"must be between 0 and {maximum}")
+    return value
+
+
+def password(value: str, field: str = "password") -> str:
+    if len(value) < MIN_PASSWORD:
+        raise InvalidInput.field(field, f"must be at least {MIN_PASSWORD} characters")
+    if len(value) > MAX_PASSWORD:
+        raise InvalidInput.field(field, f"must be at most {MAX_PASSWORD} characters")
+    return value
+
+
+def page(skip: int, limit: int, max_limit: int = 100) -> tuple[int, int]:
+    """Validated paging: ``skip`` >= 0 and 1 <= ``limit`` <= ``max_limit``."""
+    errors = {}
+    if skip < 0:
+        errors["skip"] = "must be 0 or more"
+    if not 1 <= limit <= max_limit:
+        errors["limit"] = f"must be between 1 and {max_limit}"
+    if errors:
+        raise InvalidInput(errors)
+    return skip, limit

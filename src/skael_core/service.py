@@ -1,0 +1,106 @@
+"""The core assembled: every use case built from one set of ports.
+
+A Python program uses Skael without HTTP by building :class:`Ports` from adapters of
+its choice and calling the use cases on :class:`Skael`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ports import (
+    Clock,
+    CountryCatalog,
+    DocumentWriter,
+    JobSource,
+    LoginThrottle,
+    PasswordHasher,
+    RevokedTokens,
+    TokenService,
+    UnitOfWorkFactory,
+)
+from .usecases.accounts import (
+    Authenticate,
+    ChangePassword,
+    DeleteUser,
+    GetProfile,
+    LogIn,
+    LogOut,
+    RegisterUser,
+    SendFeedback,
+    UpdateProfile,
+)
+from .usecases.documents import GenerateDocument, GetDocument, ListDocuments
+from .usecases.jobs import (
+    FetchJobs,
+    GetJob,
+    ImportJobs,
+    ListCatalog,
+    ListCountries,
+    ListJobs,
+    RankJobsForUser,
+)
+from .usecases.tracking import (
+    AnalyzeJob,
+    ApplyToJob,
+    ChangeApplicationStatus,
+    GetMatchScore,
+    ListActivity,
+    ListApplications,
+    ListSavedJobs,
+    LogActivity,
+    SaveJob,
+    UnsaveJob,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ports:
+    """Everything the core needs from the outside, one adapter per port."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    hasher: PasswordHasher
+    tokens: TokenService
+    revoked: RevokedTokens
+    throttle: LoginThrottle
+    source: JobSource
+    writer: DocumentWriter
+    countries: CountryCatalog
+
+
+class Skael:
+    """Every use case of the product, sharing one set of ports."""
+
+    def __init__(self, ports: Ports, max_candidates: int = 2000) -> None:
+        p = ports
+        self.ports = ports
+        self.register = RegisterUser(p.uow, p.clock, p.hasher, p.tokens, p.countries)
+        self.log_in = LogIn(p.uow, p.hasher, p.tokens, p.throttle)
+        self.authenticate = Authenticate(p.uow, p.tokens, p.revoked)
+        self.log_out = LogOut(p.revoked)
+        self.get_profile = GetProfile(p.uow, p.clock)
+        self.update_profile = UpdateProfile(p.uow, p.hasher, p.countries)
+        self.change_password = ChangePassword(p.uow, p.hasher)
+        self.delete_user = DeleteUser(p.uow, p.clock)
+        self.send_feedback = SendFeedback(p.uow, p.clock)
+        self.fetch_jobs = FetchJobs(p.uow, p.clock, p.source, p.countries)
+        self.import_jobs = ImportJobs(p.uow)
+        self.list_jobs = ListJobs(p.uow, p.clock)
+        self.get_job = GetJob(p.uow, p.clock)
+        self.rank_jobs = RankJobsForUser(p.uow, p.clock, max_candidates)
+        self.list_catalog = ListCatalog(p.uow, p.clock)
+        self.list_countries = ListCountries(p.countries)
+        self.save_job = SaveJob(p.uow, p.clock)
+        self.unsave_job = UnsaveJob(p.uow, p.clock)
+        self.list_saved_jobs = ListSavedJobs(p.uow, p.clock)
+        self.analyze_job = AnalyzeJob(p.uow, p.clock)
+        self.get_match_score = GetMatchScore(p.uow, p.clock)
+        self.apply_to_job = ApplyToJob(p.uow, p.clock)
+        self.list_applications = ListApplications(p.uow, p.clock)
+        self.change_application_status = ChangeApplicationStatus(p.uow, p.clock)
+        self.log_activity = LogActivity(p.uow, p.clock)
+        self.list_activity = ListActivity(p.uow, p.clock)
+        self.generate_document = GenerateDocument(p.uow, p.clock, p.writer)
+        self.list_documents = ListDocuments(p.uow, p.clock)
+        self.get_document = GetDocument(p.uow, p.clock)

@@ -1,0 +1,342 @@
+"""Accounts: registering, logging in and out, profiles, passwords, feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from .. import normalize as norm
+from ..errors import InvalidInput, NotFound, Throttled, Unauthenticated
+from ..model import (
+    ActionType,
+    Activity,
+    Certification,
+    Education,
+    IssuedToken,
+    Profile,
+    User,
+    WorkExperience,
+)
+from ..ports import (
+    Clock,
+    CountryCatalog,
+    LoginThrottle,
+    PasswordHasher,
+    RevokedTokens,
+    TokenService,
+    UnitOfWorkFactory,
+)
+from .common import Caller, UseCase, load_user, owner
+
+MAX_EXPERIENCE_YEARS = 70
+MAX_SALARY = 100_000_000
+MAX_NESTED = 50
+
+T = TypeVar("T")
+
+
+class ProfileChanges(msgspec.Struct, frozen=True, kw_only=True):
+    """Profile fields as people send them; UNSET leaves a field as it is."""
+
+    user_name: str | UnsetType = UNSET
+    email: str | UnsetType = UNSET
+    phone_number: str | None | UnsetType = UNSET
+    desired_job_role: str | None | UnsetType = UNSET
+    skills: str | Sequence[str] | None | UnsetType = UNSET
+    experience: int | None | UnsetType = UNSET
+    preferred_locations: str | Sequence[str] | None | UnsetType = UNSET
+    countries: str | Sequence[str] | None | UnsetType = UNSET
+    remote_preference: str | None | UnsetType = UNSET
+    professional_summary: str | None | UnsetType = UNSET
+    expected_salary: int | None | UnsetType = UNSET
+    resume: str | None | UnsetType = UNSET
+    work_experiences: Sequence[WorkExperience] | None | UnsetType = UNSET
+    educations: Sequence[Education] | None | UnsetType = UNSET
+    certifications: Sequence[Certification] | None | UnsetType = UNSET
+
+
+class Session(msgspec.Struct, frozen=True, kw_only=True):
+    """A signed-in user: who, and the token that proves it."""
+
+    user_id: int
+    token: IssuedToken
+
+
+def _nested(items: Sequence[T] | None, field: str) -> tuple[T, ...]:
+    if items is None:
+        return ()
+    if len(items) > MAX_NESTED:
+        raise InvalidInput.field(field, f"at most {MAX_NESTED} entries")
+    return tuple(items)
+
+
+def apply_changes(profile: Profile, changes: ProfileChanges, countries: CountryCatalog) -> Profile:
+    """The profile with every set field of ``changes`` normalised and applied."""
+    updates: dict[str, Any] = {}
+    c = changes
+    if c.user_name is not UNSET:
+        updates["user_name"] = norm.required_text(c.user_name, "user_name")
+    if c.phone_number is not UNSET:
+        updates["phone_number"] = norm.text(c.phone_number, "phone_number", 40)
+    if c.desired_job_role is not UNSET:
+        updates["desired_job_role"] = norm.text(c.desired_job_role, "desired_job_role")
+    if c.skills is not UNSET:
+        updates["skills"] = norm.split_list(c.skills, "skills")
+    if c.experience is not UNSET:
+        updates["experience"] = norm.non_negative(c.experience, "experience", MAX_EXPERIENCE_YEARS)
+    if c.preferred_locations is not UNSET:
+        updates["preferred_locations"] = norm.split_list(
+            c.preferred_locations, "preferred_locations"
+        )
+    if c.countries is not UNSET:
+        updates["countries"] = norm.country_codes(c.countries, countries)
+    if c.remote_preference is not UNSET:
+        updates["remote_preference"] = norm.remote_preference(c.remote_preference)
+    if c.professional_summary is not UNSET:
+        updates["professional_summary"] = norm.text(
+            c.professional_summary, "professional_summary", norm.MAX_TEXT
+        )
+    if c.expected_salary is not UNSET:
+        updates["expected_salary"] = norm.non_negative(
+            c.expected_salary, "expected_salary", MAX_SALARY
+        )
+    if c.resume is not UNSET:
+        updates["resume"] = norm.text(c.resume, "resume", 2000)
+    if c.work_experiences is not UNSET:
+        updates["work_experiences"] = _nested(c.work_experiences, "work_experiences")
+    if c.educations is not UNSET:
+        updates["educations"] = _nested(c.educations, "educations")
+    if c.certifications is not UNSET:
+        updates["certifications"] = _nested(c.certifications, "certifications")
+    return msgspec.structs.replace(profile, **updates)
+
+
+class RegisterUser:
+    """A new account needs a unique email, a name and a password of 8+ characters."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        hasher: PasswordHasher,
+        tokens: TokenService,
+        countries: CountryCatalog,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._hasher = hasher
+        self._tokens = tokens
+        self._countries = countries
+
+    async def execute(
+        self, password: str, changes: ProfileChanges, has_agreed_terms: bool = False
+    ) -> Session:
+        if changes.email is UNSET:
+            raise InvalidInput.field("email_id", "is required")
+        if changes.user_name is UNSET:
+            raise InvalidInput.field("user_name", "is required")
+        email = norm.canonical_email(changes.email)
+        profile = apply_changes(Profile(user_name="-"), changes, self._countries)
+        password_hash = self._hasher.hash(norm.password(password))
+        user = User(
+            email=email,
+            password_hash=password_hash,
+            has_agreed_terms=has_agreed_terms,
+            joined_at=self._clock.now(),
+            profile=profile,
+        )
+        async with self._uow() as uow:
+            user = await uow.users.add(user)
+            await uow.commit()
+        return Session(user_id=user.id, token=self._tokens.issue(user.id, user.token_version))
+
+
+class LogIn:
+    """One answer for an unknown email and a wrong password; failures are throttled."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        hasher: PasswordHasher,
+        tokens: TokenService,
+        throttle: LoginThrottle,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._tokens = tokens
+        self._throttle = throttle
+        self._dummy_hash: str | None = None
+
+    async def execute(self, email: str, password: str, client: str = "") -> Session:
+        canonical = email.strip().lower()
+        keys = [f"login:account:{canonical}"] + ([f"login:client:{client}"] if client else [])
+        wait = await self._throttle.retry_after(keys)
+        if wait is not None:
+            raise Throttled("too many failed logins; try again later", wait)
+        async with self._uow() as uow:
+            user = await uow.users.get_by_email(canonical)
+        if user is None:
+            self._hasher.verify(self._dummy(), password)
+        elif self._hasher.verify(user.password_hash, password):
+            await self._throttle.clear(keys[0])
+            return Session(user_id=user.id, token=self._tokens.issue(user.id, user.token_version))
+        await self._throttle.record_failure(keys)
+        raise Unauthenticated("invalid email or password")
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash("not-a-real-password-0")
+        return self._dummy_hash
+
+
+class Authenticate:
+    """A token is good while it is unexpired, unrevoked and its user's version matches."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, tokens: TokenService, revoked: RevokedTokens
+    ) -> None:
+        self._uow = uow
+        self._tokens = tokens
+        self._revoked = revoked
+
+    async def execute(self, token: str) -> Caller:
+        claims = self._tokens.verify(token)
+        if await self._revoked.is_revoked(claims.token_id):
+            raise Unauthenticated("token has been revoked")
+        async with self._uow() as uow:
+            user = await uow.users.get(claims.user_id)
+        if user is None or user.token_version != claims.version:
+            raise Unauthenticated("token is no longer valid")
+        return Caller(user_id=user.id, token_id=claims.token_id, expires_at=claims.expires_at)
+
+
+class LogOut:
+    """The token used for the call stops working at once; other sessions keep theirs."""
+
+    def __init__(self, revoked: RevokedTokens) -> None:
+        self._revoked = revoked
+
+    async def execute(self, caller: Caller) -> None:
+        if caller.expires_at is None:
+            raise InvalidInput.field("token", "this session has no token to revoke")
+        await self._revoked.revoke(caller.token_id, caller.expires_at)
+
+
+class GetProfile(UseCase):
+    """A user's profile is readable by that user only."""
+
+    async def execute(self, actor: int, user_id: int | None = None) -> User:
+        target = owner(actor, user_id)
+        async with self._uow() as uow:
+            return await load_user(uow, target)
+
+
+class UpdateProfile:
+    """Any subset of the profile; a new password needs the old one and revokes old tokens."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        hasher: PasswordHasher,
+        countries: CountryCatalog,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._countries = countries
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        changes: ProfileChanges,
+        password: str | None = None,
+        old_password: str | None = None,
+    ) -> User:
+        target = owner(actor, user_id)
+        async with self._uow() as uow:
+            user = await load_user(uow, target)
+            updates: dict[str, Any] = {
+                "profile": apply_changes(user.profile, changes, self._countries)
+            }
+            if changes.email is not UNSET:
+                updates["email"] = norm.canonical_email(changes.email)
+            if password is not None:
+                updates.update(
+                    password_change(self._hasher, user, password, old_password, "password")
+                )
+            user = msgspec.structs.replace(user, **updates)
+            await uow.users.update(user)
+            await uow.commit()
+        return user
+
+
+def password_change(
+    hasher: PasswordHasher, user: User, new: str, old: str | None, field: str
+) -> dict[str, Any]:
+    """The fields that give ``user`` a new password, provided ``old`` is the current one."""
+    if old is None:
+        raise InvalidInput.field("old_password", "is required to change the password")
+    if not hasher.verify(user.password_hash, old):
+        raise InvalidInput.field("old_password", "does not match the current password")
+    return {
+        "password_hash": hasher.hash(norm.password(new, field)),
+        "token_version": user.token_version + 1,
+    }
+
+
+class ChangePassword:
+    """The old password must match; every earlier token of the user stops working."""
+
+    def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher) -> None:
+        self._uow = uow
+        self._hasher = hasher
+
+    async def execute(
+        self, actor: int, user_id: int | None, old_password: str, new_password: str
+    ) -> User:
+        target = owner(actor, user_id)
+        async with self._uow() as uow:
+            user = await load_user(uow, target)
+            updates = password_change(
+                self._hasher, user, new_password, old_password, "new_password"
+            )
+            user = msgspec.structs.replace(user, **updates)
+            await uow.users.update(user)
+            await uow.commit()
+        return user
+
+
+class DeleteUser(UseCase):
+    """Deleting a user erases everything they own; their tokens stop working."""
+
+    async def execute(self, actor: int, user_id: int | None = None) -> int:
+        target = owner(actor, user_id)
+        async with self._uow() as uow:
+            if not await uow.users.delete(target):
+                raise NotFound("user", target)
+            await uow.commit()
+        return target
+
+
+class SendFeedback(UseCase):
+    """Feedback is kept as an activity of the user who gave it."""
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        feedback: str,
+        metadata: dict[str, Any] | None = None,
+    ) -> Activity:
+        target = owner(actor, user_id)
+        message = norm.required_text(feedback, "feedback", norm.MAX_TEXT)
+        async with self._uow() as uow:
+            await load_user(uow, target)
+            activity = await self._log(
+                uow, target, ActionType.FEEDBACK, metadata={**(metadata or {}), "feedback": message}
+            )
+            await uow.commit()
+        return activity

@@ -1,0 +1,279 @@
+"""Jobs: fetching from a source, importing, listing, ranking for a person, catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Literal
+
+import msgspec
+
+from .. import normalize as norm
+from ..errors import InvalidInput
+from ..matching import canonical_skill, prepare_job, profile_features, score_job
+from ..model import (
+    ActionType,
+    CatalogEntry,
+    FetchQuery,
+    Job,
+    JobFilter,
+    Match,
+    Page,
+    Profile,
+    RemotePreference,
+    UpsertReport,
+)
+from ..ports import Clock, CountryCatalog, JobSource, UnitOfWorkFactory
+from .common import UseCase, load_job, load_user, owner
+
+KNOWN_IDS_LIMIT = 500
+MAX_FETCH_LIMIT = 100
+
+
+class FetchRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """What to fetch; fields left None come from the caller's stored profile."""
+
+    job_titles: str | Sequence[str] | None = None
+    skills: str | Sequence[str] | None = None
+    experience: int | None = None
+    locations: str | Sequence[str] | None = None
+    countries: str | Sequence[str] | None = None
+    remote: bool | None = None
+    limit: int = 25
+    posted_at_max_age_days: int = 30
+
+
+class FetchOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    fetched: int
+    new: int
+    jobs: list[Job]
+    truncated: int = 0
+    credits_used: int | None = None
+
+
+class RankedJob(msgspec.Struct, frozen=True, kw_only=True):
+    job: Job
+    match: Match
+
+
+def _remote_from(profile: Profile) -> bool | None:
+    if profile.remote_preference is RemotePreference.REMOTE:
+        return True
+    if profile.remote_preference is RemotePreference.ONSITE:
+        return False
+    return None
+
+
+class FetchJobs(UseCase):
+    """Fetch postings for the caller and store each once; report fetched and new counts."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        source: JobSource,
+        countries: CountryCatalog,
+    ) -> None:
+        super().__init__(uow, clock)
+        self._source = source
+        self._countries = countries
+
+    async def execute(self, actor: int, request: FetchRequest) -> FetchOutcome:
+        async with self._uow() as uow:
+            profile = (await load_user(uow, actor)).profile
+            known = await uow.jobs.known_source_ids(self._source.name, KNOWN_IDS_LIMIT)
+        query = self._query(request, profile)
+        result = await self._source.fetch(query, known)
+        prepared = [prepare_job(job) for job in result.jobs]
+        async with self._uow() as uow:
+            report = await uow.jobs.upsert_many(prepared)
+            jobs = await uow.jobs.get_many(list(dict.fromkeys(report.ids)))
+            await self._log(
+                uow,
+                actor,
+                ActionType.JOBS_FETCHED,
+                metadata={"source": self._source.name, "fetched": len(jobs), "new": report.new},
+            )
+            await uow.commit()
+        return FetchOutcome(
+            fetched=len(jobs),
+            new=report.new,
+            jobs=jobs,
+            truncated=result.truncated,
+            credits_used=result.credits_used,
+        )
+
+    def _query(self, r: FetchRequest, profile: Profile) -> FetchQuery:
+        if not 1 <= r.limit <= MAX_FETCH_LIMIT:
+            raise InvalidInput.field("limit", f"must be between 1 and {MAX_FETCH_LIMIT}")
+        if not 1 <= r.posted_at_max_age_days <= 3650:
+            raise InvalidInput.field("posted_at_max_age_days", "must be between 1 and 3650")
+        role = (profile.desired_job_role,) if profile.desired_job_role else ()
+        experience = r.experience if r.experience is not None else profile.experience
+        return FetchQuery(
+            job_titles=norm.split_list(r.job_titles, "job_titles") if r.job_titles else role,
+            skills=norm.split_list(r.skills, "skills") if r.skills else profile.skills,
+            experience=norm.non_negative(experience, "experience", 70),
+            locations=(
+                norm.split_list(r.locations, "locations")
+                if r.locations
+                else profile.preferred_locations
+            ),
+            countries=(
+                norm.country_codes(r.countries, self._countries)
+                if r.countries
+                else profile.countries
+            ),
+            remote=r.remote if r.remote is not None else _remote_from(profile),
+            limit=r.limit,
+            posted_at_max_age_days=r.posted_at_max_age_days,
+        )
+
+
+class ImportJobs:
+    """Store postings from batches, all in one unit of work: every batch or none."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(self, batches: Iterable[Sequence[Job]]) -> UpsertReport:
+        ids: list[int] = []
+        new = updated = 0
+        async with self._uow() as uow:
+            for batch in batches:
+                report = await uow.jobs.upsert_many([prepare_job(job) for job in batch])
+                ids.extend(report.ids)
+                new += report.new
+                updated += report.updated
+            await uow.commit()
+        return UpsertReport(ids=tuple(ids), new=new, updated=updated)
+
+
+def job_filter(
+    countries: CountryCatalog,
+    *,
+    q: str | None = None,
+    remote: bool | None = None,
+    country_code: str | None = None,
+    seniority: str | None = None,
+    technology: str | None = None,
+    company: str | None = None,
+    min_salary: float | None = None,
+    posted_since: date | None = None,
+    location: str | None = None,
+    job_title: str | None = None,
+) -> JobFilter:
+    """A validated, canonical :class:`JobFilter` from what a caller typed."""
+    if min_salary is not None and min_salary < 0:
+        raise InvalidInput.field("min_salary", "must be 0 or more")
+    tech = norm.text(technology, "technology")
+    return JobFilter(
+        q=norm.text(q, "q"),
+        remote=remote,
+        country_code=norm.country_code(country_code, countries, "country_code"),
+        seniority=(norm.text(seniority, "seniority") or "").lower() or None,
+        technology=canonical_skill(tech) if tech else None,
+        company=norm.text(company, "company"),
+        min_salary=min_salary,
+        posted_since=posted_since,
+        location=norm.text(location, "location"),
+        job_title=norm.text(job_title, "job_title"),
+    )
+
+
+class ListJobs(UseCase):
+    """Stored jobs matching every filter, newest first."""
+
+    async def execute(self, filters: JobFilter, skip: int = 0, limit: int = 20) -> Page[Job]:
+        skip, limit = norm.page(skip, limit)
+        async with self._uow() as uow:
+            return await uow.jobs.list(filters, skip, limit)
+
+
+class GetJob(UseCase):
+    """One stored job by id."""
+
+    async def execute(self, job_id: int) -> Job:
+        async with self._uow() as uow:
+            return await load_job(uow, job_id)
+
+
+class RankJobsForUser(UseCase):
+    """Filter in storage, score candidates in the core, return a page best first.
+
+    ``job_title`` and ``experience`` stand in for the profile's desired role and years
+    when given; the order is stable: score, then newest, then id.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, max_candidates: int = 2000) -> None:
+        super().__init__(uow, clock)
+        self._max_candidates = max_candidates
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        filters: JobFilter,
+        *,
+        job_title: str | None = None,
+        experience: int | None = None,
+        skip: int = 0,
+        limit: int = 20,
+    ) -> list[RankedJob]:
+        target = owner(actor, user_id)
+        skip, limit = norm.page(skip, limit)
+        async with self._uow() as uow:
+            profile = (await load_user(uow, target)).profile
+            person = profile_features(self._stand_in(profile, job_title, experience))
+            jobs = await uow.jobs.candidates(filters, person_skills(profile), self._max_candidates)
+        today = self._clock.today()
+        ranked = [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
+        ranked.sort(key=_rank_key)
+        return ranked[skip : skip + limit]
+
+    @staticmethod
+    def _stand_in(profile: Profile, job_title: str | None, experience: int | None) -> Profile:
+        role = norm.text(job_title, "job_title")
+        years = norm.non_negative(experience, "experience", 70)
+        return msgspec.structs.replace(
+            profile,
+            desired_job_role=role or profile.desired_job_role,
+            experience=years if years is not None else profile.experience,
+        )
+
+
+def person_skills(profile: Profile) -> list[str]:
+    return sorted({canonical_skill(s) for s in profile.skills})
+
+
+def _rank_key(r: RankedJob) -> tuple[int, int, int]:
+    posted = r.job.date_posted.toordinal() if r.job.date_posted else 0
+    return (-r.match.score, -posted, -r.job.id)
+
+
+CatalogKind = Literal["technologies", "companies", "locations"]
+
+
+class ListCatalog(UseCase):
+    """What the stored jobs hold (technologies, companies, locations), most common first."""
+
+    async def execute(
+        self, kind: CatalogKind, skip: int = 0, limit: int = 20
+    ) -> Page[CatalogEntry]:
+        skip, limit = norm.page(skip, limit)
+        async with self._uow() as uow:
+            if kind == "technologies":
+                return await uow.jobs.technologies(skip, limit)
+            if kind == "companies":
+                return await uow.jobs.companies(skip, limit)
+            return await uow.jobs.locations(skip, limit)
+
+
+class ListCountries:
+    """Every ISO 3166-1 country as (code, name), from the maintained catalog."""
+
+    def __init__(self, countries: CountryCatalog) -> None:
+        self._countries = countries
+
+    async def execute(self) -> list[tuple[str, str]]:
+        return self._countries.all()

@@ -1,0 +1,296 @@
+"""Tracking: saved jobs, analyses and match scores, applications, the activity log.
+
+Every change here logs its activity inside the same unit of work as the change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from .. import normalize as norm
+from ..errors import InvalidInput, NotFound
+from ..matching import profile_features, score_job
+from ..model import (
+    ActionType,
+    Activity,
+    Analysis,
+    Application,
+    ApplicationStatus,
+    Job,
+    Page,
+    SavedJob,
+    StatusChange,
+)
+from ..ports import UnitOfWork
+from .common import UseCase, load_job, load_user, owner
+
+MAX_ACTION_TYPE = 100
+MAX_METADATA_BYTES = 16_384
+
+
+class ApplicationView(msgspec.Struct, frozen=True, kw_only=True):
+    """An application with the job's title and company beside it."""
+
+    application: Application
+    job_title: str
+    company: str | None
+
+
+def _metadata(value: dict[str, Any] | None, field: str = "metadata") -> dict[str, Any]:
+    if value is None:
+        return {}
+    if len(msgspec.json.encode(value)) > MAX_METADATA_BYTES:
+        raise InvalidInput.field(field, f"must be at most {MAX_METADATA_BYTES} bytes as JSON")
+    return value
+
+
+class SaveJob(UseCase):
+    """Saving a job twice keeps one saved entry; each save is logged."""
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        job_id: int,
+        action_type: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Activity:
+        target = owner(actor, user_id)
+        extra = _metadata(metadata, "activity_metadata")
+        async with self._uow() as uow:
+            await load_job(uow, job_id)
+            saved = SavedJob(user_id=target, job_id=job_id, saved_at=self._clock.now())
+            is_new = await uow.saved_jobs.add(saved)
+            action = norm.text(action_type, "action_type", MAX_ACTION_TYPE) or ActionType.JOB_SAVED
+            activity = await self._log(
+                uow, target, action, job_id, {**extra, "already_saved": not is_new}
+            )
+            await uow.commit()
+        return activity
+
+
+class UnsaveJob(UseCase):
+    """Removing a saved job that was not saved is ``NotFound``."""
+
+    async def execute(self, actor: int, user_id: int | None, job_id: int) -> Activity:
+        target = owner(actor, user_id)
+        async with self._uow() as uow:
+            if not await uow.saved_jobs.remove(target, job_id):
+                raise NotFound("saved job", job_id)
+            activity = await self._log(uow, target, ActionType.JOB_UNSAVED, job_id)
+            await uow.commit()
+        return activity
+
+
+class ListSavedJobs(UseCase):
+    """The caller's saved jobs, most recently saved first."""
+
+    async def execute(
+        self, actor: int, user_id: int | None, skip: int = 0, limit: int = 20
+    ) -> Page[Job]:
+        target = owner(actor, user_id)
+        skip, limit = norm.page(skip, limit)
+        async with self._uow() as uow:
+            saved = await uow.saved_jobs.list(target, skip, limit)
+            jobs = await uow.jobs.get_many([s.job_id for s in saved.items])
+        return Page(items=jobs, total=saved.total)
+
+
+async def _compute(uow: UnitOfWork, user_id: int, job_id: int, now: Any) -> Analysis:
+    user = await load_user(uow, user_id)
+    job = await load_job(uow, job_id)
+    match = score_job(profile_features(user.profile), job, now.date())
+    return Analysis(
+        user_id=user_id,
+        job_id=job_id,
+        score=match.score,
+        explanation=match.explanation,
+        breakdown=match.breakdown,
+        created_at=now,
+    )
+
+
+class AnalyzeJob(UseCase):
+    """A given score (0-100) is recorded as given; without one the core computes it."""
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        job_id: int,
+        score: int | None = None,
+        explanation: str | None = None,
+    ) -> Analysis:
+        target = owner(actor, user_id)
+        if score is not None and not 0 <= score <= 100:
+            raise InvalidInput.field("score", "must be between 0 and 100")
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if score is None:
+                analysis = await _compute(uow, target, job_id, now)
+            else:
+                await load_job(uow, job_id)
+                text = norm.text(explanation, "explanation", norm.MAX_TEXT) or ""
+                analysis = Analysis(
+                    user_id=target, job_id=job_id, score=score, explanation=text, created_at=now
+                )
+            analysis = await uow.analyses.add(analysis)
+            meta = {"score": analysis.score, "computed": score is None}
+            await self._log(uow, target, ActionType.AI_JOB_ANALYZED, job_id, meta)
+            await uow.commit()
+        return analysis
+
+
+class GetMatchScore(UseCase):
+    """The latest analysis of the job for the user, or a fresh one that is not stored."""
+
+    async def execute(self, actor: int, user_id: int | None, job_id: int) -> Analysis:
+        target = owner(actor, user_id)
+        async with self._uow() as uow:
+            latest = await uow.analyses.latest(target, job_id)
+            if latest is not None:
+                return latest
+            return await _compute(uow, target, job_id, self._clock.now())
+
+
+class ApplyToJob(UseCase):
+    """Applying records the application as Applied (with the resume used, if any)."""
+
+    async def execute(
+        self, actor: int, user_id: int | None, job_id: int, resume_id: int | None = None
+    ) -> Activity:
+        target = owner(actor, user_id)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            await load_job(uow, job_id)
+            if resume_id is not None:
+                document = await uow.documents.get(resume_id)
+                if document is None or document.user_id != target:
+                    raise NotFound("resume", resume_id)
+            known = await uow.applications.get(target, job_id)
+            application = _moved(known, target, job_id, ApplicationStatus.APPLIED, now)
+            if resume_id is not None:
+                application = msgspec.structs.replace(application, resume_id=resume_id)
+            await uow.applications.save(application)
+            meta = {"resume_id": resume_id} if resume_id is not None else {}
+            activity = await self._log(uow, target, ActionType.JOB_APPLIED, job_id, meta)
+            await uow.commit()
+        return activity
+
+
+def _moved(
+    known: Application | None,
+    user_id: int,
+    job_id: int,
+    status: ApplicationStatus,
+    now: Any,
+    notes: str | None | msgspec.UnsetType = msgspec.UNSET,
+) -> Application:
+    """The application after moving to ``status`` at ``now`` (created if unknown)."""
+    base = known or Application(user_id=user_id, job_id=job_id, status=status, last_updated=now)
+    applied = base.applied_date
+    if status is ApplicationStatus.APPLIED and applied is None:
+        applied = now
+    return msgspec.structs.replace(
+        base,
+        status=status,
+        notes=base.notes if notes is msgspec.UNSET else notes,
+        applied_date=applied,
+        last_updated=now,
+        history=(*base.history, StatusChange(status=status, at=now)),
+    )
+
+
+class ListApplications(UseCase):
+    """The user's applications, most recently updated first, with job title and company."""
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        status: ApplicationStatus | None = None,
+        skip: int = 0,
+        limit: int = 20,
+    ) -> Page[ApplicationView]:
+        target = owner(actor, user_id)
+        skip, limit = norm.page(skip, limit)
+        async with self._uow() as uow:
+            page = await uow.applications.list(target, status, skip, limit)
+            jobs = {j.id: j for j in await uow.jobs.get_many([a.job_id for a in page.items])}
+        views = [
+            ApplicationView(
+                application=a,
+                job_title=jobs[a.job_id].job_title if a.job_id in jobs else "",
+                company=jobs[a.job_id].company if a.job_id in jobs else None,
+            )
+            for a in page.items
+        ]
+        return Page(items=views, total=page.total)
+
+
+class ChangeApplicationStatus(UseCase):
+    """Moving an application (created if new) to a status; each change is logged."""
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        job_id: int,
+        status: ApplicationStatus,
+        notes: str | None | msgspec.UnsetType = msgspec.UNSET,
+    ) -> Application:
+        target = owner(actor, user_id)
+        if isinstance(notes, str) or notes is None:
+            notes = norm.text(notes, "notes", norm.MAX_TEXT)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            await load_job(uow, job_id)
+            known = await uow.applications.get(target, job_id)
+            application = _moved(known, target, job_id, status, now, notes)
+            application = await uow.applications.save(application)
+            previous = known.status.value if known else None
+            meta = {"status": status.value, "previous_status": previous}
+            await self._log(uow, target, ActionType.APPLICATION_STATUS_UPDATED, job_id, meta)
+            await uow.commit()
+        return application
+
+
+class LogActivity(UseCase):
+    """Any action type a client wants to record, about one of its jobs or none."""
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        action_type: str,
+        job_id: int | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Activity:
+        target = owner(actor, user_id)
+        action = norm.required_text(action_type, "action_type", MAX_ACTION_TYPE)
+        extra = _metadata(metadata)
+        async with self._uow() as uow:
+            if job_id is not None:
+                await load_job(uow, job_id)
+            activity = await self._log(uow, target, action, job_id, extra)
+            await uow.commit()
+        return activity
+
+
+class ListActivity(UseCase):
+    """The user's activity, newest first, optionally of one action type."""
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        action_type: str | None = None,
+        skip: int = 0,
+        limit: int = 20,
+    ) -> Page[Activity]:
+        target = owner(actor, user_id)
+        skip, limit = norm.page(skip, limit)
+        async with self._uow() as uow:
+            return await uow.activities.list(target, action_type, skip, limit)
