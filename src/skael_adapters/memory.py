@@ -70,6 +70,12 @@ class MemoryDatabase:
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
 
+    async def ping(self) -> bool:
+        return True
+
+    async def dispose(self) -> None:
+        """Nothing to release: the tables live as long as this object."""
+
 
 class MemoryUnitOfWork(UnitOfWork):
     def __init__(self, db: MemoryDatabase) -> None:

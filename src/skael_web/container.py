@@ -1,0 +1,183 @@
+"""The composition root: the one place that chooses adapters, from :class:`Settings`.
+
+The web app and the CLI both build from :func:`build_container`. Construction is
+synchronous; async resources (database engine, HTTP client, Redis) are started and
+released by ``startup()`` and ``shutdown()``, which the Litestar lifespan and the CLI call.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+import httpx
+from dependency_injector import containers, providers
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+
+from skael_adapters.memory import MemoryDatabase
+from skael_adapters.security import Argon2PasswordHasher, HmacTokenService
+from skael_adapters.stores import StoreLoginThrottle, StoreRevokedTokens
+from skael_adapters.system import PycountryCatalog, SystemClock
+from skael_core.ports import DocumentWriter, JobSource, UnitOfWork
+from skael_core.service import Ports, Skael
+
+from .settings import Settings
+
+log = logging.getLogger("skael")
+
+
+class Database(Protocol):
+    """What the composition root needs of a store of record."""
+
+    def unit_of_work(self) -> UnitOfWork: ...
+
+    async def ping(self) -> bool: ...
+
+    async def dispose(self) -> None: ...
+
+
+def _database(settings: Settings) -> Any:
+    if settings.database_url.startswith("memory"):
+        return MemoryDatabase()
+    from skael_adapters.sql import SqlDatabase
+
+    return SqlDatabase.from_url(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+
+def _store(settings: Settings) -> Store:
+    if settings.redis_url:
+        return RedisStore.with_client(settings.redis_url, namespace="skael")
+    return MemoryStore()
+
+
+def _http_client(settings: Settings) -> httpx.AsyncClient:
+    timeout = httpx.Timeout(
+        settings.theirstack_read_timeout, connect=settings.theirstack_connect_timeout
+    )
+    return httpx.AsyncClient(timeout=timeout, headers={"User-Agent": "skael/0.1"})
+
+
+def _job_source(settings: Settings, client: httpx.AsyncClient) -> JobSource:
+    if settings.theirstack_api_key:
+        from skael_adapters.theirstack import TheirstackJobSource
+
+        return TheirstackJobSource(
+            api_key=settings.theirstack_api_key,
+            base_url=settings.theirstack_url,
+            client=client,
+            deadline=settings.theirstack_deadline,
+        )
+    from skael_adapters.sample import SampleJobSource
+
+    return SampleJobSource()
+
+
+def _writer(settings: Settings, client: httpx.AsyncClient) -> DocumentWriter:
+    from skael_adapters.writers import LlmDocumentWriter, TemplateDocumentWriter
+
+    if settings.llm_url and settings.llm_model:
+        return LlmDocumentWriter(
+            base_url=settings.llm_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key,
+            timeout=settings.llm_timeout,
+            client=client,
+        )
+    return TemplateDocumentWriter()
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    countries = providers.Singleton(PycountryCatalog)
+    database = providers.Singleton(_database, settings)
+    store = providers.Singleton(_store, settings)
+    http_client = providers.Singleton(_http_client, settings)
+    job_source = providers.Singleton(_job_source, settings, http_client)
+    writer = providers.Singleton(_writer, settings, http_client)
+    hasher = providers.Singleton(Argon2PasswordHasher)
+    tokens = providers.Singleton(
+        HmacTokenService,
+        secret=providers.Callable(lambda s: s.signing_secret(), settings),
+        clock=clock,
+        lifetime_seconds=providers.Callable(lambda s: s.token_lifetime, settings),
+    )
+    revoked = providers.Singleton(StoreRevokedTokens, store, clock)
+    throttle = providers.Singleton(
+        StoreLoginThrottle,
+        store,
+        limit=providers.Callable(lambda s: s.login_limit, settings),
+        window=providers.Callable(lambda s: s.login_window, settings),
+    )
+    ports = providers.Singleton(
+        Ports,
+        uow=database.provided.unit_of_work,
+        clock=clock,
+        hasher=hasher,
+        tokens=tokens,
+        revoked=revoked,
+        throttle=throttle,
+        source=job_source,
+        writer=writer,
+        countries=countries,
+    )
+    core = providers.Singleton(
+        Skael, ports, max_candidates=providers.Callable(lambda s: s.max_candidates, settings)
+    )
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    """A container for ``settings`` (the environment's by default)."""
+    return Container(settings=settings or Settings.from_env())
+
+
+async def prepare_database(container: Container) -> None:
+    """Create or check the schema: the embedded default migrates itself on first start;
+    a server database that is behind stops the start with a one-line message."""
+    settings = container.settings()
+    if settings.database_url.startswith("memory"):
+        return
+    from skael_adapters.sql import migrate
+
+    if settings.is_sqlite:
+        await migrate.ensure_schema(settings.database_url)
+    elif not await migrate.is_current(settings.database_url):
+        raise SystemExit(
+            "skael: the database schema is behind this version; run `skael db upgrade`"
+        )
+
+
+async def seed_sample_jobs(container: Container) -> int:
+    """Fill an empty store from the bundled sample source; the number of jobs added."""
+    settings = container.settings()
+    source = container.job_source()
+    if not settings.seed_sample or settings.theirstack_api_key:
+        return 0
+    core = container.core()
+    async with core.ports.uow() as uow:
+        if await uow.jobs.count() > 0:
+            return 0
+    jobs = source.all_jobs()  # type: ignore[attr-defined]
+    report = await core.import_jobs.execute([jobs])
+    log.info("seeded %d sample jobs", report.new)
+    return report.new
+
+
+async def startup(container: Container) -> None:
+    await prepare_database(container)
+    await seed_sample_jobs(container)
+
+
+async def shutdown(container: Container) -> None:
+    await container.http_client().aclose()
+    await container.database().dispose()
+    store = container.store()
+    if isinstance(store, RedisStore):
+        await store._redis.aclose()

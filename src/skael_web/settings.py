@@ -1,0 +1,84 @@
+"""Settings from the environment (``SKAEL_*``, plus ``THEIRSTACK_API_KEY``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./skael.db"
+DEFAULT_THEIRSTACK_URL = "https://api.theirstack.com"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    secret_key: str | None = None
+    data_dir: str = ".skael"
+    token_lifetime: int = 3600
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 1_048_576
+    theirstack_api_key: str | None = None
+    theirstack_url: str = DEFAULT_THEIRSTACK_URL
+    theirstack_deadline: float = 30.0
+    theirstack_connect_timeout: float = 5.0
+    theirstack_read_timeout: float = 20.0
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 30.0
+    seed_sample: bool = True
+    login_limit: int = 10
+    login_window: int = 900
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    max_candidates: int = 2000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``env`` (the process environment by default)."""
+        e = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = e.get(name)
+            return value.strip() if value and value.strip() else None
+
+        fields: dict[str, object] = {}
+        for field in msgspec.structs.fields(cls):
+            raw = get(f"SKAEL_{field.name.upper()}")
+            if raw is not None:
+                fields[field.name] = raw
+        if (key := get("THEIRSTACK_API_KEY")) is not None:
+            fields.setdefault("theirstack_api_key", key)
+        if "cors_origins" in fields:
+            fields["cors_origins"] = [
+                o.strip() for o in str(fields["cors_origins"]).split(",") if o.strip()
+            ]
+        return msgspec.convert(fields, cls, strict=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def signing_secret(self) -> str:
+        """``SKAEL_SECRET_KEY``, else a secret generated once into the data directory.
+
+        The generated file is readable by its owner only (mode 0600).
+        """
+        if self.secret_key:
+            return self.secret_key
+        path = Path(self.data_dir) / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker wrote it first
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secret)
+        return secret

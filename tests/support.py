@@ -1,0 +1,121 @@
+"""Fakes and builders shared by the tests: real in-memory parts, no mocks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from litestar.stores.memory import MemoryStore
+
+from skael_adapters.memory import MemoryDatabase
+from skael_adapters.security import Argon2PasswordHasher, HmacTokenService
+from skael_adapters.stores import StoreLoginThrottle, StoreRevokedTokens
+from skael_adapters.system import FixedClock, PycountryCatalog
+from skael_core.errors import SkaelError
+from skael_core.model import (
+    Company,
+    FetchQuery,
+    FetchResult,
+    Job,
+    Technology,
+    User,
+)
+from skael_core.ports import DocumentWriter, JobSource, UnitOfWorkFactory
+from skael_core.service import Ports, Skael
+from skael_core.usecases.accounts import ProfileChanges, Session
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+SECRET = "test-secret-" + "x" * 40
+
+
+class ListJobSource(JobSource):
+    """A source that answers from a list it was given, honouring exclusions and limit."""
+
+    name = "listsource"
+
+    def __init__(self, jobs: Sequence[Job] = (), error: SkaelError | None = None) -> None:
+        self.jobs = list(jobs)
+        self.error = error
+        self.queries: list[tuple[FetchQuery, list[int]]] = []
+
+    async def fetch(self, query: FetchQuery, exclude_source_ids: Sequence[int]) -> FetchResult:
+        self.queries.append((query, list(exclude_source_ids)))
+        if self.error is not None:
+            raise self.error
+        excluded = set(exclude_source_ids)
+        found = [j for j in self.jobs if j.source_id not in excluded][: query.limit]
+        return FetchResult(jobs=tuple(found), credits_used=len(found))
+
+
+class EchoWriter(DocumentWriter):
+    """Writes a plain document that names what it was given."""
+
+    async def write(self, kind: str, user: User, job: Job | None) -> str:
+        target = f" for {job.job_title} at {job.company}" if job else ""
+        return f"{kind} of {user.profile.user_name}{target}"
+
+
+def fast_hasher() -> Argon2PasswordHasher:
+    return Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def make_core(
+    uow: UnitOfWorkFactory | None = None,
+    *,
+    clock: FixedClock | None = None,
+    source: JobSource | None = None,
+    writer: DocumentWriter | None = None,
+) -> Skael:
+    clock = clock or FixedClock(NOW)
+    return Skael(
+        Ports(
+            uow=uow or MemoryDatabase().unit_of_work,
+            clock=clock,
+            hasher=fast_hasher(),
+            tokens=HmacTokenService(SECRET, clock),
+            revoked=StoreRevokedTokens(MemoryStore(), clock),
+            throttle=StoreLoginThrottle(MemoryStore(), now=lambda: clock.now().timestamp()),
+            source=source or ListJobSource(),
+            writer=writer or EchoWriter(),
+            countries=PycountryCatalog(),
+        )
+    )
+
+
+def make_job(source_id: int, **fields: Any) -> Job:
+    """A realistic posting; ``fields`` override any attribute."""
+    slugs = fields.pop("slugs", ("python", "django", "postgresql"))
+    days_old = fields.pop("days_old", source_id % 20)
+    values: dict[str, Any] = {
+        "source": "listsource",
+        "source_id": source_id,
+        "job_title": "Senior Python Developer",
+        "url": f"https://jobs.example/{source_id}",
+        "date_posted": date(2026, 11, 20) - timedelta(days=days_old),
+        "discovered_at": NOW - timedelta(days=days_old),
+        "company": "Acme Analytics",
+        "company_domain": "acme.example",
+        "company_obj": Company(company_name="Acme Analytics", company_domain="acme.example"),
+        "location": "Berlin",
+        "remote": False,
+        "hybrid": True,
+        "min_salary": 60000.0,
+        "max_salary": 80000.0,
+        "currency": "EUR",
+        "country": "Germany",
+        "country_code": "DE",
+        "seniority": "senior",
+        "description": "## Requirements\n- 5+ years of Python\n- Django and PostgreSQL\n",
+        "technologies": tuple(
+            Technology(technology_slug=s, technology_name=s.title()) for s in slugs
+        ),
+    }
+    values.update(fields)
+    return Job(**values)
+
+
+async def register(core: Skael, email: str = "ada@example.com", **profile: object) -> Session:
+    name = profile.pop("user_name", "Ada")
+    changes = ProfileChanges(email=email, user_name=name, **profile)  # type: ignore[arg-type]
+    return await core.register.execute("correct horse battery", changes)
