@@ -32,6 +32,7 @@ from .usecases.accounts import (
 )
 from .usecases.documents import GenerateDocument, GetDocument, ListDocuments
 from .usecases.jobs import (
+    CollectJobs,
     FetchJobs,
     GetJob,
     ImportJobs,
@@ -84,7 +85,8 @@ class Skael:
         self.change_password = ChangePassword(p.uow, p.hasher)
         self.delete_user = DeleteUser(p.uow, p.clock)
         self.send_feedback = SendFeedback(p.uow, p.clock)
-        self.fetch_jobs = FetchJobs(p.uow, p.clock, p.source, p.countries)
+        self.collect_jobs = CollectJobs(p.uow, p.clock, p.source)
+        self.fetch_jobs = FetchJobs(p.uow, self.collect_jobs, p.countries)
         self.import_jobs = ImportJobs(p.uow)
         self.list_jobs = ListJobs(p.uow, p.clock)
         self.get_job = GetJob(p.uow, p.clock)

@@ -44,11 +44,15 @@ class FetchRequest(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class FetchOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    """What a fetch stored: ``fetched`` postings, of which ``new`` were not known."""
+
     fetched: int
     new: int
+    updated: int
     jobs: list[Job]
     truncated: int = 0
     credits_used: int | None = None
+    source: str = ""
 
 
 class RankedJob(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,44 +68,54 @@ def _remote_from(profile: Profile) -> bool | None:
     return None
 
 
-class FetchJobs(UseCase):
-    """Fetch postings for the caller and store each once; report fetched and new counts."""
+class CollectJobs(UseCase):
+    """Ask the source for postings it has not sent before, and store each once.
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        clock: Clock,
-        source: JobSource,
-        countries: CountryCatalog,
-    ) -> None:
+    The provider ids already stored go into the request, so a known posting is not
+    paid for again. With an ``actor``, the fetch is logged as their activity.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, source: JobSource) -> None:
         super().__init__(uow, clock)
         self._source = source
-        self._countries = countries
 
-    async def execute(self, actor: int, request: FetchRequest) -> FetchOutcome:
+    async def execute(self, query: FetchQuery, actor: int | None = None) -> FetchOutcome:
         async with self._uow() as uow:
-            profile = (await load_user(uow, actor)).profile
             known = await uow.jobs.known_source_ids(self._source.name, KNOWN_IDS_LIMIT)
-        query = self._query(request, profile)
         result = await self._source.fetch(query, known)
         prepared = [prepare_job(job) for job in result.jobs]
         async with self._uow() as uow:
             report = await uow.jobs.upsert_many(prepared)
             jobs = await uow.jobs.get_many(list(dict.fromkeys(report.ids)))
-            await self._log(
-                uow,
-                actor,
-                ActionType.JOBS_FETCHED,
-                metadata={"source": self._source.name, "fetched": len(jobs), "new": report.new},
-            )
+            if actor is not None:
+                meta = {"source": self._source.name, "fetched": len(jobs), "new": report.new}
+                await self._log(uow, actor, ActionType.JOBS_FETCHED, metadata=meta)
             await uow.commit()
         return FetchOutcome(
             fetched=len(jobs),
             new=report.new,
+            updated=report.updated,
             jobs=jobs,
             truncated=result.truncated,
             credits_used=result.credits_used,
+            source=self._source.name,
         )
+
+
+class FetchJobs:
+    """Fetch postings for the caller; what the request leaves out comes from the profile."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, collect: CollectJobs, countries: CountryCatalog
+    ) -> None:
+        self._uow = uow
+        self._collect = collect
+        self._countries = countries
+
+    async def execute(self, actor: int, request: FetchRequest) -> FetchOutcome:
+        async with self._uow() as uow:
+            profile = (await load_user(uow, actor)).profile
+        return await self._collect.execute(self._query(request, profile), actor)
 
     def _query(self, r: FetchRequest, profile: Profile) -> FetchQuery:
         if not 1 <= r.limit <= MAX_FETCH_LIMIT:

@@ -1,0 +1,225 @@
+"""The ``skael`` command: serve the API, manage the schema, fetch and import jobs.
+
+Every command builds from the same container as the web app and honours
+``SKAEL_DATABASE_URL``. Failures end with a one-line message and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from skael_core.errors import SkaelError
+from skael_core.model import Job
+
+from .container import Container, build_container, prepare_database, shutdown
+from .settings import Settings
+
+T = TypeVar("T")
+BATCH = 2000
+
+
+def _run(work: Callable[[Container], Awaitable[T]], container: Container | None = None) -> T:
+    """Run ``work`` with a started container; domain errors become one-line exits."""
+
+    async def main() -> T:
+        c = container or build_container()
+        try:
+            return await work(c)
+        finally:
+            await shutdown(c)
+
+    try:
+        return asyncio.run(main())
+    except SkaelError as error:
+        raise click.ClickException(error.detail) from None
+
+
+@click.group()
+@click.version_option(package_name="skael")
+def main() -> None:
+    """Skael: a backend for job seekers."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Start the HTTP API (the embedded SQLite default needs no set-up)."""
+    import uvicorn
+
+    settings = Settings.from_env()
+    if settings.is_sqlite and not settings.database_url.startswith("memory"):
+        from skael_adapters.sql import migrate
+
+        asyncio.run(migrate.ensure_schema(settings.database_url))
+    uvicorn.run(
+        "skael_web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers if not reload else None,
+        reload=reload,
+        log_level="info",
+    )
+
+
+# --------------------------------------------------------------------------- db
+
+
+@main.group()
+def db() -> None:
+    """The database schema (Alembic migrations shipped with Skael)."""
+
+
+def _database_url() -> str:
+    return Settings.from_env().database_url
+
+
+@db.command()
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Migrate the schema up to REVISION (default: head)."""
+    from skael_adapters.sql import migrate
+
+    asyncio.run(migrate.upgrade(_database_url(), revision))
+    click.echo(f"schema at {asyncio.run(migrate.current(_database_url()))}")
+
+
+@db.command()
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """Migrate the schema down to REVISION (``base`` removes every table)."""
+    from skael_adapters.sql import migrate
+
+    asyncio.run(migrate.downgrade(_database_url(), revision))
+    click.echo(f"schema at {asyncio.run(migrate.current(_database_url())) or 'base'}")
+
+
+@db.command()
+def current() -> None:
+    """Print the schema's current revision."""
+    from skael_adapters.sql import migrate
+
+    click.echo(asyncio.run(migrate.current(_database_url())) or "base")
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+@main.group()
+def jobs() -> None:
+    """Job postings: fetch from the configured source, import provider exports."""
+
+
+@jobs.command()
+@click.option("--title", "titles", multiple=True, help="A job title to search (repeatable).")
+@click.option("--skill", "skills", multiple=True, help="A skill or technology (repeatable).")
+@click.option("--country", "countries", multiple=True, help="A country code or name.")
+@click.option("--remote/--no-remote", default=None, help="Only remote (or only on-site) jobs.")
+@click.option("--limit", default=25, show_default=True, type=click.IntRange(1, 500))
+@click.option("--max-age-days", default=30, show_default=True, type=click.IntRange(1, 3650))
+def fetch(
+    titles: tuple[str, ...],
+    skills: tuple[str, ...],
+    countries: tuple[str, ...],
+    remote: bool | None,
+    limit: int,
+    max_age_days: int,
+) -> None:
+    """Fetch postings through the configured source and store them."""
+    from skael_core.model import FetchQuery
+    from skael_core.normalize import country_codes
+
+    async def work(c: Container) -> None:
+        await prepare_database(c)
+        core = c.core()
+        query = FetchQuery(
+            job_titles=titles,
+            skills=skills,
+            countries=country_codes(list(countries), c.countries()),
+            remote=remote,
+            limit=limit,
+            posted_at_max_age_days=max_age_days,
+        )
+        outcome = await core.collect_jobs.execute(query)
+        note = f", {outcome.truncated} withheld by the provider" if outcome.truncated else ""
+        click.echo(
+            f"fetched {outcome.fetched} postings from {outcome.source}: "
+            f"{outcome.new} new, {outcome.updated} updated{note}"
+        )
+
+    _run(work)
+
+
+@jobs.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Abort on the first bad record; write nothing.")
+def import_(paths: Sequence[Path], strict: bool) -> None:
+    """Import provider exports: a search response, a JSON list or JSON Lines (gzip too)."""
+    from skael_adapters.importer import ImportFileError, iter_postings
+
+    counts = {"read": 0, "bad": 0}
+    problems: list[str] = []
+
+    def batches() -> Iterator[list[Job]]:
+        batch: list[Job] = []
+        for path in paths:
+            for item in _progress(iter_postings(path), path):
+                if item.job is None:
+                    counts["bad"] += 1
+                    message = f"{path}:{item.position}: {item.error}"
+                    if strict:
+                        raise click.ClickException(f"bad record at {message}; nothing imported")
+                    problems.append(message)
+                    continue
+                counts["read"] += 1
+                batch.append(item.job)
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+    async def work(c: Container) -> Any:
+        await prepare_database(c)
+        return await c.core().import_jobs.execute(batches())
+
+    try:
+        report = _run(work)
+    except ImportFileError as error:
+        raise click.ClickException(str(error)) from None
+    for message in problems[:20]:
+        click.echo(f"skipped {message}", err=True)
+    click.echo(
+        f"imported {counts['read']} postings: {report.new} new, {report.updated} updated, "
+        f"{counts['bad']} bad records skipped"
+    )
+
+
+def _progress(items: Iterator[T], path: Path) -> Iterator[T]:
+    """A progress display on a terminal; the items unchanged otherwise."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description} {task.completed} records")
+    ) as bar:
+        task = bar.add_task(f"importing {path.name}", total=None)
+        for n, item in enumerate(items, 1):
+            if n % 1000 == 0:
+                bar.update(task, completed=n)
+            yield item
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
