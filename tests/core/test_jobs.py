@@ -115,7 +115,7 @@ async def test_list_filters_and_orders_newest_first(core: Skael) -> None:
     assert [
         j.source_id
         for j in (
-            await core.list_jobs.execute(job_filter(countries, posted_since=date(2026, 11, 18)))
+            await core.list_jobs.execute(job_filter(countries, posted_since=date(2026, 11, 17)))
         ).items
     ] == [2, 3]
     assert [
