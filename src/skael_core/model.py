@@ -28,7 +28,7 @@ class RemotePreference(enum.StrEnum):
     ONSITE = "Onsite"
 
 
-class WorkExperience(Domain, kw_only=True):
+class WorkExperience(Domain, frozen=True, kw_only=True):
     company_name: str
     job_title: str
     start_date: str | None = None
@@ -36,21 +36,21 @@ class WorkExperience(Domain, kw_only=True):
     description: str | None = None
 
 
-class Education(Domain, kw_only=True):
+class Education(Domain, frozen=True, kw_only=True):
     institution: str
     degree: str | None = None
     start_year: int | None = None
     end_year: int | None = None
 
 
-class Certification(Domain, kw_only=True):
+class Certification(Domain, frozen=True, kw_only=True):
     title: str
     issued_by: str | None = None
     issue_date: str | None = None
     credential_url: str | None = None
 
 
-class Profile(Domain, kw_only=True):
+class Profile(Domain, frozen=True, kw_only=True):
     """What a person tells Skael about themselves; every field already normalised."""
 
     user_name: str
@@ -78,7 +78,7 @@ class Profile(Domain, kw_only=True):
                 raise ValueError(f"country {code!r} is not an upper-case alpha-2 code")
 
 
-class User(Domain, kw_only=True):
+class User(Domain, frozen=True, kw_only=True):
     """An account: a canonical (lower-case) email, a password hash and a profile."""
 
     id: int = 0
@@ -94,7 +94,7 @@ class User(Domain, kw_only=True):
             raise ValueError("email must be stored canonical (trimmed, lower case)")
 
 
-class IssuedToken(Domain, kw_only=True):
+class IssuedToken(Domain, frozen=True, kw_only=True):
     """A freshly signed access token."""
 
     token: str
@@ -102,7 +102,7 @@ class IssuedToken(Domain, kw_only=True):
     expires_in: int
 
 
-class TokenClaims(Domain, kw_only=True):
+class TokenClaims(Domain, frozen=True, kw_only=True):
     """What a verified token says: whose it is, its unique id, the user's token version."""
 
     user_id: int
@@ -114,12 +114,12 @@ class TokenClaims(Domain, kw_only=True):
 # --------------------------------------------------------------------------- jobs
 
 
-class Technology(Domain, kw_only=True):
+class Technology(Domain, frozen=True, kw_only=True):
     technology_slug: str
     technology_name: str
 
 
-class Company(Domain, kw_only=True):
+class Company(Domain, frozen=True, kw_only=True):
     id: str | None = None
     company_name: str | None = None
     company_domain: str | None = None
@@ -134,18 +134,20 @@ class Company(Domain, kw_only=True):
     employee_count: int | None = None
 
 
-class HiringMember(Domain, kw_only=True):
+class HiringMember(Domain, frozen=True, kw_only=True):
     name: str | None = None
     title: str | None = None
     linkedin_profile_url: str | None = None
 
 
-class JobFeatures(Domain, kw_only=True):
+class JobFeatures(Domain, frozen=True, kw_only=True):
     """What the scorer needs from a job, computed once when the job is stored.
 
     ``skills`` are canonical skill keys; ``title_tokens`` normalised title words;
     ``seniority_rank`` 0 (junior) .. 4 (c-level) or None; ``min_years`` the years of
-    experience the description asks for; ``location_keys`` lower-case place words.
+    experience the description asks for; ``location_keys`` lower-case place words;
+    ``skill_order`` the same skills as ``skills`` in the order the posting asks for them
+    (technologies first, then title and description), for explanations and documents.
     """
 
     skills: frozenset[str] = frozenset()
@@ -153,9 +155,10 @@ class JobFeatures(Domain, kw_only=True):
     seniority_rank: int | None = None
     min_years: int | None = None
     location_keys: frozenset[str] = frozenset()
+    skill_order: tuple[str, ...] = ()
 
 
-class Job(Domain, kw_only=True):
+class Job(Domain, frozen=True, kw_only=True):
     """One stored posting; ``(source, source_id)`` is unique across the store."""
 
     id: int = 0
@@ -215,7 +218,7 @@ class Job(Domain, kw_only=True):
         return tuple(t.technology_slug for t in self.technologies)
 
 
-class JobFilter(Domain, kw_only=True):
+class JobFilter(Domain, frozen=True, kw_only=True):
     """Filters of the job list; ``None`` means "any"."""
 
     q: str | None = None
@@ -230,7 +233,7 @@ class JobFilter(Domain, kw_only=True):
     job_title: str | None = None
 
 
-class FetchQuery(Domain, kw_only=True):
+class FetchQuery(Domain, frozen=True, kw_only=True):
     """What to ask a job source for."""
 
     job_titles: tuple[str, ...] = ()
@@ -249,7 +252,7 @@ class FetchQuery(Domain, kw_only=True):
             raise ValueError("posted_at_max_age_days must be at least 1")
 
 
-class FetchResult(Domain, kw_only=True):
+class FetchResult(Domain, frozen=True, kw_only=True):
     """A source's answer: the postings, and what it withheld or charged."""
 
     jobs: tuple[Job, ...]
@@ -257,7 +260,7 @@ class FetchResult(Domain, kw_only=True):
     credits_used: int | None = None
 
 
-class UpsertReport(Domain, kw_only=True):
+class UpsertReport(Domain, frozen=True, kw_only=True):
     """What storing a batch of postings did; ``ids`` follow the input order."""
 
     ids: tuple[int, ...]
@@ -272,7 +275,7 @@ class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
     total: int | None = None
 
 
-class CatalogEntry(Domain, kw_only=True):
+class CatalogEntry(Domain, frozen=True, kw_only=True):
     """One value of a catalog (technology, company, location) and how many jobs hold it."""
 
     key: str
@@ -299,7 +302,7 @@ class ActionType(enum.StrEnum):
     JOBS_FETCHED = "JOBS_FETCHED"
 
 
-class Activity(Domain, kw_only=True):
+class Activity(Domain, frozen=True, kw_only=True):
     id: int = 0
     user_id: int
     job_id: int | None = None
@@ -308,14 +311,14 @@ class Activity(Domain, kw_only=True):
     created_at: datetime
 
 
-class SavedJob(Domain, kw_only=True):
+class SavedJob(Domain, frozen=True, kw_only=True):
     id: int = 0
     user_id: int
     job_id: int
     saved_at: datetime
 
 
-class ScorePart(Domain, kw_only=True):
+class ScorePart(Domain, frozen=True, kw_only=True):
     """One named part of a match score: its own 0-100 value and its weight."""
 
     score: int
@@ -327,7 +330,7 @@ class ScorePart(Domain, kw_only=True):
             raise ValueError("a score part lies within 0..100")
 
 
-class Match(Domain, kw_only=True):
+class Match(Domain, frozen=True, kw_only=True):
     """An explainable match: the 0-100 score, its parts and a plain explanation."""
 
     score: int
@@ -339,7 +342,7 @@ class Match(Domain, kw_only=True):
             raise ValueError("a score lies within 0..100")
 
 
-class Analysis(Domain, kw_only=True):
+class Analysis(Domain, frozen=True, kw_only=True):
     id: int = 0
     user_id: int
     job_id: int
@@ -358,7 +361,7 @@ class DocumentKind(enum.StrEnum):
     COVER_LETTER = "cover_letter"
 
 
-class Document(Domain, kw_only=True):
+class Document(Domain, frozen=True, kw_only=True):
     """A resume or cover letter, uploaded (``source`` as given) or written by Skael."""
 
     id: int = 0
@@ -379,12 +382,12 @@ class ApplicationStatus(enum.StrEnum):
     REJECTED = "Rejected"
 
 
-class StatusChange(Domain, kw_only=True):
+class StatusChange(Domain, frozen=True, kw_only=True):
     status: ApplicationStatus
     at: datetime
 
 
-class Application(Domain, kw_only=True):
+class Application(Domain, frozen=True, kw_only=True):
     """One user's application to one job, with the history of its status."""
 
     id: int = 0

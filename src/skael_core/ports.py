@@ -8,6 +8,7 @@ every change back.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from types import TracebackType
@@ -66,7 +67,7 @@ class JobRepository(Protocol):
 
     async def get(self, job_id: int) -> Job | None: ...
 
-    async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
+    async def get_many(self, job_ids: Sequence[int]) -> builtins.list[Job]:
         """The stored jobs among ``job_ids``, in the order asked; unknown ids are skipped."""
         ...
 
@@ -74,7 +75,9 @@ class JobRepository(Protocol):
         """Jobs matching every filter, newest first (date posted, then id), with a total."""
         ...
 
-    async def candidates(self, filters: JobFilter, skills: Sequence[str], limit: int) -> list[Job]:
+    async def candidates(
+        self, filters: JobFilter, skills: Sequence[str], limit: int
+    ) -> builtins.list[Job]:
         """Up to ``limit`` jobs matching ``filters``, for ranking.
 
         Jobs whose technologies overlap ``skills`` (canonical slugs) come before the
@@ -82,7 +85,7 @@ class JobRepository(Protocol):
         """
         ...
 
-    async def known_source_ids(self, source: str, limit: int) -> list[int]:
+    async def known_source_ids(self, source: str, limit: int) -> builtins.list[int]:
         """The most recently discovered provider ids stored for ``source``."""
         ...
 
@@ -254,6 +257,6 @@ class CountryCatalog(Protocol):
         """The upper-case alpha-2 code for a code or a name, or None if unknown."""
         ...
 
-    def all(self) -> list[tuple[str, str]]:
+    def all(self) -> builtins.list[tuple[str, str]]:
         """Every (code, name), sorted by name."""
         ...

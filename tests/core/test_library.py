@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar.stores.memory import MemoryStore
-from support import fast_hasher
 
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.sample import SampleJobSource
@@ -14,6 +13,7 @@ from skael_adapters.writers import TemplateDocumentWriter
 from skael_core.model import ApplicationStatus, JobFilter
 from skael_core.service import Ports, Skael
 from skael_core.usecases.accounts import ProfileChanges
+from support import fast_hasher
 
 
 async def test_register_import_rank_save_apply_without_http() -> None:

@@ -1,12 +1,22 @@
-"""Matching: skill vocabulary, job features, key requirements and the match score."""
+"""Matching: skill vocabulary, job features, key requirements and the match score.
+
+The vocabulary (skill aliases, role synonyms, seniority words) is data, in
+``data/vocabulary.json``; the score's rules are documented in :mod:`.scorer`.
+"""
 
 from __future__ import annotations
 
-import re
+from .features import ProfileFeatures, job_features, prepare_job, profile_features
+from .key_info import extract_key_info
+from .scorer import score_job
+from .vocab import canonical_skill
 
-_SEPARATORS = re.compile(r"[\s_/]+")
-
-
-def canonical_skill(name: str) -> str:
-    """The canonical key of a skill name, in technology-slug form ("Apache Airflow" -> "apache-airflow")."""
-    return _SEPARATORS.sub("-", name.strip().lower()).strip("-")
+__all__ = [
+    "ProfileFeatures",
+    "canonical_skill",
+    "extract_key_info",
+    "job_features",
+    "prepare_job",
+    "profile_features",
+    "score_job",
+]

@@ -1,0 +1,116 @@
+"""What the scorer knows about a job and a person, computed once and kept.
+
+A job's :class:`~skael_core.model.JobFeatures` are computed when the job is stored
+(:func:`prepare_job`); a person's :class:`ProfileFeatures` once per ranking request.
+Scoring then needs only set operations and arithmetic on these.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from ..model import Job, JobFeatures, Profile, RemotePreference
+from .key_info import extract_key_info, min_years, required_text
+from .vocab import (
+    canonical_skills,
+    place_keys,
+    place_phrases,
+    seniority_level,
+    skills_in_text,
+    title_tokens,
+    title_weight,
+)
+
+# Years of experience at which a person reaches each rank (see SENIORITY_NAMES).
+_RANK_FROM_YEARS = ((12, 4), (8, 3), (5, 2), (2, 1), (0, 0))
+
+SENIORITY_NAMES = ("Junior", "Mid-level", "Senior", "Staff", "Executive")
+
+
+class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
+    """A person's side of matching, precomputed from their profile.
+
+    ``skills`` canonical skill keys; ``title_tokens`` the normalised desired role and
+    ``title_weight`` their weight; ``seniority_rank`` the rank their years of experience
+    reach (else the desired title's seniority word); ``location_keys`` folded preferred
+    place names; ``countries`` alpha-2 codes; ``expected_salary`` yearly, no currency.
+    """
+
+    skills: frozenset[str] = frozenset()
+    title_tokens: frozenset[str] = frozenset()
+    title_weight: float = 0.0
+    desired_role: str | None = None
+    experience: int | None = None
+    seniority_rank: int | None = None
+    location_keys: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    remote_preference: RemotePreference | None = None
+    expected_salary: int | None = None
+
+
+def profile_features(profile: Profile) -> ProfileFeatures:
+    """The person's side of matching, from their profile.
+
+    The desired role falls back to the title of the first work experience listed.
+    """
+    role = profile.desired_job_role or next(
+        (w.job_title for w in profile.work_experiences if w.job_title.strip()), None
+    )
+    words, title_rank = title_tokens(role)
+    return ProfileFeatures(
+        skills=frozenset(canonical_skills(profile.skills)),
+        title_tokens=words,
+        title_weight=title_weight(words),
+        desired_role=role.strip() if role else None,
+        experience=profile.experience,
+        seniority_rank=rank_for_years(profile.experience, title_rank),
+        location_keys=place_phrases(profile.preferred_locations),
+        countries=frozenset(profile.countries),
+        remote_preference=profile.remote_preference,
+        expected_salary=profile.expected_salary or None,
+    )
+
+
+def rank_for_years(years: int | None, fallback: int | None = None) -> int | None:
+    """The seniority rank years of experience reach: 0-1 junior ... 12+ executive."""
+    if years is None:
+        return fallback
+    return next(rank for floor, rank in _RANK_FROM_YEARS if years >= floor)
+
+
+def job_features(job: Job) -> JobFeatures:
+    """What the scorer needs from a job, computed once when it is stored.
+
+    Skills are the job's technology slugs (canonicalised) followed by the skills the
+    vocabulary recognises in its title and description (optional sections such as
+    "Nice to have" and "Benefits" left out). The seniority rank comes from
+    the provider's label, else from title words ("Senior", "Head of", ...). The years
+    asked for come from the description, else the provider's ``experience``.
+    """
+    words, title_rank = title_tokens(job.job_title)
+    order = canonical_skills(
+        (
+            *job.technology_slugs,
+            *skills_in_text(job.job_title),
+            *skills_in_text(required_text(job.description)),
+        )
+    )
+    rank = seniority_level(job.seniority)
+    years = min_years(job.description)
+    return JobFeatures(
+        skills=frozenset(order),
+        title_tokens=words,
+        seniority_rank=rank if rank is not None else title_rank,
+        min_years=years if years is not None else job.experience,
+        location_keys=place_keys(job.location, job.country, job.country_code),
+        skill_order=order,
+    )
+
+
+def prepare_job(job: Job) -> Job:
+    """The job with its matching features and key requirements filled in.
+
+    Key requirements a source already gave are kept when the description yields none.
+    """
+    key_info = extract_key_info(job.description) or job.key_info
+    return msgspec.structs.replace(job, features=job_features(job), key_info=key_info)

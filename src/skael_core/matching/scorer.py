@@ -1,0 +1,402 @@
+"""The match score: six named parts, a weighted mean, caps for hard mismatches.
+
+How a score is made
+-------------------
+Each part scores 0-100 and has a fixed weight (:data:`WEIGHTS`):
+
+- ``skills``: the share of the job's skills the person lists (more than five asked
+  skills count half each beyond the fifth, since nobody holds a whole wish list);
+- ``title``: overlap of the normalised job title with the desired role (generic
+  nouns such as "engineer" count half);
+- ``seniority``: the job's rank against the rank the person's years reach, and the
+  years the posting asks for against the person's years (the mean of those known);
+- ``location``: remote, country and place fit with the remote preference;
+- ``salary``: the job's pay range against the expected salary;
+- ``freshness``: days since the job was posted.
+
+A part whose data is missing on either side is *unknown*: it appears in the
+breakdown with score 50, weight 0.0 and a detail naming what is missing, and it does
+not move the score. The one exception is ``skills``: it is known whenever the job
+names skills, and a person who lists none scores 0 there, so adding a skill the job
+asks for can only raise the score and removing one can only lower it.
+
+The uncapped score is the weighted mean of the parts, ``sum(score * weight) /
+sum(weight)`` over the breakdown (50 when no part is known), rounded half up. It is
+then lowered to the tightest cap that applies (:func:`score_cap`):
+
+- an onsite or hybrid job in a country the person did not choose (and not in a place
+  they named): 40;
+- a person who wants remote work and a job that is fully onsite: 60;
+- an expired posting: 30;
+- a job that shares nothing with the person: skills and title both known and both 0
+  (another profession): 30.
+
+Everything here reads precomputed features only: set operations and arithmetic, no
+regular expressions and no parsing, so scoring stays cheap for large candidate lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Final
+
+from ..model import Job, JobFeatures, Match, RemotePreference, ScorePart
+from .features import SENIORITY_NAMES, ProfileFeatures
+from .vocab import vocabulary
+
+WEIGHTS: Final = {
+    "skills": 0.35,
+    "title": 0.20,
+    "seniority": 0.15,
+    "location": 0.15,
+    "salary": 0.08,
+    "freshness": 0.07,
+}
+CAP_OTHER_COUNTRY: Final = 40
+CAP_ONSITE_FOR_REMOTE: Final = 60
+CAP_EXPIRED: Final = 30
+CAP_UNRELATED: Final = 30
+NEUTRAL: Final = 50
+
+_W_SKILLS = WEIGHTS["skills"]
+_W_TITLE = WEIGHTS["title"]
+_W_SENIORITY = WEIGHTS["seniority"]
+_W_LOCATION = WEIGHTS["location"]
+_W_SALARY = WEIGHTS["salary"]
+_W_FRESHNESS = WEIGHTS["freshness"]
+
+# Seniority fit by (job rank - person rank) + 4: a role far above the person's years
+# fits worst, one a step below them is still fair.
+_RANK_FIT = (15, 20, 40, 70, 100, 60, 25, 10, 5)
+# Years fit by years short of what the posting asks (0, 1, 2, 3, 4 or more).
+_YEARS_FIT = (100, 80, 55, 35, 15)
+_LISTED = 6
+
+_REMOTE = RemotePreference.REMOTE
+_HYBRID = RemotePreference.HYBRID
+_ONSITE = RemotePreference.ONSITE
+
+
+def _unknown(detail: str) -> ScorePart:
+    return ScorePart(score=NEUTRAL, weight=0.0, detail=detail)
+
+
+_NO_SKILLS = _unknown("The posting names no skills.")
+_NO_TITLE = _unknown("No desired role to compare the title with.")
+_NO_SENIORITY = _unknown("Seniority unknown: no years of experience or no level asked.")
+_NO_LOCATION = _unknown("No location, country or remote preference to compare.")
+_NO_JOB_PLACE = _unknown("The posting does not say where the work is.")
+_NO_SALARY = _unknown("No salary on the posting or no expected salary.")
+_OTHER_SCALE = _unknown("Pay is on another scale than your expected salary (currency?).")
+_NO_DATE = _unknown("Posting date unknown.")
+_EXPIRED = ScorePart(score=0, weight=_W_FRESHNESS, detail="The posting has expired.")
+
+
+def score_job(person: ProfileFeatures, job: Job, today: date) -> Match:
+    """How well ``job`` fits ``person`` on ``today``: a 0-100 score, parts and reasons.
+
+    Deterministic: the same inputs give the same score, breakdown and explanation.
+    The job must have been through ``prepare_job`` (its ``features`` filled).
+    """
+    f = job.features
+    skills = _skills(person, f)
+    title = _title(person, f)
+    seniority = _seniority(person, f)
+    location, cap, cap_reason = _location(person, job, f)
+    salary = _salary(person, job)
+    if job.job_expired:
+        freshness = _EXPIRED
+        if cap > CAP_EXPIRED:
+            cap, cap_reason = CAP_EXPIRED, "the posting has expired"
+    else:
+        freshness = _freshness(job, today)
+    if cap > CAP_UNRELATED and _unrelated(skills, title):
+        cap, cap_reason = CAP_UNRELATED, "neither your skills nor your desired role fit the job"
+    # Summed in breakdown order, as weighted_mean does, so the floats agree exactly.
+    weight = (
+        skills.weight + title.weight + seniority.weight
+        + location.weight + salary.weight + freshness.weight
+    )  # fmt: skip
+    total = (
+        skills.score * skills.weight + title.score * title.weight
+        + seniority.score * seniority.weight + location.score * location.weight
+        + salary.score * salary.weight + freshness.score * freshness.weight
+    )  # fmt: skip
+    uncapped = int(total / weight + 0.5) if weight else NEUTRAL
+    parts = (skills, title, seniority, location, salary, freshness)
+    reasons = " ".join([p.detail for p in parts if p.weight])
+    if uncapped > cap:
+        reasons = f"{reasons} Capped at {cap}: {cap_reason}."
+        uncapped = cap
+    return Match(
+        score=uncapped,
+        explanation=reasons or "Too little is known to judge this job.",
+        breakdown={
+            "skills": skills,
+            "title": title,
+            "seniority": seniority,
+            "location": location,
+            "salary": salary,
+            "freshness": freshness,
+        },
+    )
+
+
+def weighted_mean(breakdown: Mapping[str, ScorePart]) -> float:
+    """The uncapped score of a breakdown: the weighted mean of its known parts."""
+    weight = sum(p.weight for p in breakdown.values())
+    if not weight:
+        return float(NEUTRAL)
+    return sum(p.score * p.weight for p in breakdown.values()) / weight
+
+
+def score_cap(person: ProfileFeatures, job: Job) -> int:
+    """The tightest cap that applies to ``job`` for ``person`` (100 when none does)."""
+    _, cap, _ = _location(person, job, job.features)
+    if job.job_expired:
+        cap = min(cap, CAP_EXPIRED)
+    if _unrelated(_skills(person, job.features), _title(person, job.features)):
+        cap = min(cap, CAP_UNRELATED)
+    return cap
+
+
+def _unrelated(skills: ScorePart, title: ScorePart) -> bool:
+    return bool(skills.weight and title.weight) and not skills.score and not title.score
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def _listing(items: list[str] | tuple[str, ...]) -> str:
+    if len(items) <= _LISTED:
+        return ", ".join(items)
+    return f"{', '.join(items[:_LISTED])} and {len(items) - _LISTED} more"
+
+
+def _skills(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
+    asked = f.skills
+    n = len(asked)
+    if not n:
+        return _NO_SKILLS
+    have = asked & person.skills
+    m = len(have)
+    score = 100 * m / (n if n <= 5 else 5 + (n - 5) * 0.5)
+    order = f.skill_order if len(f.skill_order) == n else tuple(sorted(asked))
+    if n == 1:
+        fit = "held" if m else "missing"
+        detail = f"The one required skill, {order[0]}, is {fit}."
+    elif m == n:
+        detail = f"All {n} required skills: {_listing(order)}."
+    elif not m:
+        detail = f"None of the {n} required skills: missing {_listing(order)}."
+    else:
+        matched = [s for s in order if s in have]
+        missing = [s for s in order if s not in have]
+        detail = f"{m} of {n} required skills: {_listing(matched)}; missing {_listing(missing)}."
+    return ScorePart(score=min(100, int(score + 0.5)), weight=_W_SKILLS, detail=detail)
+
+
+def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
+    wanted = person.title_tokens
+    offered = f.title_tokens
+    if not wanted or not offered:
+        return _NO_TITLE
+    common = wanted & offered
+    if not common:
+        return ScorePart(
+            score=0,
+            weight=_W_TITLE,
+            detail=f"Title differs from your desired role ({person.desired_role}).",
+        )
+    nouns = vocabulary().role_nouns
+    shared = len(common) - 0.5 * len(common & nouns)
+    own = person.title_weight
+    theirs = len(offered) - 0.5 * len(offered & nouns)
+    score = int(100 * (0.75 * shared / own + 0.25 * shared / (own + theirs - shared)) + 0.5)
+    fit = "matches" if score >= 80 else "partly matches" if score >= 40 else "is loosely related to"
+    detail = f"Title {fit} your desired role ({person.desired_role})."
+    return ScorePart(score=score, weight=_W_TITLE, detail=detail)
+
+
+def _years(n: int) -> str:
+    return "1 year" if n == 1 else f"{n} years"
+
+
+def _seniority(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
+    key = (f.seniority_rank, f.min_years, person.seniority_rank, person.experience)
+    part = _seniority_parts.get(key)
+    if part is None:
+        part = _seniority_part(*key)
+        if len(_seniority_parts) < _CACHE_LIMIT:
+            _seniority_parts[key] = part
+    return part
+
+
+# The seniority part depends on four small numbers only: each distinct part is built once.
+_seniority_parts: dict[tuple[int | None, int | None, int | None, int | None], ScorePart] = {}
+_CACHE_LIMIT = 50_000
+
+
+def _seniority_part(
+    job_rank: int | None, need: int | None, person_rank: int | None, exp: int | None
+) -> ScorePart:
+    rank_known = job_rank is not None and person_rank is not None
+    years_known = need is not None and exp is not None
+    if not rank_known and not years_known:
+        return _NO_SENIORITY
+    total = count = 0
+    gap = short = 0
+    if job_rank is not None and person_rank is not None:
+        gap = job_rank - person_rank
+        total += _RANK_FIT[gap + 4]
+        count += 1
+    if need is not None and exp is not None:
+        short = need - exp
+        total += _YEARS_FIT[min(short, 4)] if short > 0 else 100
+        count += 1
+    mine = _years(exp) if exp is not None else "your level"
+    yours = f"your {mine}" if exp is not None else mine
+    if job_rank is None:
+        detail = f"Asks {need}+ years; you have {exp}."
+    elif short > 0:
+        detail = f"{SENIORITY_NAMES[job_rank]} role asks {need}+ years; you have {exp}."
+    elif not gap:
+        detail = f"{SENIORITY_NAMES[job_rank]} role fits {mine}."
+    else:
+        side = "below" if gap < 0 else "above"
+        detail = f"{SENIORITY_NAMES[job_rank]} role, {side} {yours}."
+    return ScorePart(score=int(total / count + 0.5), weight=_W_SENIORITY, detail=detail)
+
+
+def _location(person: ProfileFeatures, job: Job, f: JobFeatures) -> tuple[ScorePart, int, str]:
+    """The location part, and the cap (with its reason) it imposes."""
+    pref = person.remote_preference
+    countries = person.countries
+    places = person.location_keys
+    if pref is None and not countries and not places:
+        return _NO_LOCATION, 100, ""
+    if job.remote:
+        return _remote_location(person, job), 100, ""
+    place = job.location or job.country or job.country_code
+    if place is None and job.remote is None and job.hybrid is None:
+        return _NO_JOB_PLACE, 100, ""
+    code = job.country_code
+    in_country = (code in countries) if countries and code else None
+    in_place = (not places.isdisjoint(f.location_keys)) if places and f.location_keys else None
+    cap, cap_reason = 100, ""
+    if in_place:
+        score, where = 100, "a preferred location"
+    elif in_country is False:
+        score, where = 5, "outside your countries"
+        cap, cap_reason = CAP_OTHER_COUNTRY, "the job is onsite outside your countries"
+    elif in_country:
+        score, where = (
+            (90, "in your countries")
+            if in_place is None
+            else (60, "in your countries, not a preferred place")
+        )
+    elif in_place is False:
+        score, where = 35, "not a preferred location"
+    else:
+        score, where = 70, ""
+    mode = "Hybrid" if job.hybrid else "Onsite"
+    head = f"{mode} in {place}" if place else f"{mode} work"
+    if pref == _REMOTE:
+        score = min(score, 60 if job.hybrid else 30)
+        where = f"{where}; you prefer remote work" if where else "you prefer remote work"
+        if not job.hybrid and cap > CAP_ONSITE_FOR_REMOTE:
+            cap, cap_reason = CAP_ONSITE_FOR_REMOTE, "you want remote work and the job is onsite"
+    elif pref == _HYBRID and not job.hybrid:
+        score = max(0, score - 15)
+        where = f"{where}; you prefer hybrid work" if where else "you prefer hybrid work"
+    detail = f"{head}, {where}." if where else f"{head}."
+    return ScorePart(score=score, weight=_W_LOCATION, detail=detail), cap, cap_reason
+
+
+def _remote_location(person: ProfileFeatures, job: Job) -> ScorePart:
+    code = job.country_code
+    if person.countries and code and code not in person.countries:
+        detail = f"Remote, but based in {job.country or code}, outside your countries."
+        return ScorePart(score=60, weight=_W_LOCATION, detail=detail)
+    return _REMOTE_FIT[person.remote_preference]
+
+
+_REMOTE_FIT: Final[dict[RemotePreference | None, ScorePart]] = {
+    _REMOTE: ScorePart(score=100, weight=_W_LOCATION, detail="Remote, as preferred."),
+    _HYBRID: ScorePart(score=85, weight=_W_LOCATION, detail="Remote; you prefer hybrid work."),
+    _ONSITE: ScorePart(score=65, weight=_W_LOCATION, detail="Remote; you prefer onsite work."),
+    None: ScorePart(score=90, weight=_W_LOCATION, detail="Remote."),
+}
+
+
+def _salary(person: ProfileFeatures, job: Job) -> ScorePart:
+    """Salary fit, comparing the expected salary with the job's local-currency range.
+
+    The profile's ``expected_salary`` is a yearly number without a currency. People
+    state it in the money of the market they look in, and a job's own range
+    (``min_salary``/``max_salary``, yearly) is in that market's currency, so the two are
+    compared directly; the USD figures would misjudge every non-US market (an expected
+    1,800,000 in Pune is not 1.8 million dollars). When the range and the expectation
+    differ more than twentyfold they are taken to be in different currencies and the
+    part is unknown. Pay at or above the expectation scores 100, inside the range
+    85-100, below it 85 minus 2 points per percent short.
+    """
+    want = person.expected_salary
+    low, high = job.min_salary, job.max_salary
+    if not want or (low is None and high is None):
+        return _NO_SALARY
+    low = high if low is None else low
+    high = low if high is None else high
+    assert low is not None and high is not None
+    if low > high:
+        low, high = high, low
+    if high * 20 < want or low > want * 20:
+        return _OTHER_SCALE
+    currency = f" {job.currency}" if job.currency else ""
+    if want <= low:
+        score = 100
+        detail = f"Pays from {low:,.0f}{currency}, at or above your expected salary."
+    elif want <= high:
+        score = int(100 - 15 * (want - low) / (high - low) + 0.5)
+        detail = f"Pays {low:,.0f}-{high:,.0f}{currency}, covering your expected salary."
+    else:
+        short = (want - high) / want
+        score = max(0, int(85 - 200 * short + 0.5))
+        detail = f"Pays up to {high:,.0f}{currency}, {short:.0%} below your expected salary."
+    return ScorePart(score=score, weight=_W_SALARY, detail=detail)
+
+
+def _freshness(job: Job, today: date) -> ScorePart:
+    posted = job.date_posted
+    if posted is None:
+        return _NO_DATE
+    days = max(0, (today - posted).days)
+    if days < len(_FRESHNESS):
+        return _FRESHNESS[days]
+    return _freshness_part(days)
+
+
+def _freshness_part(days: int) -> ScorePart:
+    if days <= 3:
+        score = 100
+    elif days <= 7:
+        score = 90
+    elif days <= 14:
+        score = 75
+    elif days <= 30:
+        score = 55
+    elif days <= 60:
+        score = 30
+    else:
+        score = 10
+    if not days:
+        detail = "Posted today."
+    elif days == 1:
+        detail = "Posted yesterday."
+    else:
+        detail = f"Posted {days} days ago."
+    return ScorePart(score=score, weight=_W_FRESHNESS, detail=detail)
+
+
+_FRESHNESS: Final = tuple(_freshness_part(days) for days in range(400))
