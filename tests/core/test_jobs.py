@@ -18,11 +18,11 @@ async def test_fetch_stores_each_posting_once_and_reports_new(
 ) -> None:
     source.jobs = [make_job(i) for i in range(1, 6)]
     session = await register(core, desired_job_role="Python Developer", skills="python, k8s")
-    first = await core.fetch_jobs.execute(session.user_id, FetchRequest(limit=5))
+    first = await core.fetch_jobs.execute(session.user_id, None, FetchRequest(limit=5))
     assert (first.fetched, first.new) == (5, 5)
     assert all(job.id > 0 and job.features.skills for job in first.jobs)
     source.jobs.append(make_job(6))
-    second = await core.fetch_jobs.execute(session.user_id, FetchRequest(limit=5))
+    second = await core.fetch_jobs.execute(session.user_id, None, FetchRequest(limit=5))
     assert (second.fetched, second.new) == (1, 1)
     assert sorted(source.queries[1][1]) == [1, 2, 3, 4, 5]
     page = await core.list_jobs.execute(JobFilter(), 0, 100)
@@ -39,7 +39,9 @@ async def test_fetch_fills_the_query_from_the_profile(core: Skael, source: ListJ
         preferred_locations="Berlin",
         remote_preference="Onsite",
     )
-    await core.fetch_jobs.execute(session.user_id, FetchRequest(job_titles="ICU Nurse", limit=3))
+    await core.fetch_jobs.execute(
+        session.user_id, None, FetchRequest(job_titles="ICU Nurse", limit=3)
+    )
     query = source.queries[0][0]
     assert query.job_titles == ("ICU Nurse",)
     assert query.skills == ("BLS",)
@@ -53,9 +55,9 @@ async def test_fetch_fills_the_query_from_the_profile(core: Skael, source: ListJ
 async def test_fetch_validates_limit_and_countries(core: Skael) -> None:
     session = await register(core)
     with pytest.raises(InvalidInput):
-        await core.fetch_jobs.execute(session.user_id, FetchRequest(limit=0))
+        await core.fetch_jobs.execute(session.user_id, None, FetchRequest(limit=0))
     with pytest.raises(InvalidInput):
-        await core.fetch_jobs.execute(session.user_id, FetchRequest(countries="Atlantis"))
+        await core.fetch_jobs.execute(session.user_id, None, FetchRequest(countries="Atlantis"))
 
 
 async def test_a_provider_failure_stores_nothing(core: Skael, source: ListJobSource) -> None:
@@ -63,7 +65,7 @@ async def test_a_provider_failure_stores_nothing(core: Skael, source: ListJobSou
     source.error = ProviderOutOfCredits("Theirstack", "no credits left")
     session = await register(core)
     with pytest.raises(ProviderOutOfCredits):
-        await core.fetch_jobs.execute(session.user_id, FetchRequest())
+        await core.fetch_jobs.execute(session.user_id, None, FetchRequest())
     assert (await core.list_jobs.execute(JobFilter())).total == 0
 
 
@@ -209,3 +211,12 @@ async def test_countries_come_from_the_maintained_catalog(core: Skael) -> None:
     countries = dict(await core.list_countries.execute())
     assert len(countries) >= 249
     assert countries["IN"] == "India" and countries["DE"] == "Germany"
+
+
+async def test_technology_filter_and_catalog_use_canonical_slugs(core: Skael) -> None:
+    await core.import_jobs.execute([[make_job(1, slugs=("airflow", "Postgres", "k8s"))]])
+    job = (await core.list_jobs.execute(JobFilter())).items[0]
+    assert set(job.technology_slugs) == {"apache-airflow", "postgresql", "kubernetes"}
+    for typed in ("Airflow", "apache airflow", "K8s", "postgres"):
+        found = await core.list_jobs.execute(job_filter(core.ports.countries, technology=typed))
+        assert found.total == 1, typed

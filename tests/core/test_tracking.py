@@ -57,7 +57,9 @@ async def test_analyze_records_a_given_score_as_given(
     core: Skael, job_ids: tuple[int, ...]
 ) -> None:
     me = (await register(core)).user_id
-    analysis = await core.analyze_job.execute(me, None, job_ids[0], 91, "Strong fit")
+    logged = await core.analyze_job.execute(me, None, job_ids[0], 91, "Strong fit")
+    analysis = logged.analysis
+    assert logged.activity.action_type == "AI_JOB_ANALYZED" and logged.activity.id > 0
     assert (analysis.score, analysis.explanation) == (91, "Strong fit")
     latest = await core.get_match_score.execute(me, None, job_ids[0])
     assert latest.id == analysis.id and latest.score == 91
@@ -66,7 +68,7 @@ async def test_analyze_records_a_given_score_as_given(
 
 async def test_analyze_without_a_score_computes_one(core: Skael, job_ids: tuple[int, ...]) -> None:
     me = (await register(core, skills="python, django", experience=6)).user_id
-    analysis = await core.analyze_job.execute(me, None, job_ids[0])
+    analysis = (await core.analyze_job.execute(me, None, job_ids[0])).analysis
     assert 0 <= analysis.score <= 100 and analysis.explanation and analysis.breakdown
     assert analysis.id > 0
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import msgspec
 
-from ..model import Job, JobFeatures, Profile, RemotePreference
+from ..model import Job, JobFeatures, Profile, RemotePreference, Technology
 from .key_info import extract_key_info, min_years, required_text
 from .vocab import (
+    canonical_skill,
     canonical_skills,
     place_keys,
     place_phrases,
@@ -110,7 +111,19 @@ def job_features(job: Job) -> JobFeatures:
 def prepare_job(job: Job) -> Job:
     """The job with its matching features and key requirements filled in.
 
-    Key requirements a source already gave are kept when the description yields none.
+    Key requirements a source already gave are kept when the description yields none;
+    technology slugs become canonical skill keys.
     """
     key_info = extract_key_info(job.description) or job.key_info
+    job = msgspec.structs.replace(job, technologies=canonical_technologies(job.technologies))
     return msgspec.structs.replace(job, features=job_features(job), key_info=key_info)
+
+
+def canonical_technologies(technologies: tuple[Technology, ...]) -> tuple[Technology, ...]:
+    """Technologies keyed by canonical skill slug (so filters and ranking agree), deduplicated."""
+    found: dict[str, Technology] = {}
+    for tech in technologies:
+        slug = canonical_skill(tech.technology_slug)
+        if slug and slug not in found:
+            found[slug] = msgspec.structs.replace(tech, technology_slug=slug)
+    return tuple(found.values())

@@ -112,10 +112,11 @@ class FetchJobs:
         self._collect = collect
         self._countries = countries
 
-    async def execute(self, actor: int, request: FetchRequest) -> FetchOutcome:
+    async def execute(self, actor: int, user_id: int | None, request: FetchRequest) -> FetchOutcome:
+        target = owner(actor, user_id)
         async with self._uow() as uow:
-            profile = (await load_user(uow, actor)).profile
-        return await self._collect.execute(self._query(request, profile), actor)
+            profile = (await load_user(uow, target)).profile
+        return await self._collect.execute(self._query(request, profile), target)
 
     def _query(self, r: FetchRequest, profile: Profile) -> FetchQuery:
         if not 1 <= r.limit <= MAX_FETCH_LIMIT:

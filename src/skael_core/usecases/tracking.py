@@ -46,6 +46,13 @@ def _metadata(value: dict[str, Any] | None, field: str = "metadata") -> dict[str
     return value
 
 
+class AnalysisLogged(msgspec.Struct, frozen=True, kw_only=True):
+    """A stored analysis and the activity that records it."""
+
+    analysis: Analysis
+    activity: Activity
+
+
 class SaveJob(UseCase):
     """Saving a job twice keeps one saved entry; each save is logged."""
 
@@ -122,7 +129,7 @@ class AnalyzeJob(UseCase):
         job_id: int,
         score: int | None = None,
         explanation: str | None = None,
-    ) -> Analysis:
+    ) -> AnalysisLogged:
         target = owner(actor, user_id)
         if score is not None and not 0 <= score <= 100:
             raise InvalidInput.field("score", "must be between 0 and 100")
@@ -138,9 +145,9 @@ class AnalyzeJob(UseCase):
                 )
             analysis = await uow.analyses.add(analysis)
             meta = {"score": analysis.score, "computed": score is None}
-            await self._log(uow, target, ActionType.AI_JOB_ANALYZED, job_id, meta)
+            activity = await self._log(uow, target, ActionType.AI_JOB_ANALYZED, job_id, meta)
             await uow.commit()
-        return analysis
+        return AnalysisLogged(analysis=analysis, activity=activity)
 
 
 class GetMatchScore(UseCase):

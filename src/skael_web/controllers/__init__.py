@@ -1,0 +1,23 @@
+"""The HTTP routes, one controller per area; each handler calls one use case."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from litestar.types import ControllerRouterHandler
+
+from .activity import ActivityController
+from .applications import ApplicationController
+from .catalog import CATALOG_HANDLERS
+from .jobs import JobController
+from .resumes import ResumeController
+from .users import UserController
+
+CONTROLLERS: Final[list[ControllerRouterHandler]] = [
+    UserController,
+    JobController,
+    ResumeController,
+    ApplicationController,
+    ActivityController,
+    *CATALOG_HANDLERS,
+]

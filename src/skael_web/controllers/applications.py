@@ -1,0 +1,53 @@
+"""The application tracker: ``/applications``."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, put
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from skael_core.model import ApplicationStatus
+
+from ..schemas import (
+    ApplicationOut,
+    ApplicationsOut,
+    ApplicationStatusIn,
+    ApplicationStatusOut,
+    Limit,
+    Skip,
+)
+from .deps import Core, CurrentCaller
+
+
+class ApplicationController(Controller):
+    path = "/applications"
+    tags = ["applications"]
+
+    @get("/user/{user_id:int}")
+    async def of_user(
+        self,
+        core: Core,
+        caller: CurrentCaller,
+        user_id: FromPath[int],
+        status: FromQuery[ApplicationStatus | None] = None,
+        skip: Skip = 0,
+        limit: Limit = 20,
+    ) -> ApplicationsOut:
+        """The user's applications, most recently updated first."""
+        page = await core.list_applications.execute(caller.user_id, user_id, status, skip, limit)
+        return ApplicationsOut(
+            applications=[ApplicationOut.of(v) for v in page.items], total=page.total
+        )
+
+    @put("/{job_id:int}")
+    async def change_status(
+        self,
+        core: Core,
+        caller: CurrentCaller,
+        job_id: FromPath[int],
+        data: JSONBody[ApplicationStatusIn],
+    ) -> ApplicationStatusOut:
+        """Move the application for a job to a status (created if new); logged."""
+        application = await core.change_application_status.execute(
+            caller.user_id, data.user_id, job_id, data.status, data.notes
+        )
+        return ApplicationStatusOut(job_id=application.job_id, status=application.status)

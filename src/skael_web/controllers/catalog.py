@@ -1,0 +1,74 @@
+"""What the stored jobs hold, the country list and the health check."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from litestar import Response, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.types import ControllerRouterHandler
+
+from ..auth import ANONYMOUS, PUBLIC
+from ..schemas import (
+    CatalogEntryOut,
+    CompaniesOut,
+    CountriesOut,
+    CountryOut,
+    HealthOut,
+    Limit,
+    LocationsOut,
+    Skip,
+    TechnologiesOut,
+)
+from .deps import Core, DatabaseOk
+
+
+@get("/countries", opt=PUBLIC, security=ANONYMOUS, tags=["catalog"])
+async def countries(core: Core) -> CountriesOut:
+    """Every ISO 3166-1 country as ``{code, name}``."""
+    found = await core.list_countries.execute()
+    return CountriesOut(countries=[CountryOut(code=c, name=n) for c, n in found])
+
+
+@get("/technologies", tags=["catalog"])
+async def technologies(core: Core, skip: Skip = 0, limit: Limit = 20) -> TechnologiesOut:
+    """Technologies the stored jobs ask for, most common first."""
+    page = await core.list_catalog.execute("technologies", skip, limit)
+    return TechnologiesOut(
+        technologies=[CatalogEntryOut.of(e) for e in page.items], total=page.total
+    )
+
+
+@get("/companies", tags=["catalog"])
+async def companies(core: Core, skip: Skip = 0, limit: Limit = 20) -> CompaniesOut:
+    """Companies of the stored jobs, most jobs first."""
+    page = await core.list_catalog.execute("companies", skip, limit)
+    return CompaniesOut(companies=[CatalogEntryOut.of(e) for e in page.items], total=page.total)
+
+
+@get("/locations", tags=["catalog"])
+async def locations(core: Core, skip: Skip = 0, limit: Limit = 20) -> LocationsOut:
+    """Locations of the stored jobs, most jobs first."""
+    page = await core.list_catalog.execute("locations", skip, limit)
+    return LocationsOut(locations=[CatalogEntryOut.of(e) for e in page.items], total=page.total)
+
+
+@get(
+    "/health",
+    opt=PUBLIC,
+    security=ANONYMOUS,
+    tags=["service"],
+    responses={503: ResponseSpec(HealthOut, description="The database does not answer")},
+)
+async def health(database_ok: DatabaseOk) -> Response[HealthOut]:
+    """200 when the database answers, 503 when it does not."""
+    return Response(HealthOut.of(database_ok), status_code=200 if database_ok else 503)
+
+
+CATALOG_HANDLERS: Final[list[ControllerRouterHandler]] = [
+    countries,
+    technologies,
+    companies,
+    locations,
+    health,
+]

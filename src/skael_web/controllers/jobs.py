@@ -1,0 +1,178 @@
+"""Jobs: fetching, listing, ranking, saving and analysing: ``/jobs``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, delete, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from skael_core.usecases.jobs import job_filter
+
+from ..errors import PROVIDER_ERRORS
+from ..schemas import (
+    ActivityIdOut,
+    AnalyzeOut,
+    AnalyzeResultIn,
+    AnalyzeResultOut,
+    FetchJobsIn,
+    FetchJobsOut,
+    JobFilterRequest,
+    JobListing,
+    JobListingResponse,
+    JobsOut,
+    Limit,
+    MessageOut,
+    RankedJobListing,
+    RankedJobsOut,
+    SaveJobIn,
+    Skip,
+    UserIdQuery,
+    same_id,
+)
+from .deps import Core, CurrentCaller
+
+
+class JobController(Controller):
+    path = "/jobs"
+    tags = ["jobs"]
+
+    @post("/fetch_jobs", status_code=200, responses=PROVIDER_ERRORS)
+    async def fetch_jobs(
+        self, core: Core, caller: CurrentCaller, data: JSONBody[FetchJobsIn | None] = None
+    ) -> FetchJobsOut:
+        """Fetch postings for the caller from the job source and store each once."""
+        request = data or FetchJobsIn()
+        outcome = await core.fetch_jobs.execute(caller.user_id, request.user_id, request.request())
+        return FetchJobsOut.of(outcome)
+
+    @get("/list_jobs")
+    async def list_jobs(
+        self,
+        core: Core,
+        skip: Skip = 0,
+        limit: Limit = 20,
+        q: FromQuery[str | None] = None,
+        remote: FromQuery[bool | None] = None,
+        country_code: FromQuery[str | None] = None,
+        seniority: FromQuery[str | None] = None,
+        technology: FromQuery[str | None] = None,
+        company: FromQuery[str | None] = None,
+        min_salary: FromQuery[float | None] = None,
+        posted_since: FromQuery[date | None] = None,
+    ) -> JobsOut:
+        """Stored jobs matching every filter, newest first."""
+        filters = job_filter(
+            core.ports.countries,
+            q=q,
+            remote=remote,
+            country_code=country_code,
+            seniority=seniority,
+            technology=technology,
+            company=company,
+            min_salary=min_salary,
+            posted_since=posted_since,
+        )
+        page = await core.list_jobs.execute(filters, skip, limit)
+        return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
+
+    @post("/relevant_jobs", status_code=200)
+    async def relevant_jobs(
+        self, core: Core, caller: CurrentCaller, data: JSONBody[JobFilterRequest | None] = None
+    ) -> RankedJobsOut:
+        """Jobs ranked best first for the caller, each with its match score and why."""
+        r = data or JobFilterRequest()
+        filters = job_filter(
+            core.ports.countries,
+            technology=r.technology,
+            location=r.location,
+            remote=r.remote,
+            country_code=r.country_code,
+            min_salary=r.min_salary,
+        )
+        ranked = await core.rank_jobs.execute(
+            caller.user_id,
+            r.user_id,
+            filters,
+            job_title=r.job_title,
+            experience=r.experience,
+            skip=r.skip,
+            limit=r.limit,
+        )
+        return RankedJobsOut(jobs=[RankedJobListing.ranked(x) for x in ranked])
+
+    @get("/saved")
+    async def saved(
+        self, core: Core, caller: CurrentCaller, skip: Skip = 0, limit: Limit = 20
+    ) -> JobsOut:
+        """The caller's saved jobs, most recently saved first."""
+        page = await core.list_saved_jobs.execute(caller.user_id, None, skip, limit)
+        return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
+
+    @get("/user/{user_id:int}/saved")
+    async def saved_of_user(
+        self,
+        core: Core,
+        caller: CurrentCaller,
+        user_id: FromPath[int],
+        skip: Skip = 0,
+        limit: Limit = 20,
+    ) -> JobsOut:
+        """The user's saved jobs: the caller's own only."""
+        page = await core.list_saved_jobs.execute(caller.user_id, user_id, skip, limit)
+        return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
+
+    @get("/{job_id:int}")
+    async def job(self, core: Core, job_id: FromPath[int]) -> JobListingResponse:
+        """One stored job (JobListingResponse)."""
+        return JobListingResponse.of(await core.get_job.execute(job_id))
+
+    @post("/{job_id:int}/save", status_code=201)
+    async def save(
+        self,
+        core: Core,
+        caller: CurrentCaller,
+        job_id: FromPath[int],
+        data: JSONBody[SaveJobIn | None] = None,
+    ) -> ActivityIdOut:
+        """Save a job; saving twice keeps one saved entry."""
+        s = data or SaveJobIn()
+        activity = await core.save_job.execute(
+            caller.user_id,
+            s.user_id,
+            same_id(job_id, s.job_id, "job_id"),
+            s.action_type,
+            s.activity_metadata,
+        )
+        return ActivityIdOut(activity_id=activity.id)
+
+    @delete("/{job_id:int}/save", status_code=200)
+    async def unsave(
+        self, core: Core, caller: CurrentCaller, job_id: FromPath[int], user_id: UserIdQuery = None
+    ) -> MessageOut:
+        """Remove a saved job; 404 if it was not saved."""
+        await core.unsave_job.execute(caller.user_id, user_id, job_id)
+        return MessageOut(msg="Saved job deleted")
+
+    @post("/{job_id:int}/analyze", status_code=201)
+    async def analyze(
+        self,
+        core: Core,
+        caller: CurrentCaller,
+        job_id: FromPath[int],
+        data: JSONBody[AnalyzeResultIn | None] = None,
+    ) -> AnalyzeOut:
+        """Record a given score (0-100) as given, or compute one."""
+        a = data or AnalyzeResultIn()
+        logged = await core.analyze_job.execute(
+            caller.user_id, a.user_id, same_id(job_id, a.job_id, "job_id"), a.score, a.explanation
+        )
+        return AnalyzeOut.of(logged.analysis, logged.activity.id)
+
+    @get("/{job_id:int}/match_score")
+    async def match_score(
+        self, core: Core, caller: CurrentCaller, job_id: FromPath[int], user_id: UserIdQuery = None
+    ) -> AnalyzeResultOut:
+        """The latest analysis (AnalyzeResultOut), or a fresh one that is not stored."""
+        analysis = await core.get_match_score.execute(caller.user_id, user_id, job_id)
+        return AnalyzeResultOut.of(analysis)

@@ -1,0 +1,633 @@
+"""Wire shapes of the HTTP API contract, kept separate from the domain Structs.
+
+Inputs accept the aliases of the contract: a Struct holds both spellings
+(``user_name``/``username``, ``email_id``/``email``, ``phone_number``/``number``,
+``countries``/``country``) and ``changes()`` merges them, the contract's own name
+first. Lists (skills, locations, countries) arrive as a list or one comma-separated
+string; the core normalises them.
+
+Outputs: every success is ``{"messages": "success", ...}``; a single object (profile,
+job, match score, document) sits at the top level beside ``messages``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, Self, TypeVar
+
+import msgspec
+from litestar import Request
+from litestar.params import QueryParameter
+from msgspec import UNSET, UnsetType
+
+from skael_core.errors import InvalidInput
+from skael_core.model import (
+    Activity,
+    Analysis,
+    ApplicationStatus,
+    CatalogEntry,
+    Certification,
+    Document,
+    DocumentKind,
+    Education,
+    Job,
+    User,
+    WorkExperience,
+)
+from skael_core.usecases.accounts import ProfileChanges, Session
+from skael_core.usecases.jobs import FetchOutcome, FetchRequest, RankedJob
+from skael_core.usecases.tracking import ApplicationView
+
+from .errors import invalid_body
+
+T = TypeVar("T")
+S = TypeVar("S", bound=msgspec.Struct)
+
+Skip = Annotated[int, QueryParameter(ge=0, description="How many items to skip.")]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
+UserIdQuery = Annotated[
+    int | None, QueryParameter(description="Must be the caller's id when given.")
+]
+
+TextList = str | list[str]
+"""A list, or one comma-separated string."""
+
+FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def first(*values: T | UnsetType) -> T | UnsetType:
+    """The first value that was sent, so the contract's name wins over its alias."""
+    for value in values:
+        if value is not UNSET:
+            return value
+    return UNSET
+
+
+def same_id(path_id: int, body_id: int | None, field: str) -> int:
+    """The id of the path; a body naming another one is a mistake worth a 422."""
+    if body_id is not None and body_id != path_id:
+        raise InvalidInput.field(field, f"{body_id} does not match {path_id} in the path")
+    return path_id
+
+
+def _pick(obj: Any, cls: type[S]) -> S:
+    """``cls`` filled from the attributes of ``obj`` of the same names (nested too)."""
+    return msgspec.convert(obj, cls, from_attributes=True)
+
+
+async def read_form_or_json(request: Request[Any, Any, Any], cls: type[S]) -> S:
+    """A body sent as a form or as JSON, as ``cls``; blank form fields count as left out."""
+    try:
+        if request.content_type[0] in FORMS:
+            form = await request.form()
+            fields = {k: v for k, v in form.items() if isinstance(v, str) and v.strip()}
+            return msgspec.convert(fields, cls, strict=False)
+        return msgspec.json.decode(await request.body() or b"{}", type=cls, strict=False)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise invalid_body(exc) from None
+
+
+class Wire(msgspec.Struct, kw_only=True):
+    """Base of the wire Structs."""
+
+
+class Success(Wire, kw_only=True):
+    messages: Literal["success"] = "success"
+
+
+# --------------------------------------------------------------------------- users
+
+
+class ProfileIn(Wire, kw_only=True):
+    """Profile fields as sent; a field left out stays as it is."""
+
+    user_name: str | UnsetType = UNSET
+    username: str | UnsetType = UNSET
+    email_id: str | UnsetType = UNSET
+    email: str | UnsetType = UNSET
+    phone_number: str | None | UnsetType = UNSET
+    number: str | None | UnsetType = UNSET
+    desired_job_role: str | None | UnsetType = UNSET
+    skills: TextList | None | UnsetType = UNSET
+    experience: int | None | UnsetType = UNSET
+    preferred_locations: TextList | None | UnsetType = UNSET
+    countries: TextList | None | UnsetType = UNSET
+    country: TextList | None | UnsetType = UNSET
+    remote_preference: str | None | UnsetType = UNSET
+    professional_summary: str | None | UnsetType = UNSET
+    expected_salary: int | None | UnsetType = UNSET
+    resume: str | None | UnsetType = UNSET
+    work_experiences: list[WorkExperience] | None | UnsetType = UNSET
+    educations: list[Education] | None | UnsetType = UNSET
+    certifications: list[Certification] | None | UnsetType = UNSET
+
+    def changes(self) -> ProfileChanges:
+        return ProfileChanges(
+            user_name=first(self.user_name, self.username),
+            email=first(self.email_id, self.email),
+            phone_number=first(self.phone_number, self.number),
+            desired_job_role=self.desired_job_role,
+            skills=self.skills,
+            experience=self.experience,
+            preferred_locations=self.preferred_locations,
+            countries=first(self.countries, self.country),
+            remote_preference=self.remote_preference,
+            professional_summary=self.professional_summary,
+            expected_salary=self.expected_salary,
+            resume=self.resume,
+            work_experiences=self.work_experiences,
+            educations=self.educations,
+            certifications=self.certifications,
+        )
+
+
+class RegisterIn(ProfileIn, kw_only=True):
+    password: str
+    has_agreed_terms: bool = False
+
+
+class UpdateUserIn(ProfileIn, kw_only=True):
+    password: str | None = None
+    old_password: str | None = None
+
+
+class LoginIn(Wire, kw_only=True):
+    email: str | UnsetType = UNSET
+    email_id: str | UnsetType = UNSET
+    password: str
+
+    def address(self) -> str:
+        email = first(self.email, self.email_id)
+        if email is UNSET:
+            raise InvalidInput.field("email", "is required")
+        return email
+
+
+class ChangePasswordIn(Wire, kw_only=True):
+    old_password: str
+    new_password: str
+
+
+class FeedbackIn(Wire, kw_only=True):
+    feedback: str
+    metadata: dict[str, Any] | None = None
+
+
+class TokenOut(Success, kw_only=True):
+    user_id: int
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+    @classmethod
+    def of(cls, session: Session) -> TokenOut:
+        return cls(
+            user_id=session.user_id,
+            access_token=session.token.token,
+            expires_in=session.token.expires_in,
+        )
+
+
+class UserIdOut(Success, kw_only=True):
+    user_id: int
+
+
+class ActivityIdOut(Success, kw_only=True):
+    activity_id: int
+
+
+class UserProfile(Success, kw_only=True):
+    """UserProfile: never the password hash."""
+
+    id: int
+    user_name: str
+    email_id: str
+    phone_number: str | None
+    desired_job_role: str | None
+    skills: list[str]
+    experience: int | None
+    preferred_locations: list[str]
+    countries: list[str]
+    remote_preference: str | None
+    professional_summary: str | None
+    expected_salary: int | None
+    resume: str | None
+    joined_date: datetime
+    work_experiences: list[WorkExperience]
+    educations: list[Education]
+    certifications: list[Certification]
+
+    @classmethod
+    def of(cls, user: User) -> UserProfile:
+        p = user.profile
+        return cls(
+            id=user.id,
+            user_name=p.user_name,
+            email_id=user.email,
+            phone_number=p.phone_number,
+            desired_job_role=p.desired_job_role,
+            skills=list(p.skills),
+            experience=p.experience,
+            preferred_locations=list(p.preferred_locations),
+            countries=list(p.countries),
+            remote_preference=p.remote_preference.value if p.remote_preference else None,
+            professional_summary=p.professional_summary,
+            expected_salary=p.expected_salary,
+            resume=p.resume,
+            joined_date=user.joined_at,
+            work_experiences=list(p.work_experiences),
+            educations=list(p.educations),
+            certifications=list(p.certifications),
+        )
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+class CompanyOut(Wire, kw_only=True):
+    id: str | None = None
+    company_name: str | None = None
+    company_domain: str | None = None
+    industry: str | None = None
+    country: str | None = None
+    country_code: str | None = None
+    url: str | None = None
+    linkedin_url: str | None = None
+    logo: str | None = None
+    long_description: str | None = None
+
+
+class TechnologyOut(Wire, kw_only=True):
+    technology_name: str
+    technology_slug: str
+
+
+class HiringMemberOut(Wire, kw_only=True):
+    name: str | None = None
+    title: str | None = None
+    linkedin_profile_url: str | None = None
+
+
+class JobListing(Wire, kw_only=True):
+    """JobListingResponse."""
+
+    id: int
+    job_title: str
+    url: str | None = None
+    final_url: str | None = None
+    source_url: str | None = None
+    date_posted: date | None = None
+    discovered_at: datetime | None = None
+    company: str | None = None
+    company_domain: str | None = None
+    company_obj: CompanyOut | None = None
+    location: str | None = None
+    remote: bool | None = None
+    hybrid: bool | None = None
+    salary_string: str | None = None
+    min_salary: float | None = None
+    max_salary: float | None = None
+    currency: str | None = None
+    country: str | None = None
+    country_code: str | None = None
+    seniority: str | None = None
+    employment_status: list[str] = []
+    description: str | None = None
+    reposted: bool | None = None
+    date_reposted: date | None = None
+    job_expired: bool | None = None
+    industry_id: int | None = None
+    matching_phrase: list[str] = []
+    matching_words: list[str] = []
+    experience: int | None = None
+    key_info: list[str] = []
+    technologies: list[TechnologyOut] = []
+    hiring_team: list[HiringMemberOut] = []
+
+    @classmethod
+    def of(cls, job: Job) -> Self:
+        return _pick(job, cls)
+
+
+class JobListingResponse(JobListing, kw_only=True):
+    """One job at the top level."""
+
+    messages: Literal["success"] = "success"
+
+
+class RankedJobListing(JobListing, kw_only=True):
+    match_score: int
+    match_explanation: str
+
+    @classmethod
+    def ranked(cls, ranked: RankedJob) -> RankedJobListing:
+        fields = msgspec.structs.asdict(JobListing.of(ranked.job))
+        return cls(
+            **fields, match_score=ranked.match.score, match_explanation=ranked.match.explanation
+        )
+
+
+class JobsOut(Success, kw_only=True):
+    jobs: list[JobListing]
+    total: int | None = None
+
+
+class RankedJobsOut(Success, kw_only=True):
+    jobs: list[RankedJobListing]
+
+
+class FetchJobsIn(Wire, kw_only=True):
+    """What to fetch; fields left out come from the caller's stored profile."""
+
+    user_id: int | None = None
+    job_titles: TextList | None = None
+    skills: TextList | None = None
+    experience: int | None = None
+    locations: TextList | None = None
+    countries: TextList | None = None
+    country: TextList | None = None
+    remote: bool | None = None
+    limit: int = 25
+    posted_at_max_age_days: int = 30
+
+    def request(self) -> FetchRequest:
+        return FetchRequest(
+            job_titles=self.job_titles,
+            skills=self.skills,
+            experience=self.experience,
+            locations=self.locations,
+            countries=self.countries if self.countries is not None else self.country,
+            remote=self.remote,
+            limit=self.limit,
+            posted_at_max_age_days=self.posted_at_max_age_days,
+        )
+
+
+class FetchJobsOut(Success, kw_only=True):
+    jobs_fetched: int
+    jobs_new: int
+    jobs: list[JobListing]
+
+    @classmethod
+    def of(cls, outcome: FetchOutcome) -> FetchJobsOut:
+        return cls(
+            jobs_fetched=outcome.fetched,
+            jobs_new=outcome.new,
+            jobs=[JobListing.of(j) for j in outcome.jobs],
+        )
+
+
+class JobFilterRequest(Wire, kw_only=True):
+    """JobFilterRequest: filters, and stand-ins for the profile's role and years."""
+
+    user_id: int | None = None
+    job_title: str | None = None
+    technology: str | None = None
+    location: str | None = None
+    experience: int | None = None
+    remote: bool | None = None
+    country_code: str | None = None
+    min_salary: float | None = None
+    skip: int = 0
+    limit: int = 20
+
+
+class SaveJobIn(Wire, kw_only=True):
+    user_id: int | None = None
+    job_id: int | None = None
+    action_type: str | None = None
+    activity_metadata: dict[str, Any] | None = None
+
+
+class MessageOut(Success, kw_only=True):
+    msg: str
+
+
+class AnalyzeResultIn(Wire, kw_only=True):
+    """AnalyzeResultIn: a given score (0-100) is recorded as given."""
+
+    user_id: int | None = None
+    job_id: int | None = None
+    score: int | None = None
+    explanation: str | None = None
+
+
+class ScorePartOut(Wire, kw_only=True):
+    score: int
+    weight: float
+    detail: str = ""
+
+
+class AnalyzeResult(Wire, kw_only=True):
+    """AnalyzeResultOut."""
+
+    job_id: int
+    user_id: int
+    score: int
+    explanation: str
+    breakdown: dict[str, ScorePartOut]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> Self:
+        return _pick(analysis, cls)
+
+
+class AnalyzeResultOut(AnalyzeResult, kw_only=True):
+    """The match score at the top level."""
+
+    messages: Literal["success"] = "success"
+
+
+class AnalyzeOut(Success, kw_only=True):
+    activity_id: int | None
+    job_id: int
+    score: int
+    explanation: str
+    breakdown: dict[str, ScorePartOut]
+
+    @classmethod
+    def of(cls, analysis: Analysis, activity_id: int | None) -> AnalyzeOut:
+        out = AnalyzeResult.of(analysis)
+        return cls(
+            activity_id=activity_id,
+            job_id=out.job_id,
+            score=out.score,
+            explanation=out.explanation,
+            breakdown=out.breakdown,
+        )
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class ResumeIn(Wire, kw_only=True):
+    user_id: int | None = None
+    job_id: int | None = None
+    source: str | None = None
+    content: str | None = None
+    kind: str | None = None
+
+
+class GeneratedOut(Success, kw_only=True):
+    resume_id: int
+    content: str
+
+
+class DocumentOut(Wire, kw_only=True):
+    id: int
+    user_id: int
+    job_id: int | None
+    kind: DocumentKind
+    source: str
+    content: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> Self:
+        return _pick(document, cls)
+
+
+class DocumentResponse(DocumentOut, kw_only=True):
+    """One document at the top level."""
+
+    messages: Literal["success"] = "success"
+
+
+class DocumentsOut(Success, kw_only=True):
+    resumes: list[DocumentOut]
+    total: int | None = None
+
+
+class ApplyIn(Wire, kw_only=True):
+    """A form or JSON body."""
+
+    user_id: int | None = None
+    job_id: int
+    resume_id: int | None = None
+
+
+# --------------------------------------------------------------------------- tracking
+
+
+class ApplicationOut(Wire, kw_only=True):
+    job_id: int
+    job_title: str
+    company: str | None
+    status: ApplicationStatus
+    notes: str | None
+    applied_date: datetime | None
+    last_updated: datetime
+
+    @classmethod
+    def of(cls, view: ApplicationView) -> ApplicationOut:
+        a = view.application
+        return cls(
+            job_id=a.job_id,
+            job_title=view.job_title,
+            company=view.company,
+            status=a.status,
+            notes=a.notes,
+            applied_date=a.applied_date,
+            last_updated=a.last_updated,
+        )
+
+
+class ApplicationsOut(Success, kw_only=True):
+    applications: list[ApplicationOut]
+    total: int | None = None
+
+
+class ApplicationStatusIn(Wire, kw_only=True):
+    user_id: int | None = None
+    status: ApplicationStatus
+    notes: str | None | UnsetType = UNSET
+
+
+class ApplicationStatusOut(Success, kw_only=True):
+    job_id: int
+    status: ApplicationStatus
+
+
+class ActivityIn(Wire, kw_only=True):
+    """ActivityIn; ``activity_metadata`` is accepted for ``metadata``."""
+
+    user_id: int | None = None
+    job_id: int | None = None
+    action_type: str
+    metadata: dict[str, Any] | None = None
+    activity_metadata: dict[str, Any] | None = None
+
+
+class ActivityOut(Wire, kw_only=True):
+    id: int
+    user_id: int
+    job_id: int | None
+    action_type: str
+    activity_metadata: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, activity: Activity) -> ActivityOut:
+        return cls(
+            id=activity.id,
+            user_id=activity.user_id,
+            job_id=activity.job_id,
+            action_type=activity.action_type,
+            activity_metadata=dict(activity.metadata),
+            created_at=activity.created_at,
+        )
+
+
+class ActivitiesOut(Success, kw_only=True):
+    activities: list[ActivityOut]
+    total: int | None = None
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+class CountryOut(Wire, kw_only=True):
+    code: str
+    name: str
+
+
+class CountriesOut(Success, kw_only=True):
+    countries: list[CountryOut]
+
+
+class CatalogEntryOut(Wire, kw_only=True):
+    key: str
+    name: str
+    count: int
+
+    @classmethod
+    def of(cls, entry: CatalogEntry) -> CatalogEntryOut:
+        return _pick(entry, cls)
+
+
+class TechnologiesOut(Success, kw_only=True):
+    technologies: list[CatalogEntryOut]
+    total: int | None = None
+
+
+class CompaniesOut(Success, kw_only=True):
+    companies: list[CatalogEntryOut]
+    total: int | None = None
+
+
+class LocationsOut(Success, kw_only=True):
+    locations: list[CatalogEntryOut]
+    total: int | None = None
+
+
+class HealthOut(Wire, kw_only=True):
+    messages: Literal["success", "error"]
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unreachable"]
+
+    @classmethod
+    def of(cls, database_ok: bool) -> HealthOut:
+        if database_ok:
+            return cls(messages="success", status="ok", database="ok")
+        return cls(messages="error", status="unavailable", database="unreachable")
