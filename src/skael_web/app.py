@@ -7,20 +7,26 @@ handlers). The lifespan starts and stops the container's resources.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, Final
 
-from litestar import Litestar, Router
+import msgspec
+from litestar import Litestar, Request, Router
 from litestar.config.cors import CORSConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
+from litestar.exceptions import ClientException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.routes import HTTPRoute
+from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
 
 from skael_core.service import Skael
@@ -28,12 +34,13 @@ from skael_core.service import Skael
 from .auth import BEARER_SCHEME, PUBLIC, authenticate, provide_caller
 from .container import Container, build_container, shutdown, startup
 from .controllers import CONTROLLERS
-from .errors import EXCEPTION_HANDLERS, UnsupportedMediaType, document_errors
-from .schemas import FORMS
+from .errors import EXCEPTION_HANDLERS, UnsupportedMediaType, document_errors, invalid_body
+from .schemas import FORMS, integral
 
 log = logging.getLogger("skael.web")
 
 SCHEMA_PATH: Final = "/schema"
+DOCS_ASSETS: Final = f"{SCHEMA_PATH}/assets"
 JSON: Final = "application/json"
 SECURITY_HEADERS: Final = {
     "X-Content-Type-Options": "nosniff",
@@ -90,6 +97,53 @@ def require_known_body_type(
     )
 
 
+async def correct_allow_header(message: Message, scope: Scope) -> None:
+    """``Allow`` of an automatic OPTIONS answer lists every method of the route.
+
+    Litestar 2 builds the OPTIONS handler with the first handler registered on a path
+    and lists only the methods known then (litestar-org/litestar#4169).
+    """
+    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    if "allow" not in headers:
+        return
+    template = scope.get("path_template")
+    for route in scope["app"].routes:
+        if isinstance(route, HTTPRoute) and route.path_format == template:
+            headers["Allow"] = ", ".join(sorted(route.methods))
+            return
+
+
+async def decode_json_strictly(request: Request[Any, Any, Any]) -> None:
+    """A JSON body must have the documented types: ``0`` is not a boolean, ``"5"`` not an
+    integer. (Litestar converts bodies leniently; this checks them strictly first.)"""
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if data is None or not (media == JSON or media.endswith("+json")):
+        return
+    body = await request.body()
+    if not body:
+        return
+    try:
+        msgspec.convert(integral(msgspec.json.decode(body)), data.annotation, strict=True)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise invalid_body(exc) from None
+
+
+def single_valued_query(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Guard: a query parameter that takes one value is given once (``?q=a&q=b`` is a 400)."""
+    seen: set[str] = set()
+    for name, _ in connection.query_params.multi_items():
+        if name in seen:
+            field = handler.parsed_fn_signature.parameters.get(name)
+            if field is not None and not field.is_non_string_sequence:
+                raise ClientException(detail=f"query parameter {name!r} is given more than once")
+        seen.add(name)
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         headers = MutableScopeHeaders.from_message(message)
@@ -120,13 +174,33 @@ def _openapi() -> OpenAPIConfig:
         version=_version(),
         description="Job search: profiles, jobs, explainable matching, documents, tracking.",
         path=SCHEMA_PATH,
-        render_plugins=[SwaggerRenderPlugin(path="/")],
+        render_plugins=[
+            SwaggerRenderPlugin(
+                path="/",
+                js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+                favicon=f"<link rel='icon' href='{DOCS_ASSETS}/favicon-32x32.png'>",
+            )
+        ],
         openapi_router=Router(
             path=SCHEMA_PATH, route_handlers=[], opt=PUBLIC, include_in_schema=False
         ),
         components=Components(security_schemes={BEARER_SCHEME: bearer}),
         security=[{BEARER_SCHEME: []}],
         use_handler_docstrings=True,
+    )
+
+
+def _docs_assets() -> Router:
+    """Swagger UI's scripts and styles, from the swagger-ui-py package: the docs page
+    needs no CDN, so it works offline and behind a strict firewall."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("skael: the swagger-ui-py package is missing")
+    static = Path(next(iter(spec.submodule_search_locations))) / "static"
+    return create_static_files_router(
+        path=DOCS_ASSETS, directories=[static], opt=PUBLIC, include_in_schema=False
     )
 
 
@@ -171,18 +245,19 @@ def create_app(container: Container | None = None) -> Litestar:
     container = container or build_container()
     settings = container.settings()
     app = Litestar(
-        route_handlers=CONTROLLERS,
+        route_handlers=[*CONTROLLERS, _docs_assets()],
         state=State({"container": container}),
         dependencies={
             "core": Provide(provide_core, sync_to_thread=False),
             "caller": Provide(provide_caller, sync_to_thread=False),
             "database_ok": Provide(provide_database_ok),
         },
-        guards=[authenticate, require_known_body_type],
+        guards=[authenticate, require_known_body_type, single_valued_query],
         exception_handlers=EXCEPTION_HANDLERS,
         cors_config=_cors(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,
-        before_send=[add_security_headers],
+        before_request=decode_json_strictly,
+        before_send=[correct_allow_header, add_security_headers],
         on_startup=[_start],
         on_shutdown=[_stop],
         openapi_config=_openapi(),

@@ -13,12 +13,12 @@ job, match score, document) sits at the top level beside ``messages``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Final, Literal, Self, TypeVar
 
 import msgspec
 from litestar import Request
-from litestar.params import QueryParameter
-from msgspec import UNSET, UnsetType
+from litestar.params import PathParameter, QueryParameter
+from msgspec import UNSET, Meta, UnsetType
 
 from skael_core.errors import InvalidInput
 from skael_core.model import (
@@ -45,12 +45,54 @@ S = TypeVar("S", bound=msgspec.Struct)
 
 Skip = Annotated[int, QueryParameter(ge=0, description="How many items to skip.")]
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
+SearchText = Annotated[str | None, QueryParameter(max_length=200)]
+"""A text filter in the query: at most 200 characters."""
 UserIdQuery = Annotated[
-    int | None, QueryParameter(description="Must be the caller's id when given.")
+    int | None, QueryParameter(ge=1, description="Must be the caller's id when given.")
 ]
+Id = Annotated[int, Meta(ge=1)]
+"""An id in a body: a positive integer."""
+PathId = Annotated[int, PathParameter(ge=1)]
+"""An id in the path: a positive integer."""
 
-TextList = str | list[str]
-"""A list, or one comma-separated string."""
+ShortText = Annotated[str, Meta(max_length=200)]
+"""A short text (a name, a title): at most 200 characters."""
+LongText = Annotated[str, Meta(max_length=10_000)]
+"""A long text (a summary, notes, feedback): at most 10 000 characters."""
+SPACE = "\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""What ``str.strip()`` removes, spelled out: ``\\s`` means other things in other regex engines."""
+VISIBLE = f"[^{SPACE}]"
+"""A character that is not white space."""
+NonBlank = Annotated[str, Meta(pattern=VISIBLE, max_length=200)]
+"""A short text that must not be blank."""
+Email = Annotated[
+    str,
+    Meta(pattern=f"^[{SPACE}]*[^@{SPACE}]+@[^@{SPACE}]+\\.[^@{SPACE}]+[{SPACE}]*$", max_length=254),
+]
+"""An email address (compared case-insensitively)."""
+_REMOTE_WORDS = ("remote", "hybrid", "onsite", "on-site", "on site", "office")
+RemotePreferenceText = Annotated[
+    str,
+    Meta(
+        pattern="^[{0}]*(?:{1})?[{0}]*$".format(
+            SPACE,
+            "|".join(
+                "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in w) for w in _REMOTE_WORDS
+            ),
+        ),
+        description="Remote, Hybrid or Onsite (any letter case; on-site and office mean Onsite).",
+    ),
+]
+"""A remote preference as people type it; blank means none."""
+Password = Annotated[str, Meta(min_length=8, max_length=1024)]
+"""A new password: 8 to 1024 characters."""
+NonNegative = Annotated[float, Meta(ge=0, extra_json_schema={"extra": {"minimum": 0}})]
+"""A number, 0 or more. (Litestar leaves a ``ge=0`` of an optional field out of the
+OpenAPI document, being falsy; integers say ``gt=-1`` instead, numbers say it again.)"""
+Nested = Annotated[list[T], Meta(max_length=50)]
+"""Entries of a profile (work experiences, educations, certifications): at most 50."""
+TextList = str | Annotated[list[ShortText], Meta(max_length=100)]
+"""A list of at most 100 items, or one comma-separated string."""
 
 FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -82,9 +124,20 @@ async def read_form_or_json(request: Request[Any, Any, Any], cls: type[S]) -> S:
             form = await request.form()
             fields = {k: v for k, v in form.items() if isinstance(v, str) and v.strip()}
             return msgspec.convert(fields, cls, strict=False)
-        return msgspec.json.decode(await request.body() or b"{}", type=cls, strict=False)
+        return msgspec.convert(integral(msgspec.json.decode(await request.body() or b"{}")), cls)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise invalid_body(exc) from None
+
+
+def integral(value: Any) -> Any:
+    """``value`` with every whole float as an int: JSON (and JSON Schema) hold 2.0 an integer."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [integral(v) for v in value]
+    if isinstance(value, dict):
+        return {k: integral(v) for k, v in value.items()}
+    return value
 
 
 class Wire(msgspec.Struct, kw_only=True):
@@ -101,25 +154,25 @@ class Success(Wire, kw_only=True):
 class ProfileIn(Wire, kw_only=True):
     """Profile fields as sent; a field left out stays as it is."""
 
-    user_name: str | UnsetType = UNSET
-    username: str | UnsetType = UNSET
-    email_id: str | UnsetType = UNSET
-    email: str | UnsetType = UNSET
-    phone_number: str | None | UnsetType = UNSET
-    number: str | None | UnsetType = UNSET
-    desired_job_role: str | None | UnsetType = UNSET
+    user_name: NonBlank | UnsetType = UNSET
+    username: NonBlank | UnsetType = UNSET
+    email_id: Email | UnsetType = UNSET
+    email: Email | UnsetType = UNSET
+    phone_number: Annotated[str, Meta(max_length=40)] | None | UnsetType = UNSET
+    number: Annotated[str, Meta(max_length=40)] | None | UnsetType = UNSET
+    desired_job_role: ShortText | None | UnsetType = UNSET
     skills: TextList | None | UnsetType = UNSET
-    experience: int | None | UnsetType = UNSET
+    experience: Annotated[int, Meta(gt=-1, le=70)] | None | UnsetType = UNSET
     preferred_locations: TextList | None | UnsetType = UNSET
     countries: TextList | None | UnsetType = UNSET
     country: TextList | None | UnsetType = UNSET
-    remote_preference: str | None | UnsetType = UNSET
-    professional_summary: str | None | UnsetType = UNSET
-    expected_salary: int | None | UnsetType = UNSET
-    resume: str | None | UnsetType = UNSET
-    work_experiences: list[WorkExperience] | None | UnsetType = UNSET
-    educations: list[Education] | None | UnsetType = UNSET
-    certifications: list[Certification] | None | UnsetType = UNSET
+    remote_preference: RemotePreferenceText | None | UnsetType = UNSET
+    professional_summary: LongText | None | UnsetType = UNSET
+    expected_salary: Annotated[int, Meta(gt=-1, le=100_000_000)] | None | UnsetType = UNSET
+    resume: Annotated[str, Meta(max_length=2000)] | None | UnsetType = UNSET
+    work_experiences: Nested[WorkExperience] | None | UnsetType = UNSET
+    educations: Nested[Education] | None | UnsetType = UNSET
+    certifications: Nested[Certification] | None | UnsetType = UNSET
 
     def changes(self) -> ProfileChanges:
         return ProfileChanges(
@@ -142,13 +195,33 @@ class ProfileIn(Wire, kw_only=True):
 
 
 class RegisterIn(ProfileIn, kw_only=True):
-    password: str
+    password: Password
     has_agreed_terms: bool = False
 
 
 class UpdateUserIn(ProfileIn, kw_only=True):
-    password: str | None = None
+    password: Password | None = None
     old_password: str | None = None
+
+
+LOGIN_SCHEMA: Final[dict[str, Any]] = {
+    "anyOf": [{"required": ["email"]}, {"required": ["email_id"]}],
+}
+"""One of the two spellings of the address is required."""
+
+REGISTER_SCHEMA: Final[dict[str, Any]] = {
+    "allOf": [
+        {"anyOf": [{"required": ["email_id"]}, {"required": ["email"]}]},
+        {"anyOf": [{"required": ["user_name"]}, {"required": ["username"]}]},
+    ],
+}
+"""An address and a name are required, each in either spelling."""
+
+UPDATE_SCHEMA: Final[dict[str, Any]] = {
+    "if": {"required": ["password"], "properties": {"password": {"type": "string"}}},
+    "then": {"required": ["old_password"], "properties": {"old_password": {"type": "string"}}},
+}
+"""A new ``password`` needs the current one as ``old_password``."""
 
 
 class LoginIn(Wire, kw_only=True):
@@ -165,11 +238,11 @@ class LoginIn(Wire, kw_only=True):
 
 class ChangePasswordIn(Wire, kw_only=True):
     old_password: str
-    new_password: str
+    new_password: Password
 
 
 class FeedbackIn(Wire, kw_only=True):
-    feedback: str
+    feedback: Annotated[str, Meta(pattern=VISIBLE, max_length=10_000)]
     metadata: dict[str, Any] | None = None
 
 
@@ -339,16 +412,16 @@ class RankedJobsOut(Success, kw_only=True):
 class FetchJobsIn(Wire, kw_only=True):
     """What to fetch; fields left out come from the caller's stored profile."""
 
-    user_id: int | None = None
+    user_id: Id | None = None
     job_titles: TextList | None = None
     skills: TextList | None = None
-    experience: int | None = None
+    experience: Annotated[int, Meta(gt=-1, le=70)] | None = None
     locations: TextList | None = None
     countries: TextList | None = None
     country: TextList | None = None
     remote: bool | None = None
-    limit: int = 25
-    posted_at_max_age_days: int = 30
+    limit: Annotated[int, Meta(ge=1, le=100)] = 25
+    posted_at_max_age_days: Annotated[int, Meta(ge=1, le=3650)] = 30
 
     def request(self) -> FetchRequest:
         return FetchRequest(
@@ -380,22 +453,22 @@ class FetchJobsOut(Success, kw_only=True):
 class JobFilterRequest(Wire, kw_only=True):
     """JobFilterRequest: filters, and stand-ins for the profile's role and years."""
 
-    user_id: int | None = None
-    job_title: str | None = None
-    technology: str | None = None
-    location: str | None = None
-    experience: int | None = None
+    user_id: Id | None = None
+    job_title: ShortText | None = None
+    technology: ShortText | None = None
+    location: ShortText | None = None
+    experience: Annotated[int, Meta(gt=-1, le=70)] | None = None
     remote: bool | None = None
     country_code: str | None = None
-    min_salary: float | None = None
-    skip: int = 0
-    limit: int = 20
+    min_salary: NonNegative | None = None
+    skip: Annotated[int, Meta(gt=-1)] = 0
+    limit: Annotated[int, Meta(ge=1, le=100)] = 20
 
 
 class SaveJobIn(Wire, kw_only=True):
-    user_id: int | None = None
-    job_id: int | None = None
-    action_type: str | None = None
+    user_id: Id | None = None
+    job_id: Id | None = None
+    action_type: Annotated[str, Meta(max_length=100)] | None = None
     activity_metadata: dict[str, Any] | None = None
 
 
@@ -406,10 +479,10 @@ class MessageOut(Success, kw_only=True):
 class AnalyzeResultIn(Wire, kw_only=True):
     """AnalyzeResultIn: a given score (0-100) is recorded as given."""
 
-    user_id: int | None = None
-    job_id: int | None = None
-    score: int | None = None
-    explanation: str | None = None
+    user_id: Id | None = None
+    job_id: Id | None = None
+    score: Annotated[int, Meta(gt=-1, le=100)] | None = None
+    explanation: LongText | None = None
 
 
 class ScorePartOut(Wire, kw_only=True):
@@ -462,11 +535,11 @@ class AnalyzeOut(Success, kw_only=True):
 
 
 class ResumeIn(Wire, kw_only=True):
-    user_id: int | None = None
-    job_id: int | None = None
-    source: str | None = None
-    content: str | None = None
-    kind: str | None = None
+    user_id: Id | None = None
+    job_id: Id | None = None
+    source: ShortText | None = None
+    content: Annotated[str, Meta(max_length=200_000)] | None = None
+    kind: DocumentKind | None = None
 
 
 class GeneratedOut(Success, kw_only=True):
@@ -502,9 +575,9 @@ class DocumentsOut(Success, kw_only=True):
 class ApplyIn(Wire, kw_only=True):
     """A form or JSON body."""
 
-    user_id: int | None = None
-    job_id: int
-    resume_id: int | None = None
+    user_id: Id | None = None
+    job_id: Id
+    resume_id: Id | None = None
 
 
 # --------------------------------------------------------------------------- tracking
@@ -539,9 +612,9 @@ class ApplicationsOut(Success, kw_only=True):
 
 
 class ApplicationStatusIn(Wire, kw_only=True):
-    user_id: int | None = None
+    user_id: Id | None = None
     status: ApplicationStatus
-    notes: str | None | UnsetType = UNSET
+    notes: LongText | None | UnsetType = UNSET
 
 
 class ApplicationStatusOut(Success, kw_only=True):
@@ -552,9 +625,9 @@ class ApplicationStatusOut(Success, kw_only=True):
 class ActivityIn(Wire, kw_only=True):
     """ActivityIn; ``activity_metadata`` is accepted for ``metadata``."""
 
-    user_id: int | None = None
-    job_id: int | None = None
-    action_type: str
+    user_id: Id | None = None
+    job_id: Id | None = None
+    action_type: Annotated[str, Meta(pattern=VISIBLE, max_length=100)]
     metadata: dict[str, Any] | None = None
     activity_metadata: dict[str, Any] | None = None
 

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
-from ..schemas import ActivitiesOut, ActivityIdOut, ActivityIn, ActivityOut, Limit, Skip
+from ..schemas import (
+    ActivitiesOut,
+    ActivityIdOut,
+    ActivityIn,
+    ActivityOut,
+    Limit,
+    PathId,
+    Skip,
+)
 from .deps import Core, CurrentCaller
 
 
@@ -29,7 +37,7 @@ class ActivityController(Controller):
         self,
         core: Core,
         caller: CurrentCaller,
-        user_id: FromPath[int],
+        user_id: PathId,
         skip: Skip = 0,
         limit: Limit = 20,
         action_type: FromQuery[str | None] = None,

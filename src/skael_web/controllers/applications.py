@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, get, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from skael_core.model import ApplicationStatus
 
@@ -13,6 +13,7 @@ from ..schemas import (
     ApplicationStatusIn,
     ApplicationStatusOut,
     Limit,
+    PathId,
     Skip,
 )
 from .deps import Core, CurrentCaller
@@ -27,7 +28,7 @@ class ApplicationController(Controller):
         self,
         core: Core,
         caller: CurrentCaller,
-        user_id: FromPath[int],
+        user_id: PathId,
         status: FromQuery[ApplicationStatus | None] = None,
         skip: Skip = 0,
         limit: Limit = 20,
@@ -43,7 +44,7 @@ class ApplicationController(Controller):
         self,
         core: Core,
         caller: CurrentCaller,
-        job_id: FromPath[int],
+        job_id: PathId,
         data: JSONBody[ApplicationStatusIn],
     ) -> ApplicationStatusOut:
         """Move the application for a job to a status (created if new); logged."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.openapi.spec import Operation
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from skael_core.usecases.jobs import job_filter
 
@@ -23,9 +26,11 @@ from ..schemas import (
     JobsOut,
     Limit,
     MessageOut,
+    PathId,
     RankedJobListing,
     RankedJobsOut,
     SaveJobIn,
+    SearchText,
     Skip,
     UserIdQuery,
     same_id,
@@ -33,11 +38,25 @@ from ..schemas import (
 from .deps import Core, CurrentCaller
 
 
+@dataclass
+class OptionalBodyOperation(Operation):
+    """An operation whose body may be left out (Litestar documents every body as required)."""
+
+    def __post_init__(self) -> None:
+        if self.request_body is not None:
+            self.request_body.required = False
+
+
 class JobController(Controller):
     path = "/jobs"
     tags = ["jobs"]
 
-    @post("/fetch_jobs", status_code=200, responses=PROVIDER_ERRORS)
+    @post(
+        "/fetch_jobs",
+        status_code=200,
+        responses=PROVIDER_ERRORS,
+        operation_class=OptionalBodyOperation,
+    )
     async def fetch_jobs(
         self, core: Core, caller: CurrentCaller, data: JSONBody[FetchJobsIn | None] = None
     ) -> FetchJobsOut:
@@ -52,13 +71,15 @@ class JobController(Controller):
         core: Core,
         skip: Skip = 0,
         limit: Limit = 20,
-        q: FromQuery[str | None] = None,
+        q: SearchText = None,
         remote: FromQuery[bool | None] = None,
-        country_code: FromQuery[str | None] = None,
-        seniority: FromQuery[str | None] = None,
-        technology: FromQuery[str | None] = None,
-        company: FromQuery[str | None] = None,
-        min_salary: FromQuery[float | None] = None,
+        country_code: SearchText = None,
+        seniority: SearchText = None,
+        technology: SearchText = None,
+        company: SearchText = None,
+        min_salary: Annotated[
+            float | None, QueryParameter(ge=0, schema_extra={"minimum": 0})
+        ] = None,
         posted_since: FromQuery[date | None] = None,
     ) -> JobsOut:
         """Stored jobs matching every filter, newest first."""
@@ -76,7 +97,7 @@ class JobController(Controller):
         page = await core.list_jobs.execute(filters, skip, limit)
         return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
 
-    @post("/relevant_jobs", status_code=200)
+    @post("/relevant_jobs", status_code=200, operation_class=OptionalBodyOperation)
     async def relevant_jobs(
         self, core: Core, caller: CurrentCaller, data: JSONBody[JobFilterRequest | None] = None
     ) -> RankedJobsOut:
@@ -114,7 +135,7 @@ class JobController(Controller):
         self,
         core: Core,
         caller: CurrentCaller,
-        user_id: FromPath[int],
+        user_id: PathId,
         skip: Skip = 0,
         limit: Limit = 20,
     ) -> JobsOut:
@@ -123,16 +144,16 @@ class JobController(Controller):
         return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
 
     @get("/{job_id:int}")
-    async def job(self, core: Core, job_id: FromPath[int]) -> JobListingResponse:
+    async def job(self, core: Core, job_id: PathId) -> JobListingResponse:
         """One stored job (JobListingResponse)."""
         return JobListingResponse.of(await core.get_job.execute(job_id))
 
-    @post("/{job_id:int}/save", status_code=201)
+    @post("/{job_id:int}/save", status_code=201, operation_class=OptionalBodyOperation)
     async def save(
         self,
         core: Core,
         caller: CurrentCaller,
-        job_id: FromPath[int],
+        job_id: PathId,
         data: JSONBody[SaveJobIn | None] = None,
     ) -> ActivityIdOut:
         """Save a job; saving twice keeps one saved entry."""
@@ -148,18 +169,18 @@ class JobController(Controller):
 
     @delete("/{job_id:int}/save", status_code=200)
     async def unsave(
-        self, core: Core, caller: CurrentCaller, job_id: FromPath[int], user_id: UserIdQuery = None
+        self, core: Core, caller: CurrentCaller, job_id: PathId, user_id: UserIdQuery = None
     ) -> MessageOut:
         """Remove a saved job; 404 if it was not saved."""
         await core.unsave_job.execute(caller.user_id, user_id, job_id)
         return MessageOut(msg="Saved job deleted")
 
-    @post("/{job_id:int}/analyze", status_code=201)
+    @post("/{job_id:int}/analyze", status_code=201, operation_class=OptionalBodyOperation)
     async def analyze(
         self,
         core: Core,
         caller: CurrentCaller,
-        job_id: FromPath[int],
+        job_id: PathId,
         data: JSONBody[AnalyzeResultIn | None] = None,
     ) -> AnalyzeOut:
         """Record a given score (0-100) as given, or compute one."""
@@ -171,7 +192,7 @@ class JobController(Controller):
 
     @get("/{job_id:int}/match_score")
     async def match_score(
-        self, core: Core, caller: CurrentCaller, job_id: FromPath[int], user_id: UserIdQuery = None
+        self, core: Core, caller: CurrentCaller, job_id: PathId, user_id: UserIdQuery = None
     ) -> AnalyzeResultOut:
         """The latest analysis (AnalyzeResultOut), or a fresh one that is not stored."""
         analysis = await core.get_match_score.execute(caller.user_id, user_id, job_id)

@@ -8,8 +8,9 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
+from skael_core.model import DocumentKind
 from skael_core.usecases.documents import document_kind
 
 from ..schemas import (
@@ -20,17 +21,19 @@ from ..schemas import (
     DocumentsOut,
     GeneratedOut,
     Limit,
+    PathId,
     ResumeIn,
     Skip,
     read_form_or_json,
 )
 from .deps import Core, CurrentCaller
 
-_ID = Schema(type=OpenAPIType.INTEGER)
+_ID = Schema(type=OpenAPIType.INTEGER, minimum=1)
+_ID_OR_NULL = Schema(one_of=[_ID, Schema(type=OpenAPIType.NULL)])
 _APPLY_BODY = Schema(
     type=OpenAPIType.OBJECT,
     required=["job_id"],
-    properties={"user_id": _ID, "job_id": _ID, "resume_id": _ID},
+    properties={"user_id": _ID_OR_NULL, "job_id": _ID, "resume_id": _ID_OR_NULL},
 )
 
 
@@ -70,10 +73,10 @@ class ResumeController(Controller):
         self,
         core: Core,
         caller: CurrentCaller,
-        user_id: FromPath[int],
+        user_id: PathId,
         skip: Skip = 0,
         limit: Limit = 20,
-        kind: FromQuery[str | None] = None,
+        kind: FromQuery[DocumentKind | None] = None,
     ) -> DocumentsOut:
         """The user's documents, newest first, optionally of one kind."""
         page = await core.list_documents.execute(
@@ -83,7 +86,7 @@ class ResumeController(Controller):
 
     @get("/{resume_id:int}")
     async def document(
-        self, core: Core, caller: CurrentCaller, resume_id: FromPath[int]
+        self, core: Core, caller: CurrentCaller, resume_id: PathId
     ) -> DocumentResponse:
         """One document, readable by its owner only."""
         document = await core.get_document.execute(caller.user_id, resume_id)

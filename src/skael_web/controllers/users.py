@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody
 
 from ..auth import ANONYMOUS, PUBLIC, client_address
 from ..errors import documented
 from ..schemas import (
+    LOGIN_SCHEMA,
+    REGISTER_SCHEMA,
+    UPDATE_SCHEMA,
     ActivityIdOut,
     ChangePasswordIn,
     FeedbackIn,
     LoginIn,
+    PathId,
     RegisterIn,
     Success,
     TokenOut,
@@ -22,6 +27,8 @@ from ..schemas import (
     UserProfile,
 )
 from .deps import Core, CurrentCaller
+
+JSON = RequestEncodingType.JSON
 
 
 class UserController(Controller):
@@ -35,7 +42,11 @@ class UserController(Controller):
         security=ANONYMOUS,
         responses={409: documented("The email is taken")},
     )
-    async def register(self, core: Core, data: JSONBody[RegisterIn]) -> TokenOut:
+    async def register(
+        self,
+        core: Core,
+        data: Annotated[RegisterIn, Body(media_type=JSON, schema_extra=REGISTER_SCHEMA)],
+    ) -> TokenOut:
         """Create an account and sign in; 409 if the email is taken (any letter case)."""
         session = await core.register.execute(data.password, data.changes(), data.has_agreed_terms)
         return TokenOut.of(session)
@@ -51,7 +62,10 @@ class UserController(Controller):
         },
     )
     async def log_in(
-        self, core: Core, data: JSONBody[LoginIn], request: Request[Any, Any, Any]
+        self,
+        core: Core,
+        data: Annotated[LoginIn, Body(media_type=JSON, schema_extra=LOGIN_SCHEMA)],
+        request: Request[Any, Any, Any],
     ) -> TokenOut:
         """Sign in; one 401 for an unknown email and a wrong password; 429 when throttled."""
         session = await core.log_in.execute(data.address(), data.password, client_address(request))
@@ -69,19 +83,17 @@ class UserController(Controller):
         return UserProfile.of(await core.get_profile.execute(caller.user_id))
 
     @get("/{user_id:int}")
-    async def profile(
-        self, core: Core, caller: CurrentCaller, user_id: FromPath[int]
-    ) -> UserProfile:
+    async def profile(self, core: Core, caller: CurrentCaller, user_id: PathId) -> UserProfile:
         """A profile: the caller's own only."""
         return UserProfile.of(await core.get_profile.execute(caller.user_id, user_id))
 
-    @put("/{user_id:int}")
+    @put("/{user_id:int}", responses={409: documented("The new email is taken")})
     async def update(
         self,
         core: Core,
         caller: CurrentCaller,
-        user_id: FromPath[int],
-        data: JSONBody[UpdateUserIn],
+        user_id: PathId,
+        data: Annotated[UpdateUserIn, Body(media_type=JSON, schema_extra=UPDATE_SCHEMA)],
     ) -> UserIdOut:
         """Change any subset of the profile; ``password`` needs ``old_password``."""
         user = await core.update_profile.execute(
@@ -90,9 +102,7 @@ class UserController(Controller):
         return UserIdOut(user_id=user.id)
 
     @delete("/{user_id:int}", status_code=200)
-    async def delete_user(
-        self, core: Core, caller: CurrentCaller, user_id: FromPath[int]
-    ) -> UserIdOut:
+    async def delete_user(self, core: Core, caller: CurrentCaller, user_id: PathId) -> UserIdOut:
         """Delete the account and everything it owns."""
         return UserIdOut(user_id=await core.delete_user.execute(caller.user_id, user_id))
 
@@ -101,7 +111,7 @@ class UserController(Controller):
         self,
         core: Core,
         caller: CurrentCaller,
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[ChangePasswordIn],
     ) -> UserIdOut:
         """New password; every earlier token of the user stops working."""
@@ -112,7 +122,7 @@ class UserController(Controller):
 
     @post("/{user_id:int}/feedback", status_code=201)
     async def feedback(
-        self, core: Core, caller: CurrentCaller, user_id: FromPath[int], data: JSONBody[FeedbackIn]
+        self, core: Core, caller: CurrentCaller, user_id: PathId, data: JSONBody[FeedbackIn]
     ) -> ActivityIdOut:
         """Keep the user's feedback (as an activity)."""
         activity = await core.send_feedback.execute(

@@ -1,0 +1,76 @@
+"""What every SQL repository shares: the unit of work's connection, the dialect's
+INSERT, and pages of rows with their total in at most two statements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from itertools import islice
+from typing import Any, Protocol, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from skael_core.model import Page
+
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int) -> Iterable[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class ConnectionHolder(Protocol):
+    """What a repository needs from its unit of work: the open connection."""
+
+    @property
+    def connection(self) -> AsyncConnection: ...
+
+
+class SqlRepository:
+    def __init__(self, uow: ConnectionHolder) -> None:
+        self._uow = uow
+
+    @property
+    def _conn(self) -> AsyncConnection:
+        return self._uow.connection
+
+    def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
+        """The dialect's INSERT, which knows ``ON CONFLICT``."""
+        dialect = sqlite if self._conn.dialect.name == "sqlite" else postgresql
+        return dialect.insert(table)
+
+    async def _page(
+        self,
+        query: sa.Select[Any],
+        skip: int,
+        limit: int,
+        to_domain: Callable[[sa.Row[Any]], T],
+        counted: sa.Select[Any] | None = None,
+    ) -> Page[T]:
+        """One page of ``query`` (already ordered) with the count of all its rows."""
+        rows = (await self._conn.execute(query.limit(limit).offset(skip))).all()
+        if limit > 0 and len(rows) < limit and (rows or skip == 0):
+            total = skip + len(rows)  # the page reached the end: no need to count
+        else:
+            counting = counted if counted is not None else count_of(query)
+            total = (await self._conn.execute(counting)).scalar_one()
+        return Page(items=[to_domain(row) for row in rows], total=total)
+
+
+def count_of(query: sa.Select[Any]) -> sa.Select[Any]:
+    every = query.order_by(None).with_only_columns(
+        sa.literal_column("1"), maintain_column_froms=True
+    )
+    return sa.select(sa.func.count()).select_from(every.subquery())
+
+
+def newest(table: sa.Table, at: str) -> tuple[sa.UnaryExpression[Any], ...]:
+    return (table.c[at].desc(), table.c.id.desc())
+
+
+def equal(column: sa.ColumnElement[Any], value: str | None) -> Iterable[sa.ColumnElement[bool]]:
+    """``column = value``, or no condition when ``value`` is None ("any")."""
+    return () if value is None else (column == value,)

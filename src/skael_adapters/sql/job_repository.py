@@ -1,0 +1,318 @@
+"""The job repository: bulk upserts, filtered lists planned for the indexes, catalogs.
+
+Filters mean exactly what ``skael_adapters.memory`` means by them. A page of jobs takes
+two statements (rows, total) whatever its size: a job's technologies travel in its own
+row, and ``job_technologies`` only serves the technology filter and catalog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+
+from skael_core.model import CatalogEntry, Job, JobFilter, Page, UpsertReport
+from skael_core.ports import JobRepository
+
+from . import bulk, mapping
+from .base import SqlRepository, batched
+from .tables import job_technologies, jobs
+
+UPSERT_BATCH = 1000
+"""Jobs per ``INSERT .. ON CONFLICT`` statement."""
+
+_JOB_READ = [jobs.c.id, jobs.c.data, *(jobs.c[name] for name in mapping.JOB_COLUMNS)]
+_RECENT_JOBS = (jobs.c.date_posted.desc().nulls_last(), jobs.c.id.desc())
+_JOB_UPSERT_COLUMNS = [c.name for c in jobs.c if c.name != "id"]
+_JOB_REFRESHED = [name for name in _JOB_UPSERT_COLUMNS if name not in ("source", "source_id")]
+_TECHNOLOGY_COLUMNS = ["job_id", "slug", "name", *mapping.TECHNOLOGY_COPIES]
+_COPIED_POSITIONS = [_JOB_UPSERT_COLUMNS.index(name) for name in mapping.TECHNOLOGY_COPIES]
+
+
+def _contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bool]:
+    # Both sides are lowered by Python: Unicode-exact, unlike SQL lower() on SQLite.
+    return column.contains(needle.lower(), autoescape=True)
+
+
+def facet_conditions(f: JobFilter, table: sa.Table = jobs) -> list[sa.ColumnElement[bool]]:
+    """The filters on columns that ``job_technologies`` repeats, on ``table``'s copies."""
+    c = table.c
+    found: list[sa.ColumnElement[bool]] = []
+    if f.remote is not None:
+        found.append(c.is_remote == f.remote)
+    if f.country_code:
+        found.append(c.country_code == f.country_code)
+    if f.seniority:
+        found.append(c.seniority_lc == f.seniority.lower())
+    if f.min_salary is not None:
+        found.append(c.offered_salary >= f.min_salary)
+    if f.posted_since:
+        found.append(c.date_posted >= f.posted_since)
+    return found
+
+
+def text_conditions(f: JobFilter) -> list[sa.ColumnElement[bool]]:
+    """The substring filters, on the job's lower-cased columns."""
+    c = jobs.c
+    found: list[sa.ColumnElement[bool]] = []
+    if f.company:
+        found.append(_contains(c.company_lc, f.company))
+    if f.job_title:
+        found.append(_contains(c.title_lc, f.job_title))
+    if f.location:
+        found.append(
+            sa.or_(_contains(c.location_lc, f.location), _contains(c.country_lc, f.location))
+        )
+    if f.q:
+        haystacks = (c.title_lc, c.company_lc, c.description_lc)
+        found.append(sa.or_(*(_contains(h, f.q) for h in haystacks)))
+    return found
+
+
+def job_conditions(f: JobFilter) -> list[sa.ColumnElement[bool]]:
+    """The WHERE clauses of ``f`` on ``jobs``; each means what ``memory._matches`` means."""
+    found = facet_conditions(f) + text_conditions(f)
+    if f.technology:
+        t = job_technologies
+        found.append(jobs.c.id.in_(sa.select(t.c.job_id).where(t.c.slug == f.technology)))
+    return found
+
+
+def job_list_queries(f: JobFilter) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The ordered rows of ``f`` and the count of them, planned for the indexes.
+
+    With a technology, rows come from ``job_technologies`` (its index is in list order
+    and holds the facets), joined to their jobs; the count needs no job row at all
+    unless a substring filter is there too.
+    """
+    if not f.technology:
+        where = job_conditions(f)
+        rows = sa.select(*_JOB_READ).where(*where).order_by(*_RECENT_JOBS)
+        return rows, sa.select(sa.func.count()).select_from(jobs).where(*where)
+    t = job_technologies
+    tagged = [t.c.slug == f.technology, *facet_conditions(f, t)]
+    texts = text_conditions(f)
+    joined = t.join(jobs, jobs.c.id == t.c.job_id)
+    rows = (
+        sa.select(*_JOB_READ)
+        .select_from(joined)
+        .where(*tagged, *texts)
+        .order_by(t.c.date_posted.desc().nulls_last(), t.c.job_id.desc())
+    )
+    counted = sa.select(sa.func.count()).select_from(joined if texts else t)
+    return rows, counted.where(*tagged, *texts)
+
+
+class _PreparedBatch(NamedTuple):
+    keys: list[tuple[str, int]]
+    rows: list[list[Any]]  # each job's bound values, in _JOB_UPSERT_COLUMNS order
+    technologies: list[tuple[int, list[Any]]]  # (index in batch, values without job_id)
+
+
+class SqlJobRepository(SqlRepository, JobRepository):
+    async def upsert_many(self, jobs_in: Sequence[Job]) -> UpsertReport:
+        # One row per key: the last values, at the place the key first appeared (so new
+        # ids follow first appearance, as in memory). ON CONFLICT must not meet a key twice.
+        latest: dict[tuple[str, int], Job] = {}
+        for job in jobs_in:
+            latest[(job.source, job.source_id)] = job
+        batches = list(batched(latest.values(), UPSERT_BATCH))
+        ids: dict[tuple[str, int], int] = {}
+        known_count = 0
+        prepared = self._prepare(batches[0]) if batches else None
+        for position in range(len(batches)):
+            assert prepared is not None
+            known = await self._known_ids(prepared.keys)
+            upserting = asyncio.ensure_future(self._upsert(prepared, known))
+            await asyncio.sleep(0)  # the statement is on its way to the database...
+            following = position + 1 < len(batches)
+            try:  # ...while this thread turns the next batch into parameters
+                upcoming = self._prepare(batches[position + 1]) if following else None
+            except BaseException:
+                await asyncio.wait([upserting])  # never leave a statement running
+                raise
+            batch_ids = await upserting
+            ids.update(zip(prepared.keys, batch_ids, strict=True))
+            await self._replace_technologies(prepared, batch_ids, known)
+            known_count += len(known)
+            prepared = upcoming
+        return UpsertReport(
+            ids=tuple(ids[(job.source, job.source_id)] for job in jobs_in),
+            new=len(latest) - known_count,
+            updated=known_count,
+        )
+
+    def _prepare(self, batch: Sequence[Job]) -> _PreparedBatch:
+        bind = bulk.binder(self._conn.dialect, jobs, _JOB_UPSERT_COLUMNS)
+        rows: list[list[Any]] = []
+        technologies: list[tuple[int, list[Any]]] = []
+        for index, job in enumerate(batch):
+            bound = bind(mapping.job_to_row(job))
+            rows.append(bound)
+            # a technology row repeats the job's (already bound) filter columns
+            copies = [bound[p] for p in _COPIED_POSITIONS]
+            technologies.extend(
+                (index, [slug, name, *copies])
+                for slug, name in mapping.job_technologies(job).items()
+            )
+        keys = [(job.source, job.source_id) for job in batch]
+        return _PreparedBatch(keys, rows, technologies)
+
+    async def _known_ids(self, keys: list[tuple[str, int]]) -> set[int]:
+        """Ids already stored for ``keys``; PostgreSQL's upsert tells it by itself."""
+        known: set[int] = set()
+        if self._conn.dialect.name == "postgresql":
+            return known
+        by_source: dict[str, list[int]] = {}
+        for source, source_id in keys:
+            by_source.setdefault(source, []).append(source_id)
+        for source, source_ids in by_source.items():
+            query = sa.select(jobs.c.id).where(
+                jobs.c.source == source, jobs.c.source_id.in_(source_ids)
+            )
+            known.update((await self._conn.execute(query)).scalars())
+        return known
+
+    async def _upsert(self, batch: _PreparedBatch, known: set[int]) -> list[int]:
+        """``INSERT .. ON CONFLICT (source, source_id) DO UPDATE .. RETURNING``: the ids.
+
+        On PostgreSQL, adds to ``known`` the ids that were there before: a row the
+        statement inserted has no ``xmax`` yet; one it updated has.
+        """
+        postgres = self._conn.dialect.name == "postgresql"
+        returned = await bulk.insert_rows(
+            self._conn,
+            jobs,
+            _JOB_UPSERT_COLUMNS,
+            batch.rows,
+            conflict=("source", "source_id"),
+            update=_JOB_REFRESHED,
+            returning=("id", "source", "source_id", "xmax <> 0" if postgres else "0"),
+        )
+        found = {}
+        for job_id, source, source_id, updated in returned:
+            found[(source, source_id)] = job_id
+            if updated:
+                known.add(job_id)
+        return [found[key] for key in batch.keys]
+
+    async def _replace_technologies(
+        self, batch: _PreparedBatch, ids: list[int], known: set[int]
+    ) -> None:
+        if known:
+            await self._conn.execute(
+                sa.delete(job_technologies).where(job_technologies.c.job_id.in_(known))
+            )
+        if batch.technologies:
+            rows = [[ids[index], *values] for index, values in batch.technologies]
+            await bulk.insert_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
+
+    async def get(self, job_id: int) -> Job | None:
+        row = (await self._conn.execute(sa.select(*_JOB_READ).where(jobs.c.id == job_id))).first()
+        return None if row is None else mapping.job_to_domain(row)
+
+    async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
+        if not job_ids:
+            return []
+        query = sa.select(*_JOB_READ).where(jobs.c.id.in_(set(job_ids)))
+        found = {row.id: mapping.job_to_domain(row) for row in await self._conn.execute(query)}
+        return [found[i] for i in job_ids if i in found]
+
+    async def list(self, filters: JobFilter, skip: int, limit: int) -> Page[Job]:
+        rows, counted = job_list_queries(filters)
+        return await self._page(rows, skip, limit, mapping.job_to_domain, counted)
+
+    async def candidates(self, filters: JobFilter, skills: Sequence[str], limit: int) -> list[Job]:
+        hit: sa.ColumnElement[int] = sa.literal(0)
+        if skills:
+            overlaps = sa.exists().where(
+                job_technologies.c.job_id == jobs.c.id,
+                job_technologies.c.slug.in_(sorted(set(skills))),
+            )
+            hit = sa.case((overlaps, 1), else_=0)
+        # Rank on narrow columns first (the sort never carries the large job rows),
+        # then read the rows of the winners only.
+        ranked = (
+            sa.select(jobs.c.id, hit.label("hit"), jobs.c.date_posted)
+            .where(*job_conditions(filters))
+            .order_by(hit.desc(), *_RECENT_JOBS)
+            .limit(limit)
+            .subquery()
+        )
+        query = (
+            sa.select(*_JOB_READ)
+            .join(ranked, ranked.c.id == jobs.c.id)
+            .order_by(
+                ranked.c.hit.desc(), ranked.c.date_posted.desc().nulls_last(), ranked.c.id.desc()
+            )
+        )
+        return [mapping.job_to_domain(row) for row in await self._conn.execute(query)]
+
+    async def known_source_ids(self, source: str, limit: int) -> list[int]:
+        query = (
+            sa.select(jobs.c.source_id)
+            .where(jobs.c.source == source)
+            .order_by(jobs.c.discovered_at.desc().nulls_last(), jobs.c.id.desc())
+            .limit(limit)
+        )
+        return list((await self._conn.execute(query)).scalars())
+
+    async def count(self) -> int:
+        result = await self._conn.execute(sa.select(sa.func.count()).select_from(jobs))
+        return int(result.scalar_one())
+
+    async def technologies(self, skip: int, limit: int) -> Page[CatalogEntry]:
+        t = job_technologies
+        n = sa.func.count().label("n")
+        # A slug's name is the one of its lowest job id, as memory keeps the first seen.
+        page = (
+            sa.select(t.c.slug, n, sa.func.min(t.c.job_id).label("first"))
+            .group_by(t.c.slug)
+            .order_by(n.desc(), t.c.slug)
+            .limit(limit)
+            .offset(skip)
+            .subquery()
+        )
+        named = t.alias("named")
+        query = (
+            sa.select(page.c.slug, named.c.name, page.c.n)
+            .join(named, sa.and_(named.c.job_id == page.c.first, named.c.slug == page.c.slug))
+            .order_by(page.c.n.desc(), page.c.slug)
+        )
+        rows = (await self._conn.execute(query)).all()
+        counted = sa.select(sa.func.count(sa.distinct(t.c.slug)))
+        total = (await self._conn.execute(counted)).scalar_one()
+        entries = [CatalogEntry(key=slug, name=name, count=count) for slug, name, count in rows]
+        return Page(items=entries, total=total)
+
+    async def companies(self, skip: int, limit: int) -> Page[CatalogEntry]:
+        return await self._catalog(jobs.c.company, _present(jobs.c.company), skip, limit)
+
+    async def locations(self, skip: int, limit: int) -> Page[CatalogEntry]:
+        return await self._catalog(jobs.c.location, _present(jobs.c.location), skip, limit)
+
+    async def _catalog(
+        self, key: sa.ColumnElement[str], where: sa.ColumnElement[bool], skip: int, limit: int
+    ) -> Page[CatalogEntry]:
+        """Distinct values of ``key`` (each its own name), most common first."""
+        count = sa.func.count().label("n")
+        query = (
+            sa.select(key.label("key"), count)
+            .where(where)
+            .group_by(key)
+            .order_by(count.desc(), key)
+            .limit(limit)
+            .offset(skip)
+        )
+        rows = (await self._conn.execute(query)).all()
+        counted = sa.select(sa.func.count(sa.distinct(key))).where(where)
+        total = (await self._conn.execute(counted)).scalar_one()
+        entries = [CatalogEntry(key=r.key, name=r.key, count=r.n) for r in rows]
+        return Page(items=entries, total=total)
+
+
+def _present(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """Not NULL and not empty: what Python's truth test keeps."""
+    return sa.and_(column.is_not(None), column != "")

@@ -1,0 +1,275 @@
+"""The relational schema: SQLAlchemy Core tables, identical on SQLite and PostgreSQL.
+
+Jobs keep in columns what the list filters and orders need, plus a few derived columns
+so that every filter means exactly what the in-memory adapter means: lower-cased copies
+(``*_lc``, lowered by Python, since SQL ``lower()`` only folds ASCII on SQLite),
+``is_remote`` (``bool(remote)``) and ``offered_salary`` (the maximum, else the
+minimum). Everything else of a job is one JSON document (``data``). ``job_technologies``
+holds one row per (job, slug) for the technology filter and catalog, repeating the
+job's date and facet columns so that a technology list is read in order from its index.
+
+Every "recent first" index carries the facet columns (``FACETS``): counting a page's
+total then reads index entries only, never the (large) job rows.
+
+Ids never come back after a delete (``AUTOINCREMENT`` on SQLite, sequences on
+PostgreSQL): a deleted user's id must not name a new user. Text that catalogs sort on
+uses the "C" collation on PostgreSQL, so ties sort by code point as in Python.
+Everything a user owns goes with them (``ON DELETE CASCADE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A point in time stored in UTC and read back timezone-aware (naive means UTC)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        # SQLite keeps text without an offset: store the UTC wall time.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+"""Primary keys: BIGINT on PostgreSQL, the rowid alias (INTEGER) on SQLite."""
+
+SortedText = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+"""Text sorted by code point on both databases (SQLite's BINARY does so already)."""
+
+Json = sa.Text
+"""JSON documents, encoded and decoded by msgspec in :mod:`.mapping`."""
+
+
+ONLY_ON = "skael_only_on"
+"""Key in ``Index.info`` naming the one dialect an index exists on."""
+
+
+def _pk() -> sa.Column[int]:
+    return sa.Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _owner() -> sa.Column[int]:
+    return sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+
+
+FACETS = ("country_code", "is_remote", "seniority_lc", "offered_salary")
+"""Job columns that equality/range filters test; every "recent first" index carries them,
+so that counting the matches of a filter never reads the (large) job rows."""
+
+
+def _recent_indexes(
+    table: str, *leading: str, at: str = "date_posted", carry: Sequence[str] = FACETS
+) -> list[sa.Index]:
+    """An index per dialect serving ``WHERE leading.. ORDER BY at DESC NULLS LAST, id DESC``.
+
+    SQLite puts NULLs first in ascending order, so a plain index read backwards already
+    gives "DESC NULLS LAST". PostgreSQL puts them last: its index says ``NULLS FIRST``.
+    ``carry`` columns follow, to filter and count from the index alone.
+    """
+    carried = [name for name in carry if name not in leading]
+    key = "id" if table == "jobs" else "job_id"
+    suffix = "_".join((*leading, at))
+    sqlite_index = sa.Index(
+        f"ix_{table}_{suffix}_sqlite", *leading, at, key, *carried, info={ONLY_ON: "sqlite"}
+    )
+    pg_index = sa.Index(
+        f"ix_{table}_{suffix}_pg",
+        *leading,
+        sa.text(f"{at} NULLS FIRST"),
+        key,
+        *carried,
+        info={ONLY_ON: "postgresql"},
+    )
+    return [sqlite_index.ddl_if(dialect="sqlite"), pg_index.ddl_if(dialect="postgresql")]
+
+
+def include_object(dialect: str) -> Callable[..., bool]:
+    """An Alembic ``include_object`` hook: compare only what exists on ``dialect``."""
+
+    def include(item: Any, name: str | None, kind: str, reflected: bool, other: Any) -> bool:
+        only_on = getattr(item, "info", {}).get(ONLY_ON)
+        return reflected or only_on is None or only_on == dialect
+
+    return include
+
+
+users = sa.Table(
+    "users",
+    metadata,
+    _pk(),
+    sa.Column("email", sa.Text, nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("token_version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("has_agreed_terms", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("joined_at", UtcDateTime, nullable=False),
+    sa.Column("profile", Json, nullable=False),
+    sa.UniqueConstraint("email"),
+    sqlite_autoincrement=True,
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    _pk(),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("source_id", sa.BigInteger, nullable=False),
+    sa.Column("job_title", sa.Text, nullable=False),
+    sa.Column("title_lc", sa.Text, nullable=False),
+    sa.Column("date_posted", sa.Date),
+    sa.Column("discovered_at", UtcDateTime),
+    sa.Column("company", SortedText),
+    sa.Column("company_lc", sa.Text),
+    sa.Column("location", SortedText),
+    sa.Column("location_lc", sa.Text),
+    sa.Column("country", sa.Text),
+    sa.Column("country_lc", sa.Text),
+    sa.Column("country_code", sa.String(2)),
+    sa.Column("remote", sa.Boolean),
+    sa.Column("is_remote", sa.Boolean, nullable=False),
+    sa.Column("seniority", sa.Text),
+    sa.Column("seniority_lc", sa.Text),
+    sa.Column("min_salary", sa.Float),
+    sa.Column("max_salary", sa.Float),
+    sa.Column("offered_salary", sa.Float),
+    sa.Column("description", sa.Text),
+    sa.Column("description_lc", sa.Text),
+    sa.Column("data", Json, nullable=False),
+    sa.UniqueConstraint("source", "source_id"),
+    *_recent_indexes("jobs"),
+    *_recent_indexes("jobs", "country_code"),
+    *_recent_indexes("jobs", "is_remote"),
+    *_recent_indexes("jobs", "seniority_lc"),
+    *_recent_indexes("jobs", "source", at="discovered_at", carry=()),
+    sa.Index(None, "offered_salary", *FACETS[:-1]),
+    sa.Index(None, "company"),  # catalogs group on these from the index alone
+    sa.Index(None, "location"),
+    sqlite_autoincrement=True,
+)
+
+job_technologies = sa.Table(
+    "job_technologies",
+    metadata,
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("slug", SortedText, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    # Copies of the job's columns (kept in step by every upsert): a technology filter,
+    # alone or with the facets, is answered from this table's index alone.
+    sa.Column("date_posted", sa.Date),
+    sa.Column("country_code", sa.String(2)),
+    sa.Column("is_remote", sa.Boolean, nullable=False),
+    sa.Column("seniority_lc", sa.Text),
+    sa.Column("offered_salary", sa.Float),
+    *_recent_indexes("job_technologies", "slug"),
+    # On SQLite the primary key is the table itself: one b-tree less to write.
+    sqlite_with_rowid=False,
+)
+
+saved_jobs = sa.Table(
+    "saved_jobs",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("saved_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("user_id", "job_id"),
+    sa.Index(None, "user_id", "saved_at", "id"),
+    sa.Index(None, "job_id"),
+    sqlite_autoincrement=True,
+)
+
+analyses = sa.Table(
+    "analyses",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.Column("explanation", sa.Text, nullable=False),
+    sa.Column("breakdown", Json, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index(None, "user_id", "job_id", "created_at", "id"),
+    sa.Index(None, "job_id"),
+    sqlite_autoincrement=True,
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="SET NULL")),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index(None, "user_id", "created_at", "id"),
+    sa.Index(None, "user_id", "kind", "created_at", "id"),
+    sa.Index(None, "job_id"),
+    sqlite_autoincrement=True,
+)
+
+applications = sa.Table(
+    "applications",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("notes", sa.Text),
+    sa.Column("resume_id", Id, sa.ForeignKey("documents.id", ondelete="SET NULL")),
+    sa.Column("applied_date", UtcDateTime),
+    sa.Column("last_updated", UtcDateTime, nullable=False),
+    sa.Column("history", Json, nullable=False),
+    sa.UniqueConstraint("user_id", "job_id"),
+    sa.Index(None, "user_id", "last_updated", "id"),
+    sa.Index(None, "user_id", "status", "last_updated", "id"),
+    sa.Index(None, "job_id"),
+    sa.Index(None, "resume_id"),
+    sqlite_autoincrement=True,
+)
+
+activities = sa.Table(
+    "activities",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="SET NULL")),
+    sa.Column("action_type", sa.Text, nullable=False),
+    sa.Column("data", Json, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index(None, "user_id", "created_at", "id"),
+    sa.Index(None, "user_id", "action_type", "created_at", "id"),
+    sa.Index(None, "job_id"),
+    sqlite_autoincrement=True,
+)
+
+USER_OWNED = (saved_jobs, analyses, documents, applications, activities)
+"""Tables whose rows belong to one user and go when the user goes."""

@@ -1,0 +1,120 @@
+"""The SQL unit of work and the database object that hands units of work out.
+
+A :class:`SqlUnitOfWork` checks one connection out of the engine's pool when entered and
+gives it back when left. The transaction begins with the first statement (``BEGIN
+IMMEDIATE`` on SQLite, see :mod:`.engine`); ``commit()`` ends it and a later statement
+begins the next one; leaving the block rolls back whatever was not committed, exception
+or not. Repositories only execute statements on that connection.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from skael_core.ports import UnitOfWork
+
+from . import migrate
+from .engine import create_engine
+from .repositories import (
+    SqlActivityRepository,
+    SqlAnalysisRepository,
+    SqlApplicationRepository,
+    SqlDocumentRepository,
+    SqlJobRepository,
+    SqlSavedJobRepository,
+    SqlUserRepository,
+)
+
+
+class SqlUnitOfWork(UnitOfWork):
+    """One transaction over every repository; create one per use-case call."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self.users = SqlUserRepository(self)
+        self.jobs = SqlJobRepository(self)
+        self.saved_jobs = SqlSavedJobRepository(self)
+        self.analyses = SqlAnalysisRepository(self)
+        self.documents = SqlDocumentRepository(self)
+        self.applications = SqlApplicationRepository(self)
+        self.activities = SqlActivityRepository(self)
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is used outside its 'async with' block")
+        return self._connection
+
+    async def __aenter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("a unit of work is entered once at a time")
+        self._connection = await self._engine.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self.connection, None
+        try:
+            if connection.in_transaction():
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+    async def commit(self) -> None:
+        if self.connection.in_transaction():
+            await self.connection.commit()
+
+    async def rollback(self) -> None:
+        if self.connection.in_transaction():
+            await self.connection.rollback()
+
+
+class SqlDatabase:
+    """Owns one engine; hands out units of work, answers health checks, disposes.
+
+    Building it does not connect: the pool opens connections on first use. Call
+    :meth:`dispose` (async) when the application stops.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str | URL, **options: Any) -> SqlDatabase:
+        """A database for ``url``; ``options`` go to :func:`.engine.create_engine`."""
+        return cls(create_engine(url, **options))
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A new unit of work: the ``UnitOfWorkFactory`` the use cases take."""
+        return SqlUnitOfWork(self.engine)
+
+    async def ping(self) -> bool:
+        """True when a connection answers ``SELECT 1``; False, never an exception, if not."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(sa.text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
+    async def ensure_schema(self) -> None:
+        """Create or migrate the schema to the latest revision (see :mod:`.migrate`)."""
+        await migrate.ensure_schema(self.engine)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,104 @@
+"""Migrations go up, down to nothing and up again, and match the tables the code uses."""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from adapters.sql.sql_support import SqlTarget
+from skael_adapters.sql import SqlDatabase, migrate
+from skael_adapters.sql.tables import include_object, metadata
+
+TABLES = {table.name for table in metadata.sorted_tables}
+
+
+def _tables(connection: sa.Connection) -> set[str]:
+    return set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
+
+
+def _differences(connection: sa.Connection) -> list[object]:
+    context = MigrationContext.configure(
+        connection,
+        opts={"compare_type": True, "include_object": include_object(connection.dialect.name)},
+    )
+    with warnings.catch_warnings():
+        # SQLite cannot reflect the PostgreSQL-only expression indexes: not a difference.
+        warnings.simplefilter("ignore", UserWarning)
+        return list(compare_metadata(context, metadata))
+
+
+async def _on(target: SqlTarget, work):  # type: ignore[no-untyped-def]
+    return await migrate.run_on(target.url, work, **target.engine_options)
+
+
+async def test_up_down_to_base_and_up_again(sql_target: SqlTarget) -> None:
+    options = sql_target.engine_options
+    assert await migrate.current(sql_target.url, **options) is None
+    assert await _on(sql_target, _tables) == set()
+
+    await migrate.upgrade(sql_target.url, **options)
+    assert await migrate.current(sql_target.url, **options) == migrate.head()
+    assert await migrate.is_current(sql_target.url, **options)
+    assert await _on(sql_target, _tables) == TABLES
+
+    await migrate.downgrade(sql_target.url, "base", **options)
+    assert await migrate.current(sql_target.url, **options) is None
+    assert not await migrate.is_current(sql_target.url, **options)
+    assert await _on(sql_target, _tables) == set()
+
+    await migrate.upgrade(sql_target.url, **options)
+    assert await _on(sql_target, _tables) == TABLES
+    assert await _on(sql_target, _differences) == []
+
+
+async def test_the_migrated_schema_is_the_schema_of_the_code(sql_target: SqlTarget) -> None:
+    await migrate.upgrade(sql_target.url, **sql_target.engine_options)
+    assert await _on(sql_target, _differences) == []
+
+
+async def test_ensure_schema_creates_then_leaves_alone(sql_target: SqlTarget) -> None:
+    db = SqlDatabase.from_url(sql_target.url, **sql_target.engine_options)
+    try:
+        await db.ensure_schema()
+        async with db.unit_of_work() as uow:
+            await uow.jobs.upsert_many([])
+            assert await uow.jobs.count() == 0
+        await db.ensure_schema()
+        assert await migrate.is_current(db.engine)
+    finally:
+        await db.dispose()
+
+
+async def test_ensure_schema_refuses_an_unknown_revision(sql_target: SqlTarget) -> None:
+    options = sql_target.engine_options
+    await migrate.upgrade(sql_target.url, **options)
+
+    def stamp(connection: sa.Connection) -> None:
+        with connection.begin():
+            connection.execute(
+                sa.text("UPDATE alembic_version SET version_num = 'from_the_future'")
+            )
+
+    await _on(sql_target, stamp)
+    with pytest.raises(RuntimeError, match="from_the_future"):
+        await migrate.ensure_schema(sql_target.url, **options)
+
+
+async def test_a_new_sqlite_file_in_a_new_folder(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'folder' / 'skael.db'}"
+    assert not (tmp_path / "nested").exists()
+    await migrate.ensure_schema(url)
+    assert await migrate.current(url) == migrate.head()
+    assert await migrate.is_current(url)
+
+
+def test_the_migrations_run_from_synchronous_code(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'skael.db'}"
+    asyncio.run(migrate.upgrade(url))
+    assert asyncio.run(migrate.is_current(url))
