@@ -7,6 +7,7 @@ Every command builds from the same container as the web app and honours
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
@@ -42,8 +43,15 @@ def _run(work: Callable[[Container], Awaitable[T]], container: Container | None 
 
 @click.group()
 @click.version_option(package_name="skael")
-def main() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Log retries and progress details.")
+def main(verbose: bool) -> None:
     """Skael: a backend for job seekers."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not verbose:
+        logging.getLogger("stamina").setLevel(logging.ERROR)
 
 
 @main.command()
