@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -8,11 +9,14 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from skael_web.app import create_app
-from web.web_support import Account, World, build_world, fetch_jobs, sign_up
+from web.web_support import Account, World, build_world, fetch_jobs, sign_up, sqlite_database
 
 
-@pytest.fixture
-def world() -> World:
+@pytest.fixture(params=["memory", "sqlite"])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> World:
+    """The app's world on the in-memory store, and again on a SQLite file."""
+    if request.param == "sqlite":
+        return build_world(sqlite_database(tmp_path / "skael.db"))
     return build_world()
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from dependency_injector import providers
 from litestar.testing import TestClient
 
 from skael_adapters.memory import MemoryDatabase
+from skael_adapters.sql import SqlDatabase, create_engine, migrate
 from skael_adapters.system import FixedClock
 from skael_core.model import Job
 from skael_web.container import Container, build_container
@@ -33,17 +36,36 @@ class SwitchableDatabase(MemoryDatabase):
         return None
 
 
+class SwitchableSqlDatabase(SqlDatabase):
+    """A SQLite database with the same switch."""
+
+    up = True
+
+    async def ping(self) -> bool:
+        if not self.up:
+            raise ConnectionError("the database is down")
+        return await super().ping()
+
+
+def sqlite_database(path: Path) -> SwitchableSqlDatabase:
+    url = f"sqlite+aiosqlite:///{path}"
+    asyncio.run(migrate.ensure_schema(url))
+    return SwitchableSqlDatabase(create_engine(url))
+
+
 @dataclass
 class World:
     """One app's container and the fakes inside it."""
 
     container: Container
-    database: SwitchableDatabase
+    database: SwitchableDatabase | SwitchableSqlDatabase
     source: ListJobSource
     clock: FixedClock
 
 
-def build_world(**settings: Any) -> World:
+def build_world(
+    database: SwitchableDatabase | SwitchableSqlDatabase | None = None, **settings: Any
+) -> World:
     values: dict[str, Any] = {
         "database_url": "memory://",
         "secret_key": SECRET,
@@ -54,7 +76,7 @@ def build_world(**settings: Any) -> World:
     container = build_container(Settings(**values))
     world = World(
         container=container,
-        database=SwitchableDatabase(),
+        database=database or SwitchableDatabase(),
         source=ListJobSource(sample_jobs()),
         clock=FixedClock(NOW),
     )
