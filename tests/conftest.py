@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import sys
+from collections.abc import Generator, Iterator
 
 import pytest
 
@@ -30,3 +32,23 @@ def theirstack_server() -> Iterator[FakeTheirstack]:
     """A fake Theirstack on loopback, shared by the session; tests set its script."""
     with running_fake() as fake:
         yield fake
+
+
+_postgres_passed: list[str] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" and report.passed and item.get_closest_marker("postgres"):
+        _postgres_passed.append(item.nodeid)
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI, a run in which no PostgreSQL test really ran fails, whatever else passed."""
+    if os.environ.get("CI") and session.testscollected > 100 and not _postgres_passed:
+        print("\nCI: no PostgreSQL test ran; set SKAEL_TEST_POSTGRES_URL", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
