@@ -251,7 +251,7 @@ class MemoryJobRepository(_Repository, JobRepository):
         wanted = set(skills)
         found = [j for j in self._uow.read("jobs").values() if _matches(j, filters)]
         found.sort(
-            key=lambda j: (bool(wanted.intersection(j.technology_slugs)), *_recency(j)),
+            key=lambda j: (len(wanted.intersection(j.technology_slugs)), *_recency(j)),
             reverse=True,
         )
         return found[:limit]

@@ -80,8 +80,12 @@ class JobRepository(Protocol):
     ) -> builtins.list[Job]:
         """Up to ``limit`` jobs matching ``filters``, for ranking.
 
-        Jobs whose technologies overlap ``skills`` (canonical slugs) come before the
-        rest; within each group newest first. Deterministic for the same data.
+        Jobs sharing more technologies with ``skills`` (canonical slugs) come first;
+        ties newest first (date posted, then id). Deterministic for the same data.
+        The jobs may be slim: every field the scorer reads is present (``features``,
+        place, ``remote``/``hybrid``, salary and currency, dates, ``seniority``,
+        ``job_expired``), while the description, key requirements, company object and
+        hiring team may be left out; callers load whole jobs with ``get_many``.
         """
         ...
 

@@ -73,7 +73,7 @@ class Ports:
 class Skael:
     """Every use case of the product, sharing one set of ports."""
 
-    def __init__(self, ports: Ports, max_candidates: int = 2000) -> None:
+    def __init__(self, ports: Ports, max_candidates: int = 600) -> None:
         p = ports
         self.ports = ports
         self.register = RegisterUser(p.uow, p.clock, p.hasher, p.tokens, p.countries)

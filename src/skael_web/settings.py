@@ -35,7 +35,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_window: int = 900
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    max_candidates: int = 2000
+    max_candidates: int = 600
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -220,7 +220,7 @@ class RankJobsForUser(UseCase):
     when given; the order is stable: score, then newest, then id.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, max_candidates: int = 2000) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, max_candidates: int = 600) -> None:
         super().__init__(uow, clock)
         self._max_candidates = max_candidates
 
@@ -237,14 +237,16 @@ class RankJobsForUser(UseCase):
     ) -> list[RankedJob]:
         target = owner(actor, user_id)
         skip, limit = norm.page(skip, limit)
+        today = self._clock.today()
         async with self._uow() as uow:
             profile = (await load_user(uow, target)).profile
             person = profile_features(self._stand_in(profile, job_title, experience))
             jobs = await uow.jobs.candidates(filters, person_skills(profile), self._max_candidates)
-        today = self._clock.today()
-        ranked = [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
-        ranked.sort(key=_rank_key)
-        return ranked[skip : skip + limit]
+            ranked = [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
+            ranked.sort(key=_rank_key)
+            page = ranked[skip : skip + limit]
+            full = {job.id: job for job in await uow.jobs.get_many([r.job.id for r in page])}
+        return [RankedJob(job=full[r.job.id], match=r.match) for r in page if r.job.id in full]
 
     @staticmethod
     def _stand_in(profile: Profile, job_title: str | None, experience: int | None) -> Profile:
