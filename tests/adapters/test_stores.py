@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -14,16 +13,11 @@ from litestar.stores.redis import RedisStore
 
 from skael_adapters.stores import StoreLoginThrottle, StoreRevokedTokens
 from skael_adapters.system import FixedClock
-
-REDIS_URL = os.environ.get("SKAEL_TEST_REDIS_URL")
+from support import server_url
 
 
 def _redis_or_skip() -> str:
-    if REDIS_URL:
-        return REDIS_URL
-    if os.environ.get("CI"):
-        pytest.fail("SKAEL_TEST_REDIS_URL must be set in CI")
-    pytest.skip("SKAEL_TEST_REDIS_URL is not set")
+    return server_url("SKAEL_TEST_REDIS_URL")
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])

@@ -16,6 +16,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from support import server_url
 from theirstack_fake import FakeTheirstack
 
 DATA = Path(__file__).parents[1] / "data" / "theirstack"
@@ -168,11 +169,7 @@ def test_db_upgrade_downgrade_base_and_upgrade_on_sqlite(env: dict[str, str]) ->
 @pytest.fixture
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database of its own, dropped afterwards."""
-    base = os.environ.get("SKAEL_TEST_POSTGRES_URL")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("SKAEL_TEST_POSTGRES_URL must be set in CI")
-        pytest.skip("SKAEL_TEST_POSTGRES_URL is not set")
+    base = server_url("SKAEL_TEST_POSTGRES_URL")
     plain = base.replace("postgresql+asyncpg://", "postgresql://")
     name = f"skael_cli_{uuid.uuid4().hex[:10]}"
 

@@ -8,7 +8,6 @@ skipping.
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from skael_adapters.memory import MemoryDatabase
 from skael_adapters.sql import SqlDatabase, upgrade
 from skael_adapters.sql.testing import isolated_postgres_schema
 from skael_core.ports import UnitOfWorkFactory
+from support import server_url
 
 POSTGRES_URL_VARIABLE = "SKAEL_TEST_POSTGRES_URL"
 
@@ -30,12 +30,7 @@ STORES = [
 
 def postgres_url() -> str:
     """The test server's URL; skips the test without one (fails it under CI)."""
-    url = os.environ.get(POSTGRES_URL_VARIABLE)
-    if url:
-        return url
-    if os.environ.get("CI"):
-        pytest.fail(f"{POSTGRES_URL_VARIABLE} must be set when CI is set", pytrace=False)
-    pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set: no PostgreSQL to test against")
+    return server_url(POSTGRES_URL_VARIABLE)
 
 
 @pytest.fixture(params=STORES)
