@@ -1,9 +1,11 @@
 """In-memory adapters: every repository and a real unit of work, in one process.
 
 A :class:`MemoryDatabase` holds committed tables. A :class:`MemoryUnitOfWork` takes the
-database's lock for its whole life (units of work run one at a time), copies a table
-the first time it writes to it, and swaps the copies in on ``commit()``; leaving
-without commit drops them, so a failed use case leaves no trace. Stored objects are
+database's lock for its whole life (writing units of work run one at a time), copies a
+table the first time it writes to it, and swaps the copies in on ``commit()``; leaving
+without commit drops them, so a failed use case leaves no trace. A read-only unit of
+work takes no lock and reads the committed tables (a commit swaps them in without
+yielding to the event loop, so a reader never sees half of one). Stored objects are
 frozen Structs, so a shallow copy of a table is a full snapshot.
 """
 
@@ -67,8 +69,8 @@ class MemoryDatabase:
         self.tables: dict[str, dict[Any, Any]] = {name: {} for name in TABLES}
         self.lock = asyncio.Lock()
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self)
+    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self, read_only=read_only)
 
     async def ping(self) -> bool:
         return True
@@ -78,8 +80,9 @@ class MemoryDatabase:
 
 
 class MemoryUnitOfWork(UnitOfWork):
-    def __init__(self, db: MemoryDatabase) -> None:
+    def __init__(self, db: MemoryDatabase, *, read_only: bool = False) -> None:
         self._db = db
+        self._read_only = read_only
         self._working: dict[str, dict[Any, Any]] = {}
         self.users = MemoryUserRepository(self)
         self.jobs = MemoryJobRepository(self)
@@ -90,7 +93,8 @@ class MemoryUnitOfWork(UnitOfWork):
         self.activities = MemoryActivityRepository(self)
 
     async def __aenter__(self) -> Self:
-        await self._db.lock.acquire()
+        if not self._read_only:
+            await self._db.lock.acquire()
         self._working = {}
         return self
 
@@ -103,7 +107,8 @@ class MemoryUnitOfWork(UnitOfWork):
         try:
             await self.rollback()
         finally:
-            self._db.lock.release()
+            if not self._read_only:
+                self._db.lock.release()
 
     async def commit(self) -> None:
         self._db.tables.update(self._working)
@@ -116,6 +121,8 @@ class MemoryUnitOfWork(UnitOfWork):
         return self._working.get(name, self._db.tables[name])
 
     def write(self, name: str) -> dict[Any, Any]:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot write")
         if name not in self._working:
             self._working[name] = dict(self._db.tables[name])
         return self._working[name]

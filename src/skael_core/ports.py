@@ -9,7 +9,7 @@ every change back.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -187,7 +187,14 @@ class UnitOfWork(Protocol):
     async def rollback(self) -> None: ...
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+class UnitOfWorkFactory(Protocol):
+    """Makes a new unit of work per call.
+
+    ``read_only=True`` promises the work will not write: stores may then run it beside
+    writers (SQLite readers need not queue for the write lock).
+    """
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
 
 
 # --------------------------------------------------------------------------- outside world

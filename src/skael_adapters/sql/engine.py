@@ -3,11 +3,13 @@
 SQLite: every connection runs ``PRAGMA busy_timeout``, ``journal_mode=WAL``,
 ``synchronous=NORMAL`` and ``foreign_keys=ON`` (off by default in SQLite, and cascades
 silently do nothing without it). The driver's own transaction handling is switched off
-(``isolation_level = None``) and every transaction begins with ``BEGIN IMMEDIATE``: a
+(``isolation_level = None``) and every writing transaction begins with ``BEGIN IMMEDIATE``: a
 deferred transaction that reads and then writes fails at once with "database is
 locked" when another writer got in between, whatever the busy timeout; an immediate one
 takes the write lock up front and waits for it. Units of work therefore run one
-writer at a time, as SQLite does anyway.
+writer at a time, as SQLite does anyway. A read-only unit of work (execution option
+``READ_ONLY``) begins a plain deferred transaction: in WAL mode readers never wait for
+the writer, so reads do not queue behind writes.
 
 PostgreSQL: ``plan_cache_mode = force_custom_plan`` (see below), a queue pool with
 ``pool_pre_ping`` (a connection killed by the server or a
@@ -25,6 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./skael.db"
+
+READ_ONLY = "skael_read_only"
+"""Execution option that marks a connection's transactions as read-only."""
 
 
 def create_engine(
@@ -131,4 +136,5 @@ def _install_sqlite_hooks(
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

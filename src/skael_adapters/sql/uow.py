@@ -2,9 +2,10 @@
 
 A :class:`SqlUnitOfWork` checks one connection out of the engine's pool when entered and
 gives it back when left. The transaction begins with the first statement (``BEGIN
-IMMEDIATE`` on SQLite, see :mod:`.engine`); ``commit()`` ends it and a later statement
-begins the next one; leaving the block rolls back whatever was not committed, exception
-or not. Repositories only execute statements on that connection.
+IMMEDIATE`` on SQLite, a plain ``BEGIN`` for a read-only unit of work, see
+:mod:`.engine`); ``commit()`` ends it and a later statement begins the next one;
+leaving the block rolls back whatever was not committed, exception or not. Repositories
+only execute statements on that connection.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from skael_core.ports import UnitOfWork
 
 from . import migrate
-from .engine import create_engine
+from .engine import READ_ONLY, create_engine
 from .repositories import (
     SqlActivityRepository,
     SqlAnalysisRepository,
@@ -34,8 +35,9 @@ from .repositories import (
 class SqlUnitOfWork(UnitOfWork):
     """One transaction over every repository; create one per use-case call."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._connection: AsyncConnection | None = None
         self.users = SqlUserRepository(self)
         self.jobs = SqlJobRepository(self)
@@ -54,7 +56,10 @@ class SqlUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("a unit of work is entered once at a time")
-        self._connection = await self._engine.connect()
+        connection = await self._engine.connect()
+        if self._read_only:
+            connection = await connection.execution_options(**{READ_ONLY: True})
+        self._connection = connection
         return self
 
     async def __aexit__(
@@ -99,9 +104,9 @@ class SqlDatabase:
         """``"sqlite"`` or ``"postgresql"``."""
         return self.engine.dialect.name
 
-    def unit_of_work(self) -> SqlUnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
         """A new unit of work: the ``UnitOfWorkFactory`` the use cases take."""
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, read_only=read_only)
 
     async def ping(self) -> bool:
         """True when a connection answers ``SELECT 1``; False, never an exception, if not."""

@@ -176,7 +176,7 @@ class LogIn:
         wait = await self._throttle.retry_after(keys)
         if wait is not None:
             raise Throttled("too many failed logins; try again later", wait)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user = await uow.users.get_by_email(canonical)
         if user is None:
             self._hasher.verify(self._dummy(), password)
@@ -206,7 +206,7 @@ class Authenticate:
         claims = self._tokens.verify(token)
         if await self._revoked.is_revoked(claims.token_id):
             raise Unauthenticated("token has been revoked")
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user = await uow.users.get(claims.user_id)
         if user is None or user.token_version != claims.version:
             raise Unauthenticated("token is no longer valid")
@@ -230,7 +230,7 @@ class GetProfile(UseCase):
 
     async def execute(self, actor: int, user_id: int | None = None) -> User:
         target = owner(actor, user_id)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await load_user(uow, target)
 
 

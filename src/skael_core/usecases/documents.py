@@ -46,7 +46,7 @@ class GenerateDocument(UseCase):
         target = owner(actor, user_id)
         uploaded = norm.text(content, "content", MAX_DOCUMENT)
         origin = norm.text(source, "source")
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user = await load_user(uow, target)
             job = await load_job(uow, job_id) if job_id is not None else None
         if uploaded is None:
@@ -81,7 +81,7 @@ class ListDocuments(UseCase):
     ) -> Page[Document]:
         target = owner(actor, user_id)
         skip, limit = norm.page(skip, limit)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.documents.list(target, kind, skip, limit)
 
 
@@ -89,7 +89,7 @@ class GetDocument(UseCase):
     """A document is readable by its owner only."""
 
     async def execute(self, actor: int, document_id: int) -> Document:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             document = await uow.documents.get(document_id)
         if document is None:
             raise NotFound("document", document_id)

@@ -80,7 +80,7 @@ class CollectJobs(UseCase):
         self._source = source
 
     async def execute(self, query: FetchQuery, actor: int | None = None) -> FetchOutcome:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             known = await uow.jobs.known_source_ids(self._source.name, KNOWN_IDS_LIMIT)
         result = await self._source.fetch(query, known)
         prepared = [prepare_job(job) for job in result.jobs]
@@ -114,7 +114,7 @@ class FetchJobs:
 
     async def execute(self, actor: int, user_id: int | None, request: FetchRequest) -> FetchOutcome:
         target = owner(actor, user_id)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             profile = (await load_user(uow, target)).profile
         return await self._collect.execute(self._query(request, profile), target)
 
@@ -201,7 +201,7 @@ class ListJobs(UseCase):
 
     async def execute(self, filters: JobFilter, skip: int = 0, limit: int = 20) -> Page[Job]:
         skip, limit = norm.page(skip, limit)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.jobs.list(filters, skip, limit)
 
 
@@ -209,7 +209,7 @@ class GetJob(UseCase):
     """One stored job by id."""
 
     async def execute(self, job_id: int) -> Job:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await load_job(uow, job_id)
 
 
@@ -238,7 +238,7 @@ class RankJobsForUser(UseCase):
         target = owner(actor, user_id)
         skip, limit = norm.page(skip, limit)
         today = self._clock.today()
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             profile = (await load_user(uow, target)).profile
             person = profile_features(self._stand_in(profile, job_title, experience))
             jobs = await uow.jobs.candidates(filters, person_skills(profile), self._max_candidates)
@@ -278,7 +278,7 @@ class ListCatalog(UseCase):
         self, kind: CatalogKind, skip: int = 0, limit: int = 20
     ) -> Page[CatalogEntry]:
         skip, limit = norm.page(skip, limit)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             if kind == "technologies":
                 return await uow.jobs.technologies(skip, limit)
             if kind == "companies":

@@ -99,7 +99,7 @@ class ListSavedJobs(UseCase):
     ) -> Page[Job]:
         target = owner(actor, user_id)
         skip, limit = norm.page(skip, limit)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             saved = await uow.saved_jobs.list(target, skip, limit)
             jobs = await uow.jobs.get_many([s.job_id for s in saved.items])
         return Page(items=jobs, total=saved.total)
@@ -155,7 +155,7 @@ class GetMatchScore(UseCase):
 
     async def execute(self, actor: int, user_id: int | None, job_id: int) -> Analysis:
         target = owner(actor, user_id)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             latest = await uow.analyses.latest(target, job_id)
             if latest is not None:
                 return latest
@@ -223,7 +223,7 @@ class ListApplications(UseCase):
     ) -> Page[ApplicationView]:
         target = owner(actor, user_id)
         skip, limit = norm.page(skip, limit)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             page = await uow.applications.list(target, status, skip, limit)
             jobs = {j.id: j for j in await uow.jobs.get_many([a.job_id for a in page.items])}
         views = [
@@ -299,5 +299,5 @@ class ListActivity(UseCase):
     ) -> Page[Activity]:
         target = owner(actor, user_id)
         skip, limit = norm.page(skip, limit)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.activities.list(target, action_type, skip, limit)
