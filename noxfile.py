@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
@@ -29,7 +31,10 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Every benchmark in bench/; figures go to docs/benchmarks.md by hand."""
-    session.install("-e", ".[test]")
-    for script in sorted(p for p in __import__("pathlib").Path("bench").glob("bench_*.py")):
+    """Every benchmark in bench/ (bench_http.py also needs Debian's wrk).
+
+    The figures in docs/benchmarks.md come from these scripts.
+    """
+    session.install("-e", ".[test]", "-r", "bench/requirements.txt")
+    for script in sorted(Path("bench").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs)

@@ -236,6 +236,7 @@ class Run:
     endpoint: str
     server: str
     rps: float
+    rps_all: float
     requests: int
     p50_ms: float
     p99_ms: float
@@ -270,7 +271,7 @@ def wrk(target: Target, args: argparse.Namespace, duration: float) -> dict[str, 
         "wrk",
         f"-t{args.threads}",
         f"-c{args.connections}",
-        f"-d{duration:g}s",
+        f"-d{max(1, round(duration))}s",  # wrk takes whole seconds
         "--timeout",
         "30s",
         "--latency",
@@ -305,11 +306,13 @@ def measure(
     r = wrk(target, args, duration)
     cpu1, t1 = server.cpu_seconds(), time.perf_counter()
     requests = max(int(r["requests"]), 1)
+    ok = (requests - int(r["non_2xx"])) / requests
     return Run(
         round=round_,
         endpoint=target.endpoint,
         server=target.server,
-        rps=r["rps"],
+        rps=r["rps"] * ok,  # successful (2xx) responses per second
+        rps_all=r["rps"],
         requests=int(r["requests"]),
         p50_ms=r["p50_ms"],
         p99_ms=r["p99_ms"],
@@ -392,7 +395,7 @@ def profile(target: Target, server: Server, args: argparse.Namespace) -> str:
     """
     spy = shutil.which("py-spy") or str(BIN / "py-spy")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    raw = RESULTS / f"profile_{target.endpoint}.txt"
+    raw = RESULTS / f"{args.name}_profile_{target.endpoint}.txt"
     recorder = subprocess.Popen(
         [
             spy,
@@ -511,7 +514,7 @@ def versions() -> dict[str, str]:
 
 def report(rows: dict[tuple[str, str], Row], args: argparse.Namespace, meta: dict[str, str]) -> str:
     lines = [
-        "| endpoint | server | req/s (median) | min-max | p50 ms | p99 ms | CPU ms/req "
+        "| endpoint | server | 2xx req/s (median) | min-max | p50 ms | p99 ms | CPU ms/req "
         "| bytes | Skael / this |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -544,7 +547,7 @@ def report(rows: dict[tuple[str, str], Row], args: argparse.Namespace, meta: dic
         )
     errors = [r for row in rows.values() for r in row.runs if r.non_2xx or r.socket_errors]
     if errors:
-        lines += ["", "Runs with errors (non-2xx or socket errors):"]
+        lines += ["", "Runs with errors (non-2xx responses are not counted in req/s):"]
         lines += [
             f"- {r.server} {r.endpoint} round {r.round}: non-2xx {r.non_2xx}, "
             f"socket errors {r.socket_errors}"
@@ -554,9 +557,11 @@ def report(rows: dict[tuple[str, str], Row], args: argparse.Namespace, meta: dic
     return "\n".join(lines)
 
 
-def write_csv(rows: dict[tuple[str, str], Row], meta: dict[str, str]) -> tuple[Path, Path]:
+def write_csv(
+    rows: dict[tuple[str, str], Row], meta: dict[str, str], name: str = "http"
+) -> tuple[Path, Path]:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    medians, runs = RESULTS / "http.csv", RESULTS / "http_runs.csv"
+    medians, runs = RESULTS / f"{name}.csv", RESULTS / f"{name}_runs.csv"
     with medians.open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(
@@ -564,9 +569,9 @@ def write_csv(rows: dict[tuple[str, str], Row], meta: dict[str, str]) -> tuple[P
                 "endpoint",
                 "server",
                 "rounds",
-                "rps_median",
-                "rps_min",
-                "rps_max",
+                "rps_2xx_median",
+                "rps_2xx_min",
+                "rps_2xx_max",
                 "p50_ms_median",
                 "p99_ms_median",
                 "cpu_ms_per_request_median",
@@ -645,9 +650,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=20260105)
-    parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--warmup", type=float, default=3, help="seconds, once per target")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds, once per target")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--endpoints", default=",".join(ENDPOINTS))
@@ -657,6 +662,9 @@ def main(argv: list[str] | None = None) -> None:
         default=[],
         choices=ENDPOINTS,
         help="after the rounds, sample Skael on this endpoint with py-spy",
+    )
+    parser.add_argument(
+        "--name", default="http", help="results file stem: bench/results/NAME.csv, NAME.md"
     )
     parser.add_argument("--workdir", type=Path, help="keep data and logs here (default: temp)")
     args = parser.parse_args(argv)
@@ -760,14 +768,22 @@ def main(argv: list[str] | None = None) -> None:
         "wrk_args": f"-t{args.threads} -c{args.connections}",
     }
     info = versions() | meta
-    medians, runs = write_csv(rows, info)
+    medians, runs = write_csv(rows, info, args.name)
     text = report(rows, args, info)
     print(f"## Skael HTTP throughput ({args.jobs} jobs)\n")
     print(f"Command: `{command}`\n")
     print(text)
     for p in profiles:
         print("\n" + p)
-    print(f"\nCSV: {medians} (medians), {runs} (every run); server logs in {workdir}")
+    report_file = RESULTS / f"{args.name}.md"
+    report_file.write_text(
+        "\n\n".join([f"## Skael HTTP throughput ({args.jobs} jobs)", f"Command: `{command}`", text])
+        + "".join("\n\n" + p for p in profiles)
+        + "\n"
+    )
+    print(
+        f"\nCSV: {medians} (medians), {runs} (every run); {report_file}; server logs in {workdir}"
+    )
 
 
 if __name__ == "__main__":
