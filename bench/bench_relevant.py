@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,7 +90,8 @@ async def rank(url: str, runs: int) -> list[float]:
     core = make_core(db.unit_of_work)
     users = []
     for n, profile in enumerate(PROFILES):
-        changes = ProfileChanges(email=f"p{n}@bench.example", user_name=f"P{n}", **profile)
+        email = f"p{n}-{uuid.uuid4().hex[:8]}@bench.example"
+        changes = ProfileChanges(email=email, user_name=f"P{n}", **profile)
         users.append((await core.register.execute("bench password", changes)).user_id)
     timings = []
     for n in range(runs + 5):

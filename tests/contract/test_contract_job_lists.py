@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
 from contract.contract_builders import day, job, stored_jobs, tech
-from skael_core.model import JobFilter
+from skael_core.model import Job, JobFeatures, JobFilter, Technology
 from skael_core.ports import UnitOfWorkFactory
 
 # Ten postings, each with something a filter should catch or miss; key = source_id.
@@ -207,6 +208,43 @@ async def test_pages_cut_the_same_order_and_carry_the_total(uow_factory: UnitOfW
     assert len(filtered.items) == 5
 
 
+# Skill sets for candidates: none held, one, two, three held (with one nobody holds).
+SKILL_SETS = {
+    "no-skills": [],
+    "unheld": ["cobol"],
+    "one": ["python"],
+    "two": ["java", "rust"],
+    "three-and-unheld": ["python", "aws", "go", "cobol"],
+    "duplicates": ["aws", "aws", "python"],
+}
+RANKING_FIELDS = (
+    "id",
+    "date_posted",
+    "discovered_at",
+    "location",
+    "country",
+    "country_code",
+    "remote",
+    "hybrid",
+    "seniority",
+    "min_salary",
+    "max_salary",
+    "currency",
+    "date_reposted",
+    "job_expired",
+    "features",
+)
+"""What a candidate carries for sure, slim or not (``JobRepository.candidates``)."""
+
+
+def ranking_view(found: Job) -> dict[str, object]:
+    return {name: getattr(found, name) for name in RANKING_FIELDS}
+
+
+def overlap(found: Job, skills: list[str]) -> int:
+    return len(set(skills).intersection(found.technology_slugs))
+
+
 async def test_candidates_put_skill_matches_first_then_newest(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
@@ -225,16 +263,127 @@ async def test_candidates_put_skill_matches_first_then_newest(
         limited = await uow.jobs.candidates(JobFilter(), ["python", "go"], 2)
         filtered = await uow.jobs.candidates(JobFilter(country_code="FR"), ["go"], 10)
         no_skills = await uow.jobs.candidates(JobFilter(), [], 10)
+        nothing = await uow.jobs.candidates(JobFilter(), ["python"], 0)
     assert [j.id for j in found] == [key[k] for k in (5, 1, 3, 6, 2, 4)]
     assert [j.id for j in limited] == [key[5], key[1]]
     assert [j.id for j in filtered] == [key[k] for k in (3, 2, 5, 1, 4)]
     assert [j.id for j in no_skills] == [key[k] for k in (2, 5, 1, 3, 6, 4)]
+    assert nothing == []
 
 
-async def test_listed_jobs_are_whole(uow_factory: UnitOfWorkFactory) -> None:
+async def test_candidates_holding_more_skills_come_first(uow_factory: UnitOfWorkFactory) -> None:
+    def techs(*slugs: str) -> tuple[Technology, ...]:
+        return tuple(tech(s) for s in slugs)
+
+    ids = await stored_jobs(
+        uow_factory,
+        job(1, technologies=techs("python"), date_posted=day(0)),
+        job(2, technologies=techs("python", "go"), date_posted=day(9)),
+        job(3, technologies=techs("python", "go", "aws"), date_posted=day(20)),
+        job(4, technologies=techs("go", "aws"), date_posted=None),
+        job(5, technologies=techs("java"), date_posted=day(0)),
+        job(6, technologies=techs("aws", "python"), date_posted=day(9)),
+        job(7, technologies=techs("go"), date_posted=day(3)),
+        job(8, technologies=techs("go", "python"), date_posted=day(9)),
+        job(9, technologies=(), date_posted=day(1)),
+        job(10, technologies=techs("aws"), date_posted=None),
+    )
+    key = dict(zip(range(1, 11), ids, strict=True))
+
+    async def ranked(skills: list[str], limit: int = 20, **filters: Any) -> list[int]:
+        async with uow_factory() as uow:
+            found = await uow.jobs.candidates(JobFilter(**filters), skills, limit)
+        by_id = {v: k for k, v in key.items()}
+        return [by_id[j.id] for j in found]
+
+    # three skills held: 3 holds all, then pairs (newest, ties by id, undated last)
+    everything = [3, 8, 6, 2, 4, 1, 7, 10, 5, 9]
+    assert await ranked(["python", "go", "aws"]) == everything
+    assert await ranked(["aws", "cobol", "go", "python", "go"]) == everything
+    for limit in range(1, 11):
+        assert await ranked(["python", "go", "aws"], limit) == everything[:limit]
+    # two skills held: both, then either, then none
+    assert await ranked(["go", "aws"]) == [3, 4, 7, 8, 6, 2, 10, 5, 1, 9]
+    assert await ranked(["go", "aws"], 3) == [3, 4, 7]
+    # one skill held
+    assert await ranked(["java", "cobol"]) == [5, 1, 9, 7, 8, 6, 2, 3, 10, 4]
+    # the technology filter among the skills, and outside them
+    assert await ranked(["python", "go", "aws"], technology="go") == [3, 8, 2, 4, 7]
+    assert await ranked(["python", "aws"], technology="go") == [3, 8, 2, 4, 7]
+    assert await ranked(["java"], technology="go") == [7, 8, 2, 3, 4]
+    # facets and substring filters
+    assert await ranked(["python", "go", "aws"], posted_since=day(9)) == [8, 6, 2, 1, 7, 5, 9]
+    assert await ranked(["python", "go"], job_title="engineer 1") == [1, 10]
+
+
+@pytest.mark.parametrize(("filters", "expected"), CASES.values(), ids=CASES.keys())
+async def test_candidates_keep_exactly_the_matches_of_every_filter(
+    uow_factory: UnitOfWorkFactory, filters: JobFilter, expected: list[int]
+) -> None:
+    await stored_jobs(uow_factory, *POSTINGS)
+    for skills in SKILL_SETS.values():
+        held = {p.source_id: overlap(p, skills) for p in POSTINGS}
+        # the list order (newest, then id), stably regrouped by skills held
+        ranked = sorted(expected, key=lambda n, held=held: -held[n])
+        async with uow_factory() as uow:
+            found = await uow.jobs.candidates(filters, skills, 50)
+            first = await uow.jobs.candidates(filters, skills, 2)
+        assert [j.source_id for j in found] == ranked, skills
+        assert [j.source_id for j in first] == ranked[:2], skills
+
+
+async def test_candidates_carry_what_ranking_reads(uow_factory: UnitOfWorkFactory) -> None:
+    rich = job(
+        11,
+        country="Germany",
+        country_code="DE",
+        location="Berlin",
+        remote=True,
+        hybrid=True,
+        seniority="Senior",
+        min_salary=70000.0,
+        max_salary=None,
+        currency="EUR",
+        date_posted=day(2),
+        date_reposted=day(1),
+        job_expired=True,
+        technologies=(tech("python"), tech("go")),
+        features=JobFeatures(
+            skills=frozenset({"python", "go", "docker"}),
+            title_tokens=frozenset({"backend", "engineer"}),
+            seniority_rank=2,
+            min_years=5,
+            location_keys=frozenset({"berlin", "germany"}),
+            skill_order=("go", "python", "docker"),
+        ),
+    )
+    plain = job(12, remote=None, min_salary=None, max_salary=None, currency=None, date_posted=None)
+    ids = await stored_jobs(uow_factory, rich, plain)
+    async with uow_factory() as uow:
+        found = await uow.jobs.candidates(JobFilter(), ["go", "python"], 10)
+        again = await uow.jobs.candidates(JobFilter(), ["go", "python"], 10)
+        stored = await uow.jobs.get_many(ids)
+    assert [j.id for j in found] == ids
+    assert [ranking_view(j) for j in found] == [ranking_view(j) for j in stored]
+    assert found == again
+
+
+async def test_candidates_are_deterministic_among_equals(uow_factory: UnitOfWorkFactory) -> None:
+    same = [job(n, date_posted=day(1), technologies=(tech("go"),)) for n in range(1, 9)]
+    ids = await stored_jobs(uow_factory, *same)
+    async with uow_factory() as uow:
+        runs = [await uow.jobs.candidates(JobFilter(), ["go", "rust"], 5) for _ in range(3)]
+    assert [[j.id for j in run] for run in runs] == [sorted(ids, reverse=True)[:5]] * 3
+
+
+async def test_candidates_are_whole_enough_to_be_loaded_whole(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
     [job_id] = await stored_jobs(uow_factory, POSTINGS[4])
     async with uow_factory() as uow:
         [listed] = (await uow.jobs.list(JobFilter(technology="rust"), 0, 1)).items
         [candidate] = await uow.jobs.candidates(JobFilter(), ["rust"], 1)
+        [loaded] = await uow.jobs.get_many([candidate.id])
         stored = await uow.jobs.get(job_id)
-    assert listed == candidate == stored
+    assert listed == loaded == stored
+    assert ranking_view(candidate) == ranking_view(stored)

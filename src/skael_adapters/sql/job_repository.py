@@ -2,7 +2,9 @@
 
 Filters mean exactly what ``skael_adapters.memory`` means by them. A page of jobs takes
 two statements (rows, total) whatever its size: a job's technologies travel in its own
-row, and ``job_technologies`` only serves the technology filter and catalog.
+row, and ``job_technologies`` serves the technology filter, the catalog and the
+candidates for ranking. Candidates take at most three statements and come slim: one
+short JSON document per job (``rank_data``), decoded by msgspec (see "candidates").
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ UPSERT_BATCH = 1000
 """Jobs per ``INSERT .. ON CONFLICT`` statement."""
 
 _JOB_READ = [jobs.c.id, jobs.c.data, *(jobs.c[name] for name in mapping.JOB_COLUMNS)]
+_SLIM_READ = [jobs.c.id, jobs.c.rank_data]
 _RECENT_JOBS = (jobs.c.date_posted.desc().nulls_last(), jobs.c.id.desc())
 _JOB_UPSERT_COLUMNS = [c.name for c in jobs.c if c.name != "id"]
 _JOB_REFRESHED = [name for name in _JOB_UPSERT_COLUMNS if name not in ("source", "source_id")]
@@ -36,7 +39,7 @@ def _contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bo
     return column.contains(needle.lower(), autoescape=True)
 
 
-def facet_conditions(f: JobFilter, table: sa.Table = jobs) -> list[sa.ColumnElement[bool]]:
+def facet_conditions(f: JobFilter, table: sa.FromClause = jobs) -> list[sa.ColumnElement[bool]]:
     """The filters on columns that ``job_technologies`` repeats, on ``table``'s copies."""
     c = table.c
     found: list[sa.ColumnElement[bool]] = []
@@ -53,9 +56,9 @@ def facet_conditions(f: JobFilter, table: sa.Table = jobs) -> list[sa.ColumnElem
     return found
 
 
-def text_conditions(f: JobFilter) -> list[sa.ColumnElement[bool]]:
-    """The substring filters, on the job's lower-cased columns."""
-    c = jobs.c
+def text_conditions(f: JobFilter, table: sa.FromClause = jobs) -> list[sa.ColumnElement[bool]]:
+    """The substring filters, on the lower-cased columns of ``table`` (``jobs`` or an alias)."""
+    c = table.c
     found: list[sa.ColumnElement[bool]] = []
     if f.company:
         found.append(_contains(c.company_lc, f.company))
@@ -103,6 +106,145 @@ def job_list_queries(f: JobFilter) -> tuple[sa.Select[Any], sa.Select[Any]]:
     )
     counted = sa.select(sa.func.count()).select_from(joined if texts else t)
     return rows, counted.where(*tagged, *texts)
+
+
+# --------------------------------------------------------------------------- candidates
+#
+# Candidates come by the number of ``skills`` a job holds ("overlap"), then newest. A
+# plain GROUP BY over every ``job_technologies`` row of the skills costs one step per
+# row (tens of thousands for a common skill) before the first answer. Instead, with P
+# the skills some job holds (counted first, smallest list first):
+#
+# 1. jobs holding two or more of P. A job holding two holds one of the smaller lists
+#    (all of P but the largest), so those lists are grouped and the largest is looked
+#    up per job in the primary key. With |P| = 2 every such job holds both: the smaller
+#    list is read newest first from its index and the read stops at ``limit``.
+# 2. when fewer than ``limit``: jobs holding exactly one skill (one arm per list, newest
+#    first from its index, probing the others' absence) and jobs holding none (newest
+#    first, probing P's absence), each arm stopping at what is still missing.
+#
+# Both statements read ``rank_data`` of their winners only, never a job's long text
+# (unless a substring filter needs it), and the first statement counts P's lists.
+# Each statement is consistent in itself; on PostgreSQL (READ COMMITTED) a write
+# landing between them can only make this one answer slightly stale.
+
+
+# Made once (an alias builds its columns when made); each subquery is a scope of its own.
+_T = job_technologies.alias("t")  # the rows a candidate comes from
+_U = job_technologies.alias("u")  # point lookups of (job_id, slug)
+_J = jobs.alias("j")  # point lookups of a job's text
+
+
+def _recent(t: sa.FromClause) -> tuple[sa.UnaryExpression[Any], ...]:
+    return (t.c.date_posted.desc().nulls_last(), t.c.job_id.desc())
+
+
+def _holds(
+    job_id: sa.ColumnElement[int], slugs: Sequence[str], *, per_row: bool = False
+) -> sa.ColumnElement[bool]:
+    """The job holds one of ``slugs``: point lookups in the primary key (job_id, slug).
+
+    ``per_row`` writes it as a scalar subquery, which PostgreSQL runs for each row as it
+    comes (a read stopping at a limit stays short) instead of turning it into a semi-join
+    that hashes the whole list of a common technology first.
+    """
+    u = _U
+    wanted = u.c.slug == slugs[0] if len(slugs) == 1 else u.c.slug.in_(slugs)
+    if per_row:
+        found = sa.select(sa.func.count()).where(u.c.job_id == job_id, wanted)
+        return found.scalar_subquery() > 0
+    return sa.exists().where(u.c.job_id == job_id, wanted)
+
+
+def _tagged_conditions(f: JobFilter, t: sa.FromClause, slug: str | None) -> list[Any]:
+    """``f`` on a ``job_technologies`` row (alias ``t``) of ``slug``: facets on its copies,
+    the technology and substring filters through the primary key of each table."""
+    found: list[Any] = facet_conditions(f, t)
+    if f.technology and f.technology != slug:
+        found.append(_holds(t.c.job_id, [f.technology]))
+    texts = text_conditions(f, _J)
+    if texts:
+        found.append(sa.exists().where(_J.c.id == t.c.job_id, *texts))
+    return found
+
+
+def _rows_of(ranked: sa.Subquery) -> sa.Select[Any]:
+    """The slim rows of the jobs ``ranked`` names (job_id, date_posted, n), in its order."""
+    return (
+        sa.select(*_SLIM_READ)
+        .select_from(ranked.join(jobs, jobs.c.id == ranked.c.job_id))
+        .order_by(ranked.c.n.desc(), *_recent(ranked))
+    )
+
+
+def overlapping_query(f: JobFilter, present: Sequence[str], limit: int) -> sa.Select[Any]:
+    """Jobs holding two or more of ``present`` (smallest list first), best first."""
+    *smaller, largest = present
+    t = _T
+    if len(present) == 2:
+        ranked = (
+            sa.select(t.c.job_id, t.c.date_posted, sa.literal_column("2", sa.Integer).label("n"))
+            .where(t.c.slug == smaller[0], *_tagged_conditions(f, t, smaller[0]))
+            .where(_holds(t.c.job_id, [largest], per_row=True))
+            .order_by(*_recent(t))
+            .limit(limit)
+        )
+    else:
+        counted = (
+            sa.select(t.c.job_id, t.c.date_posted, sa.func.count().label("held"))
+            .where(t.c.slug.in_(smaller), *_tagged_conditions(f, t, None))
+            .group_by(t.c.job_id, t.c.date_posted)
+            .subquery("counted")
+        )
+        u = _U  # the largest list, probed once per job
+        largest_held = sa.and_(u.c.job_id == counted.c.job_id, u.c.slug == largest)
+        n = (counted.c.held + sa.case((u.c.job_id.is_(None), 0), else_=1)).label("n")
+        ranked = (
+            sa.select(counted.c.job_id, counted.c.date_posted, n)
+            .select_from(counted.outerjoin(u, largest_held))
+            .where(n >= 2)
+            .order_by(n.desc(), *_recent(counted))
+            .limit(limit)
+        )
+    return _rows_of(ranked.subquery("ranked"))
+
+
+def single_or_none_query(f: JobFilter, present: Sequence[str], limit: int) -> sa.Select[Any]:
+    """Jobs holding exactly one of ``present``, then jobs holding none, newest first."""
+    technology = f.technology or None
+    arms: list[sa.Select[Any]] = []
+    # With a technology among the skills, every match holds it and no match holds none.
+    t = _T
+    for slug in [technology] if technology in present else present:
+        others = [other for other in present if other != slug]
+        arm = sa.select(t.c.job_id, t.c.date_posted, sa.literal_column("1", sa.Integer).label("n"))
+        arm = arm.where(t.c.slug == slug, *_tagged_conditions(f, t, slug))
+        if others:
+            arm = arm.where(~_holds(t.c.job_id, others))
+        arms.append(arm.order_by(*_recent(t)).limit(limit))
+    if technology not in present:
+        none = sa.literal_column("0", sa.Integer).label("n")
+        if technology:
+            arm = sa.select(t.c.job_id, t.c.date_posted, none).where(
+                t.c.slug == technology, *_tagged_conditions(f, t, technology)
+            )
+            job_id: sa.ColumnElement[int] = t.c.job_id
+            recent = _recent(t)
+        else:
+            arm = sa.select(jobs.c.id.label("job_id"), jobs.c.date_posted, none).where(
+                *job_conditions(f)
+            )
+            job_id, recent = jobs.c.id, _RECENT_JOBS
+        if present:
+            arm = arm.where(~_holds(job_id, present))
+        arms.append(arm.order_by(*recent).limit(limit))
+    if len(arms) == 1:
+        return _rows_of(arms[0].subquery("ranked"))
+    limited = [arm.subquery() for arm in arms]
+    every = sa.union_all(*(sa.select(arm.c.job_id, arm.c.date_posted, arm.c.n) for arm in limited))
+    merged = every.subquery("merged")
+    ranked = sa.select(merged).order_by(merged.c.n.desc(), *_recent(merged)).limit(limit)
+    return _rows_of(ranked.subquery("ranked"))
 
 
 class _PreparedBatch(NamedTuple):
@@ -225,30 +367,32 @@ class SqlJobRepository(SqlRepository, JobRepository):
         return await self._page(rows, skip, limit, mapping.job_to_domain, counted)
 
     async def candidates(self, filters: JobFilter, skills: Sequence[str], limit: int) -> list[Job]:
-        hit: sa.ColumnElement[int] = sa.literal(0)
-        if skills:
-            overlaps = sa.exists().where(
-                job_technologies.c.job_id == jobs.c.id,
-                job_technologies.c.slug.in_(sorted(set(skills))),
-            )
-            hit = sa.case((overlaps, 1), else_=0)
-        # Rank on narrow columns first (the sort never carries the large job rows),
-        # then read the rows of the winners only.
-        ranked = (
-            sa.select(jobs.c.id, hit.label("hit"), jobs.c.date_posted)
-            .where(*job_conditions(filters))
-            .order_by(hit.desc(), *_RECENT_JOBS)
-            .limit(limit)
-            .subquery()
-        )
-        query = (
-            sa.select(*_JOB_READ)
-            .join(ranked, ranked.c.id == jobs.c.id)
-            .order_by(
-                ranked.c.hit.desc(), ranked.c.date_posted.desc().nulls_last(), ranked.c.id.desc()
-            )
-        )
-        return [mapping.job_to_domain(row) for row in await self._conn.execute(query)]
+        if limit <= 0:
+            return []
+        wanted = sorted(set(skills))
+        sizes = await self._technology_sizes(wanted)
+        present = sorted((slug for slug in wanted if sizes[slug]), key=lambda s: (sizes[s], s))
+        found = []  # (id, rank_data) of each candidate, best first
+        if len(present) >= 2:
+            ranked = overlapping_query(filters, present, limit)
+            found.extend((await self._conn.execute(ranked)).all())
+        if len(found) < limit:
+            rest = single_or_none_query(filters, present, limit - len(found))
+            found.extend((await self._conn.execute(rest)).all())
+        slim = mapping.slim_jobs
+        return [slim(job_id, rank_data) for job_id, rank_data in found]
+
+    async def _technology_sizes(self, slugs: Sequence[str]) -> dict[str, int]:
+        """How many jobs hold each of ``slugs`` (an index range count each)."""
+        if not slugs:
+            return {}
+        t = job_technologies
+        counts = [
+            sa.select(sa.func.count()).select_from(t).where(t.c.slug == slug).scalar_subquery()
+            for slug in slugs
+        ]
+        row = (await self._conn.execute(sa.select(*counts))).one()
+        return dict(zip(slugs, row, strict=True))
 
     async def known_source_ids(self, source: str, limit: int) -> list[int]:
         query = (

@@ -9,6 +9,8 @@ inside ``Activity.metadata`` come back as JSON gives them (lists, not tuples).
 
 from __future__ import annotations
 
+import itertools
+from datetime import UTC
 from typing import Any
 
 import msgspec
@@ -96,6 +98,39 @@ JobData: type[msgspec.Struct] = msgspec.defstruct(
 _JOB_DATA_FIELDS = JobData.__struct_fields__
 _decode_job_data = msgspec.json.Decoder(JobData).decode
 
+RANK_FIELDS = (
+    "source",
+    "source_id",
+    "job_title",
+    "date_posted",
+    "discovered_at",
+    "company",
+    "location",
+    "country",
+    "country_code",
+    "remote",
+    "hybrid",
+    "seniority",
+    "min_salary",
+    "max_salary",
+    "currency",
+    "date_reposted",
+    "job_expired",
+    "features",
+)
+"""Job fields a slim job carries (see :func:`job_to_slim`): every one the scorer reads."""
+
+# The slim job as one JSON object, written beside the columns and ``data`` by every
+# upsert, so that ranking reads one short text per job and msgspec decodes it at once.
+JobRankData: type[msgspec.Struct] = msgspec.defstruct(
+    "JobRankData",
+    [(f.name, f.type, f.default) for f in msgspec.structs.fields(Job) if f.name in RANK_FIELDS],
+    kw_only=True,
+    omit_defaults=True,
+)
+_RANK_DATA_FIELDS = JobRankData.__struct_fields__
+_decode_slim_job = msgspec.json.Decoder(Job).decode
+
 
 def _lower(value: str | None) -> str | None:
     return None if value is None else value.lower()
@@ -114,9 +149,21 @@ def job_to_row(job: Job) -> dict[str, Any]:
         description_lc=_lower(job.description),
         is_remote=bool(job.remote),
         offered_salary=job.max_salary if job.max_salary is not None else job.min_salary,
+        rank_data=_rank_data(job),
         data=_json(data),
     )
     return row
+
+
+def _rank_data(job: Job) -> str:
+    fields = {name: getattr(job, name) for name in _RANK_DATA_FIELDS}
+    # as the discovered_at column gives it back: timezone-aware UTC (naive means UTC)
+    moment = job.discovered_at
+    if moment is not None:
+        fields["discovered_at"] = (
+            moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        )
+    return _json(JobRankData(**fields))
 
 
 TECHNOLOGY_COPIES = ("date_posted", "country_code", "is_remote", "seniority_lc", "offered_salary")
@@ -138,6 +185,47 @@ def job_to_domain(row: Row[Any]) -> Job:
     columns = {name: getattr(row, name) for name in JOB_COLUMNS}
     columns["remote"] = None if row.remote is None else bool(row.remote)
     return Job(id=row.id, **columns, **fields)
+
+
+def job_to_slim(job_id: int, rank_data: str) -> Job:
+    """A job for ranking from its ``id`` and ``rank_data``: the :data:`RANK_FIELDS` only.
+
+    The description, technologies, key information, company object, hiring team and
+    the other fields of ``data`` are left at their defaults.
+    """
+    # The id is not known when the document is written: it goes in front of its fields
+    # (never empty: source, source_id and job_title have no default).
+    return _decode_slim_job(f'{{"id":{job_id:d},{rank_data[1:]}')
+
+
+class SlimJobs:
+    """:func:`job_to_slim`, remembering the last ``size`` jobs it made.
+
+    Ranking reads the same recent jobs over and over, and decoding hundreds of small
+    documents per request is most of its time. A job is reused only for the very same
+    ``(id, rank_data)``: a job changed since, or another database's job with that id,
+    is decoded anew, so nothing is ever stale. Jobs are frozen: one object serves every
+    request. When full, the older half is forgotten.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = max(2, size)
+        self._known: dict[int, tuple[str, Job]] = {}
+
+    def __call__(self, job_id: int, rank_data: str) -> Job:
+        known = self._known.get(job_id)
+        if known is not None and known[0] == rank_data:
+            return known[1]
+        job = job_to_slim(job_id, rank_data)
+        if len(self._known) >= self._size:
+            for old in list(itertools.islice(self._known, self._size // 2)):
+                del self._known[old]
+        self._known[job_id] = (rank_data, job)
+        return job
+
+
+slim_jobs = SlimJobs(20_000)
+"""The process's memory of slim jobs (about 2 kB each)."""
 
 
 # --------------------------------------------------------------------------- tracking

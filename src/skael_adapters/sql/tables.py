@@ -4,7 +4,9 @@ Jobs keep in columns what the list filters and orders need, plus a few derived c
 so that every filter means exactly what the in-memory adapter means: lower-cased copies
 (``*_lc``, lowered by Python, since SQL ``lower()`` only folds ASCII on SQLite),
 ``is_remote`` (``bool(remote)``) and ``offered_salary`` (the maximum, else the
-minimum). Everything else of a job is one JSON document (``data``). ``job_technologies``
+minimum). Everything else of a job is one JSON document (``data``); what ranking reads
+of a job (columns and a few fields of ``data``) is also a short one (``rank_data``), so
+that ranking reads and decodes one column per job. ``job_technologies``
 holds one row per (job, slug) for the technology filter and catalog, repeating the
 job's date and facet columns so that a technology list is read in order from its index.
 
@@ -139,6 +141,9 @@ jobs = sa.Table(
     "jobs",
     metadata,
     _pk(),
+    # The slim job ranking reads (mapping.RANK_FIELDS), first: on SQLite a row is read
+    # from its start, and the long text behind it may lie in overflow pages.
+    sa.Column("rank_data", Json, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("source_id", sa.BigInteger, nullable=False),
     sa.Column("job_title", sa.Text, nullable=False),

@@ -37,6 +37,7 @@ from skael_core.model import (
     Document,
     DocumentKind,
     Job,
+    JobFeatures,
     JobFilter,
     Page,
     Profile,
@@ -78,6 +79,15 @@ jobs = st.builds(
     description=optional_text,
     technologies=technologies,
     key_info=st.lists(st.sampled_from(TEXT), max_size=2).map(tuple),
+    hybrid=st.sampled_from([None, True, False]),
+    currency=st.sampled_from([None, "EUR"]),
+    job_expired=st.sampled_from([None, True]),
+    features=st.builds(
+        JobFeatures,
+        skills=st.frozensets(st.sampled_from(SLUGS), max_size=3),
+        seniority_rank=st.sampled_from([None, 0, 3]),
+        skill_order=st.lists(st.sampled_from(SLUGS), max_size=3, unique=True).map(tuple),
+    ),
 )
 FILTER_VALUES = {
     "q": st.sampled_from(["", "python", "zürich", "%_", "DATA"]),
@@ -116,6 +126,31 @@ def filters(draw: st.DrawFn) -> JobFilter:
     """Filters of zero to three fields: enough to keep some jobs and drop others."""
     names = draw(st.lists(st.sampled_from(sorted(FILTER_VALUES)), max_size=3, unique=True))
     return JobFilter(**{name: draw(FILTER_VALUES[name]) for name in names})
+
+
+SLIM_FIELDS = (
+    "id",
+    "date_posted",
+    "discovered_at",
+    "location",
+    "country",
+    "country_code",
+    "remote",
+    "hybrid",
+    "seniority",
+    "min_salary",
+    "max_salary",
+    "currency",
+    "date_reposted",
+    "job_expired",
+    "features",
+)
+
+
+def slim(job: Job) -> Job:
+    """``job`` reduced to what a candidate carries for sure (and its required fields)."""
+    kept = {name: getattr(job, name) for name in SLIM_FIELDS}
+    return Job(source="", source_id=0, job_title="-", **kept)
 
 
 pages = st.tuples(st.integers(0, 8), st.integers(0, 6))
@@ -340,10 +375,14 @@ class Stores(RuleBasedStateMachine):
         self.agree(*self.both(lambda uow, _: uow.jobs.list(f, *page), commit=False))
 
     @rule(
-        f=filters(), skills=st.lists(st.sampled_from(SLUGS), max_size=3), limit=st.integers(0, 15)
+        f=filters(), skills=st.lists(st.sampled_from(SLUGS), max_size=4), limit=st.integers(0, 15)
     )
     def candidates(self, f: JobFilter, skills: list[str], limit: int) -> None:
-        self.agree(*self.both(lambda uow, _: uow.jobs.candidates(f, skills, limit), commit=False))
+        # SQL gives slim jobs: compare what ranking reads (see the port).
+        async def ranked(uow: UnitOfWork, _: Ids) -> list[Job]:
+            return [slim(job) for job in await uow.jobs.candidates(f, skills, limit)]
+
+        self.agree(*self.both(ranked, commit=False))
 
     @rule(page=pages, source=st.sampled_from(["sample", "theirstack"]))
     def catalogs(self, page: tuple[int, int], source: str) -> None:

@@ -125,6 +125,7 @@ def upgrade() -> None:
     op.create_table(
         "jobs",
         _id(),
+        sa.Column("rank_data", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("source_id", sa.BigInteger(), nullable=False),
         sa.Column("job_title", sa.Text(), nullable=False),
