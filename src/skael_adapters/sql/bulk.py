@@ -97,7 +97,7 @@ def _tail(conflict: Sequence[str], update: Sequence[str], returning: Sequence[st
 def _marks(dialect: Dialect, count: int) -> str:
     marks = {"qmark": "?", "format": "%s"}
     if dialect.paramstyle not in marks:
-        raise NotImplementedError(f"parameter style {dialect.paramstyle!r}")
+        raise ValueError(f"bulk statements do not support parameter style {dialect.paramstyle!r}")
     return ", ".join([marks[dialect.paramstyle]] * count)
 
 

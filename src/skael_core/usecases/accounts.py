@@ -168,7 +168,7 @@ class LogIn:
         self._hasher = hasher
         self._tokens = tokens
         self._throttle = throttle
-        self._dummy_hash: str | None = None
+        self._decoy_hash: str | None = None
 
     async def execute(self, email: str, password: str, client: str = "") -> Session:
         canonical = email.strip().lower()
@@ -179,17 +179,18 @@ class LogIn:
         async with self._uow(read_only=True) as uow:
             user = await uow.users.get_by_email(canonical)
         if user is None:
-            self._hasher.verify(self._dummy(), password)
+            self._hasher.verify(self._decoy(), password)
         elif self._hasher.verify(user.password_hash, password):
             await self._throttle.clear(keys[0])
             return Session(user_id=user.id, token=self._tokens.issue(user.id, user.token_version))
         await self._throttle.record_failure(keys)
         raise Unauthenticated("invalid email or password")
 
-    def _dummy(self) -> str:
-        if self._dummy_hash is None:
-            self._dummy_hash = self._hasher.hash("not-a-real-password-0")
-        return self._dummy_hash
+    def _decoy(self) -> str:
+        """A hash to verify against for an unknown email, so both failures take as long."""
+        if self._decoy_hash is None:
+            self._decoy_hash = self._hasher.hash("not-a-real-password-0")
+        return self._decoy_hash
 
 
 class Authenticate:
