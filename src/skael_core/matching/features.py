@@ -7,19 +7,24 @@ Scoring then needs only set operations and arithmetic on these.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import msgspec
 
 from ..model import Job, JobFeatures, Profile, RemotePreference, Technology
-from .key_info import extract_key_info, min_years, required_text
+from .key_info import min_years, read_description, required_text
 from .vocab import (
-    canonical_skill,
+    _canonical_skill,
+    _skills_in_tokens,
     canonical_skills,
     place_keys,
     place_phrases,
     seniority_level,
     skills_in_text,
+    title_features,
     title_tokens,
     title_weight,
+    vocabulary,
 )
 
 # Years of experience at which a person reaches each rank (see SENIORITY_NAMES).
@@ -88,16 +93,19 @@ def job_features(job: Job) -> JobFeatures:
     the provider's label, else from title words ("Senior", "Head of", ...). The years
     asked for come from the description, else the provider's ``experience``.
     """
-    words, title_rank = title_tokens(job.job_title)
-    order = canonical_skills(
-        (
-            *job.technology_slugs,
-            *skills_in_text(job.job_title),
-            *skills_in_text(required_text(job.description)),
-        )
-    )
+    description = job.description
+    required = skills_in_text(required_text(description))
+    return _features(job, required, min_years(description), job.technology_slugs)
+
+
+def _features(
+    job: Job, required: Iterable[str], years: int | None, slugs: tuple[str, ...]
+) -> JobFeatures:
+    """:func:`job_features` given the skills of the description's required text, the
+    years it asks for and the job's technology slugs."""
+    words, title_rank, title_skills = title_features(job.job_title)
+    order = canonical_skills((*slugs, *title_skills, *required))
     rank = seniority_level(job.seniority)
-    years = min_years(job.description)
     return JobFeatures(
         skills=frozenset(order),
         title_tokens=words,
@@ -112,18 +120,37 @@ def prepare_job(job: Job) -> Job:
     """The job with its matching features and key requirements filled in.
 
     Key requirements a source already gave are kept when the description yields none;
-    technology slugs become canonical skill keys.
+    technology slugs become canonical skill keys. The description is read once for
+    its key requirements, required skills and years.
     """
-    key_info = extract_key_info(job.description) or job.key_info
-    job = msgspec.structs.replace(job, technologies=canonical_technologies(job.technologies))
-    return msgspec.structs.replace(job, features=job_features(job), key_info=key_info)
+    description = job.description
+    required: Iterable[str] = ()
+    years = None
+    key_info = job.key_info
+    if description:
+        found, low, raw, years = read_description(description)
+        key_info = found or key_info
+        required = _skills_in_tokens(vocabulary(), low, raw)
+    technologies = _by_canonical_slug(job.technologies)
+    features = _features(job, required, years, tuple(technologies))
+    return msgspec.structs.replace(
+        job, technologies=tuple(technologies.values()), key_info=key_info, features=features
+    )
 
 
 def canonical_technologies(technologies: tuple[Technology, ...]) -> tuple[Technology, ...]:
     """Technologies keyed by canonical skill slug (so filters and ranking agree), deduplicated."""
+    return tuple(_by_canonical_slug(technologies).values())
+
+
+def _by_canonical_slug(technologies: tuple[Technology, ...]) -> dict[str, Technology]:
     found: dict[str, Technology] = {}
     for tech in technologies:
-        slug = canonical_skill(tech.technology_slug)
+        slug = _canonical_skill(tech.technology_slug)
         if slug and slug not in found:
-            found[slug] = msgspec.structs.replace(tech, technology_slug=slug)
-    return tuple(found.values())
+            found[slug] = (
+                tech
+                if slug == tech.technology_slug
+                else msgspec.structs.replace(tech, technology_slug=slug)
+            )
+    return found

@@ -4,15 +4,22 @@ Everything the matcher knows about words lives in ``data/vocabulary.json``, read
 first use. Text is compared as *tokens*: case-folded, accent-free runs of letters and
 digits (a trailing ``+`` or ``#`` kept, so ``c++`` and ``c#`` survive); every other
 character separates tokens, so "Node.js", "node js" and "node-js" are the same phrase.
+
+Speed matters here: every stored job runs through :func:`skills_in_text` and
+:func:`tokens`. ASCII text (the usual case, and what most other text becomes once its
+accents and punctuation are dealt with) is tokenised with byte tables instead of the
+token regex, and phrases are looked up only where a known first token stands. The
+regular expressions above remain the definition; the fast paths give the same tokens.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import compress
 
 import msgspec
 
@@ -20,6 +27,12 @@ _TOKEN = re.compile(r"[^\W_]+[+#]*")
 _DOTNET = re.compile(r"(?<![\w.])\.net\b", re.IGNORECASE)
 
 Phrase = tuple[str, ...]
+# What may start at a token: longer phrases by second token, the one-token phrase.
+_SkillStart = tuple[
+    dict[str, tuple[tuple[int, Phrase, str, frozenset[str] | None], ...]] | None,
+    str | None,
+    frozenset[str] | None,
+]
 
 
 class _VocabularyFile(msgspec.Struct, frozen=True):
@@ -47,16 +60,52 @@ class Vocabulary:
             tokens(phrase): frozenset(forms) for phrase, forms in raw.ambiguous.items()
         }
         self.skill_span = max(len(p) for p in self.skill_phrases)
+        # Lookup by first token: (by second token, the longer phrases as (length,
+        # phrase, canonical key, spellings that count or None), longest first; the
+        # canonical key of the one-token phrase; its spellings that count). Phrases
+        # never to be counted in free text are left out.
+        longer: dict[str, dict[str, list[tuple[int, Phrase, str, frozenset[str] | None]]]] = {}
+        single: dict[str, tuple[str, frozenset[str] | None]] = {}
+        for phrase, canonical in self.skill_phrases.items():
+            forms = self.exact_forms.get(phrase)
+            if forms == frozenset():
+                continue
+            if len(phrase) == 1:
+                single[phrase[0]] = (canonical, forms)
+            else:
+                entry = (len(phrase), phrase, canonical, forms)
+                longer.setdefault(phrase[0], {}).setdefault(phrase[1], []).append(entry)
+        self.skill_index: dict[str, _SkillStart] = {
+            first: (
+                {
+                    second: tuple(sorted(found, reverse=True))
+                    for second, found in longer[first].items()
+                }
+                if first in longer
+                else None,
+                *single.get(first, (None, None)),
+            )
+            for first in {*longer, *single}
+        }
         self.role_phrases: dict[Phrase, Phrase] = {}
         for group in raw.roles:
             canonical_role = tokens(group[0])
             for synonym in group:
                 self.role_phrases.setdefault(tokens(synonym), canonical_role)
         self.role_span = max(len(p) for p in self.role_phrases)
+        self.role_sizes = _sizes_by_first_token(self.role_phrases)
         self.seniority_words = dict(raw.seniority)
         self.seniority_levels = {k.casefold(): v for k, v in raw.seniority_levels.items()}
         self.stopwords = frozenset(raw.stopwords)
         self.role_nouns = frozenset(raw.role_nouns)
+
+
+def _sizes_by_first_token(phrases: Iterable[Phrase]) -> dict[str, tuple[int, ...]]:
+    sizes: dict[str, set[int]] = {}
+    for phrase in phrases:
+        if phrase:
+            sizes.setdefault(phrase[0], set()).add(len(phrase))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in sizes.items()}
 
 
 @cache
@@ -71,21 +120,120 @@ def fold(text: str) -> str:
     return _strip_accents(text).casefold()
 
 
+def re_fold(text: str) -> str:
+    """``text`` lower-cased the way ``re.IGNORECASE`` compares characters.
+
+    One character for one character, so positions carry over; a case-sensitive pattern
+    with lower-case literals matches the folded text exactly where the same pattern with
+    ``re.IGNORECASE`` matches the original (``str.lower`` alone differs for the dotted
+    capital I, the dotless i and the long s, which the engine equates with "i", "i" and
+    "s"; ``tests/core/test_matching_fast_paths.py`` checks every character).
+    """
+    if text.isascii():
+        return text.lower()
+    return text.replace("İ", "i").lower().replace("ı", "i").replace("ſ", "s")
+
+
 def _strip_accents(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isascii():
+        return decomposed
+    for mark in [c for c in set(decomposed) if unicodedata.combining(c)]:
+        decomposed = decomposed.replace(mark, "")
+    return decomposed
 
 
 def tokens(text: str) -> Phrase:
     """The folded tokens of ``text``."""
-    return tuple(_TOKEN.findall(fold(_DOTNET.sub(" dotnet ", text))))
+    if text.isascii() and "+" not in text and "#" not in text and "." not in text:
+        return tuple(text.encode("ascii").translate(_LOWER_SPACED).decode("ascii").split())
+    plain = _plain_ascii(text)
+    if plain is None:
+        return tuple(_TOKEN.findall(fold(_DOTNET.sub(" dotnet ", text))))
+    return tuple(_spaced(plain).lower().split())
 
 
 def _raw_tokens(text: str) -> list[str]:
     """Tokens with their original case (accents stripped), aligned with :func:`tokens`."""
     return _TOKEN.findall(_strip_accents(_DOTNET.sub(" dotnet ", text)))
+
+
+# ASCII tokenising: every byte but letters, digits, "+" and "#" becomes a blank; then
+# "+"/"#" runs that follow a blank are dropped and a blank goes after runs that a letter
+# or digit follows ("5+years"), so splitting on blanks gives exactly what _TOKEN finds.
+_SPACED = bytes(b if chr(b).isalnum() or chr(b) in "+#" else 32 for b in range(128)) + bytes(
+    b" " * 128
+)
+_LOWER_SPACED = _SPACED.lower()  # the same, lower-cased (for text without "+" or "#")
+_PLACE_SPACED = _LOWER_SPACED[:44] + b"," + _LOWER_SPACED[45:]  # ... keeping ","
+SEPARATOR = "\x01"  # kept as a token of its own by _SEPARATED (see section_tokens)
+_SEPARATED = _SPACED[:1] + SEPARATOR.encode() + _SPACED[2:]
+_GLUED_MARKS = re.compile(r"[+#]+(?=[A-Za-z0-9])")
+
+
+def _spaced(text: str, table: bytes = _SPACED) -> str:
+    """ASCII ``text`` reduced to its tokens (original case) and blanks."""
+    spaced = text.encode("ascii").translate(table).decode("ascii")
+    for mark in "+#":
+        at = spaced.find(mark)
+        while at >= 0:
+            if not at or spaced[at - 1] == " " or spaced[at + 1 : at + 2].isalnum():
+                spaced = " " + spaced
+                while " #" in spaced or " +" in spaced:
+                    spaced = spaced.replace(" #", "  ").replace(" +", "  ")
+                return _GLUED_MARKS.sub(r"\g<0> ", spaced)
+            at = spaced.find(mark, at + 1)
+    return spaced
+
+
+def _plain_ascii(text: str, dotnet: bool = True) -> str | None:
+    """``text`` as ASCII with the same tokens (".net" spelled out, accents stripped,
+    other characters that cannot be part of a token blanked), or None when it keeps
+    letters or digits outside ASCII. ``dotnet`` False: ".net" is known not to occur."""
+    if text.isascii():
+        if dotnet and "." in text and ".net" in text.lower():
+            return _DOTNET.sub(" dotnet ", text)
+        return text
+    if ".net" in text.lower():
+        text = _DOTNET.sub(" dotnet ", text)
+    text = _strip_accents(text)
+    if text.isascii():
+        return text
+    for char in set(text):
+        if not char.isascii():
+            if char.isalnum():
+                return None
+            text = text.replace(char, " ")
+    return text
+
+
+def _text_tokens(text: str, dotnet: bool = True) -> tuple[list[str], Callable[[], list[str]]]:
+    """Lower-case tokens of ``text`` and a function giving them in their original case.
+
+    The same as ``[t.casefold() for t in _raw_tokens(text)]`` and ``_raw_tokens(text)``.
+    """
+    plain = _plain_ascii(text, dotnet)
+    if plain is None:
+        raw = _raw_tokens(text)
+        joined = "\n".join(raw).casefold()
+        return (joined.split("\n") if raw else []), lambda: raw
+    spaced = _spaced(plain)
+    return spaced.lower().split(), spaced.split
+
+
+def section_tokens(
+    text: str, dotnet: bool = True
+) -> tuple[list[str], Callable[[], list[str]]] | None:
+    """:func:`_text_tokens` of ``text``, sections of it joined by :data:`SEPARATOR` lines
+    (which stay as tokens); None when ``text`` keeps letters or digits outside ASCII
+    (the separators would not survive the regular-expression tokenising)."""
+    plain = _plain_ascii(text, dotnet)
+    if plain is None:
+        return None
+    spaced = _spaced(plain, _SEPARATED)
+    return spaced.lower().split(), spaced.split
 
 
 def canonical_skill(name: str) -> str:
@@ -109,7 +257,7 @@ def _canonical_skill(name: str) -> str:
 
 def canonical_skills(names: Iterable[str]) -> tuple[str, ...]:
     """Canonical keys of ``names``, first occurrence kept, blanks dropped."""
-    seen = dict.fromkeys(canonical_skill(n) for n in names)
+    seen = dict.fromkeys(map(_canonical_skill, names))
     seen.pop("", None)
     return tuple(seen)
 
@@ -122,30 +270,51 @@ def skills_in_text(text: str | None) -> tuple[str, ...]:
     """
     if not text:
         return ()
-    vocab = vocabulary()
-    raw = _raw_tokens(text)
-    low = [t.casefold() for t in raw]
+    low, raw = _text_tokens(text)
+    return tuple(_skills_in_tokens(vocabulary(), low, raw))
+
+
+def _skills_in_tokens(
+    vocab: Vocabulary, low: Sequence[str], raw: Callable[[], Sequence[str]]
+) -> dict[str, None]:
+    """Skills in token order: at each position the longest known phrase, if any.
+
+    Only positions holding a known first token are looked at, and longer phrases only
+    where the next token fits; ``raw`` (the tokens in their original case) is asked for
+    only when an ambiguous phrase needs its spelling.
+    """
     found: dict[str, None] = {}
-    i, n = 0, len(low)
-    while i < n:
-        size = _longest_skill_at(vocab, raw, low, i)
-        if size:
-            found.setdefault(vocab.skill_phrases[tuple(low[i : i + size])])
-            i += size
-        else:
-            i += 1
-    return tuple(found)
-
-
-def _longest_skill_at(vocab: Vocabulary, raw: Sequence[str], low: Sequence[str], i: int) -> int:
-    for size in range(min(vocab.skill_span, len(low) - i), 0, -1):
-        phrase = tuple(low[i : i + size])
-        if phrase not in vocab.skill_phrases:
+    spelled: Sequence[str] | None = None
+    index = vocab.skill_index
+    n = len(low)
+    after = 0
+    for i in compress(range(n), map(index.__contains__, low)):
+        if i < after:
             continue
-        forms = vocab.exact_forms.get(phrase)
-        if forms is None or " ".join(raw[i : i + size]) in forms:
-            return size
-    return 0
+        longer, canonical, forms = index[low[i]]
+        if longer is not None and i + 1 < n:
+            for size, phrase, key, spellings in longer.get(low[i + 1], ()):
+                if i + size > n or (size > 2 and tuple(low[i : i + size]) != phrase):
+                    continue
+                if spellings is not None:
+                    if spelled is None:
+                        spelled = raw()
+                    if " ".join(spelled[i : i + size]) not in spellings:
+                        continue
+                found[key] = None
+                after = i + size
+                break
+            if after > i:
+                continue
+        if canonical is not None:
+            if forms is not None:
+                if spelled is None:
+                    spelled = raw()
+                if spelled[i] not in forms:
+                    continue
+            found[canonical] = None
+            after = i + 1
+    return found
 
 
 def title_tokens(title: str | None) -> tuple[frozenset[str], int | None]:
@@ -157,18 +326,36 @@ def title_tokens(title: str | None) -> tuple[frozenset[str], int | None]:
     """
     if not title:
         return frozenset(), None
+    return _title_words(vocabulary(), tokens(title))
+
+
+def title_features(title: str) -> tuple[frozenset[str], int | None, dict[str, None]]:
+    """:func:`title_tokens` and :func:`skills_in_text` of a title, tokenised once."""
     vocab = vocabulary()
-    words = tokens(title)
+    if title.isascii() and "+" not in title and "#" not in title and "." not in title:
+        spaced = title.encode("ascii").translate(_SPACED).decode("ascii")
+    else:
+        plain = _plain_ascii(title) if title else None
+        if plain is None:
+            return (*title_tokens(title), dict.fromkeys(skills_in_text(title)))
+        spaced = _spaced(plain)
+    low = spaced.lower().split()
+    return (*_title_words(vocab, tuple(low)), _skills_in_tokens(vocab, low, spaced.split))
+
+
+def _title_words(vocab: Vocabulary, words: Phrase) -> tuple[frozenset[str], int | None]:
     out: set[str] = set()
     rank: int | None = None
     i, n = 0, len(words)
     while i < n:
-        size, role = _longest_role_at(vocab, words, i)
-        if role is not None:
-            out.update(role)
-            i += size
-            continue
         word = words[i]
+        sizes = vocab.role_sizes.get(word)
+        if sizes is not None:
+            size, role = _longest_role_at(vocab, words, i, sizes)
+            if role is not None:
+                out.update(role)
+                i += size
+                continue
         level = vocab.seniority_words.get(word)
         if level is not None:
             rank = level if rank is None else max(rank, level)
@@ -178,11 +365,14 @@ def title_tokens(title: str | None) -> tuple[frozenset[str], int | None]:
     return frozenset(out), rank
 
 
-def _longest_role_at(vocab: Vocabulary, words: Phrase, i: int) -> tuple[int, Phrase | None]:
-    for size in range(min(vocab.role_span, len(words) - i), 0, -1):
-        role = vocab.role_phrases.get(words[i : i + size])
-        if role is not None:
-            return size, role
+def _longest_role_at(
+    vocab: Vocabulary, words: Phrase, i: int, sizes: tuple[int, ...]
+) -> tuple[int, Phrase | None]:
+    for size in sizes:
+        if i + size <= len(words):
+            role = vocab.role_phrases.get(words[i : i + size])
+            if role is not None:
+                return size, role
     return 0, None
 
 
@@ -201,12 +391,16 @@ def seniority_level(label: str | None) -> int | None:
 def place_keys(*places: str | None) -> frozenset[str]:
     """Folded place names and their words: "São Paulo, SP" -> {"sao paulo", "sao", ...}."""
     keys: set[str] = set()
-    for place in places:
-        for part in (place or "").split(","):
-            words = tokens(part)
-            if words and words[0] not in _NOT_PLACES:
-                keys.add(" ".join(words))
-                keys.update(words)
+    text = ",".join(filter(None, places))  # the same parts as each place's
+    if text.isascii() and "+" not in text and "#" not in text and "." not in text:
+        # tokens() of every part at once: the table keeps "," (see _LOWER_SPACED).
+        parts = [p.split() for p in text.encode().translate(_PLACE_SPACED).decode().split(",")]
+    else:
+        parts = [list(tokens(part)) for part in text.split(",")]
+    for words in parts:
+        if words and words[0] not in _NOT_PLACES:
+            keys.add(" ".join(words))
+            keys.update(words)
     return frozenset(keys)
 
 
