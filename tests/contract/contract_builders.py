@@ -178,3 +178,23 @@ async def stored_jobs(uow_factory: UnitOfWorkFactory, *jobs: Job) -> list[int]:
         report = await uow.jobs.upsert_many(jobs)
         await uow.commit()
     return list(report.ids)
+
+
+RANKING_FIELDS = (
+    "id",
+    "date_posted",
+    "discovered_at",
+    "location",
+    "country",
+    "country_code",
+    "remote",
+    "hybrid",
+    "seniority",
+    "min_salary",
+    "max_salary",
+    "currency",
+    "date_reposted",
+    "job_expired",
+    "features",
+)
+"""What a candidate carries for sure, slim or not (``JobRepository.candidates``)."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from contract.contract_builders import day, job, stored_jobs, tech
+from contract.contract_builders import RANKING_FIELDS, day, job, stored_jobs, tech
 from skael_core.model import Job, JobFeatures, JobFilter, Technology
 from skael_core.ports import UnitOfWorkFactory
 
@@ -217,24 +217,6 @@ SKILL_SETS = {
     "three-and-unheld": ["python", "aws", "go", "cobol"],
     "duplicates": ["aws", "aws", "python"],
 }
-RANKING_FIELDS = (
-    "id",
-    "date_posted",
-    "discovered_at",
-    "location",
-    "country",
-    "country_code",
-    "remote",
-    "hybrid",
-    "seniority",
-    "min_salary",
-    "max_salary",
-    "currency",
-    "date_reposted",
-    "job_expired",
-    "features",
-)
-"""What a candidate carries for sure, slim or not (``JobRepository.candidates``)."""
 
 
 def ranking_view(found: Job) -> dict[str, object]:

@@ -27,6 +27,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from contract.contract_builders import RANKING_FIELDS
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.sql import SqlDatabase, upgrade
 from skael_core.errors import Conflict
@@ -128,28 +129,9 @@ def filters(draw: st.DrawFn) -> JobFilter:
     return JobFilter(**{name: draw(FILTER_VALUES[name]) for name in names})
 
 
-SLIM_FIELDS = (
-    "id",
-    "date_posted",
-    "discovered_at",
-    "location",
-    "country",
-    "country_code",
-    "remote",
-    "hybrid",
-    "seniority",
-    "min_salary",
-    "max_salary",
-    "currency",
-    "date_reposted",
-    "job_expired",
-    "features",
-)
-
-
 def slim(job: Job) -> Job:
     """``job`` reduced to what a candidate carries for sure (and its required fields)."""
-    kept = {name: getattr(job, name) for name in SLIM_FIELDS}
+    kept = {name: getattr(job, name) for name in RANKING_FIELDS}
     return Job(source="", source_id=0, job_title="-", **kept)
 
 
