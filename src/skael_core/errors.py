@@ -10,6 +10,8 @@ the web layer maps each kind to a status with one table. None carries an HTTP co
     ├── Unauthenticated          missing, bad, expired or revoked credentials
     ├── InvalidInput             values that break a rule; ``errors`` names each field
     ├── Throttled                too many attempts; ``retry_after`` seconds to wait
+    ├── StoreUnavailable         the store of record did not answer (connection lost, refused,
+    │                            timed out, locked); nothing was done, trying again may work
     └── ProviderError            the job-data provider failed (``provider`` names it)
         ├── ProviderUnavailable  outage, 5xx, connection refused, rate limit exhausted
         ├── ProviderTimeout      no answer within the deadline
@@ -99,6 +101,10 @@ class Throttled(SkaelError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = max(1, int(retry_after))
+
+
+class StoreUnavailable(SkaelError):
+    """The store of record failed to answer; the work was not done and may be tried again."""
 
 
 class ProviderError(SkaelError):

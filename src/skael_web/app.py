@@ -145,6 +145,17 @@ def single_valued_query(
         seen.add(name)
 
 
+async def admit(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The one guard: authentication, then the body's media type, then the query.
+
+    One async guard rather than three: Litestar runs a synchronous guard in a worker
+    thread and copies the handler for each guard it calls.
+    """
+    await authenticate(connection, handler)
+    require_known_body_type(connection, handler)
+    single_valued_query(connection, handler)
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         headers = MutableScopeHeaders.from_message(message)
@@ -256,7 +267,7 @@ def create_app(container: Container | None = None) -> Litestar:
             "caller": Provide(provide_caller, sync_to_thread=False),
             "database_ok": Provide(provide_database_ok),
         },
-        guards=[authenticate, require_known_body_type, single_valued_query],
+        guards=[admit],
         exception_handlers=EXCEPTION_HANDLERS,
         cors_config=_cors(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,

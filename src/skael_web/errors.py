@@ -4,7 +4,8 @@ One table (:data:`STATUS`) gives each kind of the core's error tree its status, 
 one handler answers them all (handlers keyed on a base class catch every subclass).
 Litestar's own failures get the same envelope:
 
-    SkaelError (core)        status from STATUS; 401 adds WWW-Authenticate, 429 Retry-After
+    SkaelError (core)        status from STATUS; 401 adds WWW-Authenticate, 429 and 503
+                             (store unavailable) Retry-After
     ValidationException      422, ``errors`` names each field (body, query or path)
     HTTPException            its own status: 400 malformed JSON, 404 unknown route,
                              405 wrong method, 413 body too large, 415 wrong content type
@@ -47,6 +48,7 @@ from skael_core.errors import (
     ProviderTimeout,
     ProviderUnavailable,
     SkaelError,
+    StoreUnavailable,
     Throttled,
     Unauthenticated,
 )
@@ -63,6 +65,7 @@ STATUS: Final[Mapping[type[SkaelError], int]] = {
     Unauthenticated: 401,
     InvalidInput: 422,
     Throttled: 429,
+    StoreUnavailable: 503,
     ProviderError: 502,
     ProviderUnavailable: 503,
     ProviderTimeout: 504,
@@ -72,6 +75,9 @@ STATUS: Final[Mapping[type[SkaelError], int]] = {
     ProviderBadResponse: 502,
 }
 """The status of each kind of core error; a test fails when a kind is missing."""
+
+STORE_RETRY_AFTER: Final = "1"
+"""Seconds a client should wait before trying again after the database failed to answer."""
 
 VALIDATION_STATUS: Final = 422
 UNSUPPORTED_MEDIA_TYPE: Final = 415
@@ -117,6 +123,8 @@ def _core_headers(exc: SkaelError) -> dict[str, str]:
         return {"WWW-Authenticate": "Bearer"}
     if isinstance(exc, Throttled):
         return {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, StoreUnavailable):
+        return {"Retry-After": STORE_RETRY_AFTER}
     return {}
 
 
@@ -201,6 +209,7 @@ ANY_ROUTE_ERRORS: Final = {
     413: documented("Request body too large"),
     415: documented("The body is not JSON (or a form where a form is taken)"),
     422: documented("Invalid input; `errors` names each field"),
+    503: documented("The database did not answer; nothing was done, try again shortly"),
 }
 CALLER_ERRORS: Final = {
     401: documented("Missing, bad, expired or revoked bearer token"),

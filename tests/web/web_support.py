@@ -11,7 +11,7 @@ from dependency_injector import providers
 from litestar.testing import TestClient
 
 from skael_adapters.memory import MemoryDatabase
-from skael_adapters.sql import SqlDatabase, create_engine, migrate
+from skael_adapters.sql import SqlDatabase, migrate
 from skael_adapters.system import FixedClock
 from skael_core.model import Job
 from skael_web.container import Container, build_container
@@ -50,7 +50,7 @@ class SwitchableSqlDatabase(SqlDatabase):
 def sqlite_database(path: Path) -> SwitchableSqlDatabase:
     url = f"sqlite+aiosqlite:///{path}"
     asyncio.run(migrate.ensure_schema(url))
-    return SwitchableSqlDatabase(create_engine(url))
+    return SwitchableSqlDatabase.from_url(url)
 
 
 @dataclass

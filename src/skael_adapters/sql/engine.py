@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./skael.db"
 
@@ -106,12 +107,94 @@ def _sqlite_engine(
     elif "poolclass" not in options:
         options = {**pool_options, **options}
     engine = create_async_engine(url, **options)
-    _install_sqlite_hooks(engine, busy_timeout_ms, cache_mib, foreign_keys, wal=not memory)
+    _install_sqlite_hooks(
+        engine.sync_engine, busy_timeout_ms, cache_mib, foreign_keys, wal=not memory
+    )
     return engine
 
 
+class InlineReader:
+    """Synchronous connections for the read-only units of work of a SQLite file.
+
+    A point read on SQLite takes about 10 microseconds; through aiosqlite it costs a
+    thread hand-off per step (connect, BEGIN, execute, fetch, ROLLBACK), about 2 ms in
+    all on a busy two-core machine. Read-only units of work therefore run their
+    statements on the caller's thread, on connections handed out here. In WAL mode a
+    reader never waits for a writer, so this never blocks on a lock. Writers stay on
+    the async engine, where waiting for the write lock does not hold up the event loop.
+
+    Connections stay open between units of work (up to ``keep`` idle ones); one is
+    never shared by two units of work at a time, and a checkout never waits (a blocking
+    wait would stall the very event loop that gives connections back). Each unit of
+    work is one deferred transaction, begun on the driver directly.
+    """
+
+    def __init__(self, engine: Engine, keep: int) -> None:
+        self.engine = engine
+        self._keep = keep
+        self._idle: list[sa.Connection] = []
+
+    def acquire(self) -> sa.Connection:
+        while self._idle:
+            connection = self._idle.pop()
+            if not (connection.closed or connection.invalidated):
+                return connection
+        return self.engine.connect()
+
+    def release(self, connection: sa.Connection) -> None:
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        except Exception:
+            connection.invalidate()
+            raise
+        finally:
+            if connection.invalidated or len(self._idle) >= self._keep:
+                connection.close()
+            else:
+                self._idle.append(connection)
+
+    def dispose(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+        self.engine.dispose()
+
+
+def create_inline_reader(
+    url: str | URL, *, pool_size: int = 5, busy_timeout_ms: int = 5000, sqlite_cache_mib: int = 64
+) -> InlineReader | None:
+    """The inline reader of a SQLite file (see :class:`InlineReader`), or None.
+
+    None for other databases and for in-memory SQLite, which one engine must own.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or is_memory_sqlite(parsed):
+        return None
+    engine = sa.create_engine(
+        parsed.set(drivername="sqlite+pysqlite"),
+        poolclass=NullPool,
+        connect_args={"check_same_thread": False},
+    )
+    _install_sqlite_hooks(
+        engine, busy_timeout_ms, sqlite_cache_mib, True, wal=True, begin=False
+    )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.connection.dbapi_connection.execute("BEGIN")
+
+    return InlineReader(engine, keep=pool_size)
+
+
 def _install_sqlite_hooks(
-    engine: AsyncEngine, busy_timeout_ms: int, cache_mib: int, foreign_keys: bool, *, wal: bool
+    engine: Engine,
+    busy_timeout_ms: int,
+    cache_mib: int,
+    foreign_keys: bool,
+    *,
+    wal: bool,
+    begin: bool = True,
 ) -> None:
     pragmas = [
         f"PRAGMA busy_timeout = {int(busy_timeout_ms)}",
@@ -123,7 +206,7 @@ def _install_sqlite_hooks(
         pragmas += ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"]
     pragmas.append(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take BEGIN away from the sqlite3 driver; the "begin" hook below emits it.
         dbapi_connection.isolation_level = None
@@ -134,7 +217,10 @@ def _install_sqlite_hooks(
         finally:
             cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    if not begin:
+        return
+
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -26,6 +26,7 @@ UPSERT_BATCH = 1000
 """Jobs per ``INSERT .. ON CONFLICT`` statement."""
 
 _JOB_READ = [jobs.c.id, jobs.c.data, *(jobs.c[name] for name in mapping.JOB_COLUMNS)]
+_JOB_BY_ID = sa.select(*_JOB_READ).where(jobs.c.id == sa.bindparam("id"))
 _SLIM_READ = [jobs.c.id, jobs.c.rank_data]
 _RECENT_JOBS = (jobs.c.date_posted.desc().nulls_last(), jobs.c.id.desc())
 _JOB_UPSERT_COLUMNS = [c.name for c in jobs.c if c.name != "id"]
@@ -352,19 +353,20 @@ class SqlJobRepository(SqlRepository, JobRepository):
             await bulk.insert_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
 
     async def get(self, job_id: int) -> Job | None:
-        row = (await self._conn.execute(sa.select(*_JOB_READ).where(jobs.c.id == job_id))).first()
-        return None if row is None else mapping.job_to_domain(row)
+        row = (await self._conn.execute(_JOB_BY_ID, {"id": job_id})).first()
+        return None if row is None else mapping.job_to_domain_cached(row)
 
     async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
         if not job_ids:
             return []
         query = sa.select(*_JOB_READ).where(jobs.c.id.in_(set(job_ids)))
-        found = {row.id: mapping.job_to_domain(row) for row in await self._conn.execute(query)}
+        rows = await self._conn.execute(query)
+        found = {row.id: mapping.job_to_domain_cached(row) for row in rows}
         return [found[i] for i in job_ids if i in found]
 
     async def list(self, filters: JobFilter, skip: int, limit: int) -> Page[Job]:
         rows, counted = job_list_queries(filters)
-        return await self._page(rows, skip, limit, mapping.job_to_domain, counted)
+        return await self._page(rows, skip, limit, mapping.job_to_domain_cached, counted)
 
     async def candidates(self, filters: JobFilter, skills: Sequence[str], limit: int) -> list[Job]:
         if limit <= 0:

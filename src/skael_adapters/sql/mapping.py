@@ -10,8 +10,9 @@ inside ``Activity.metadata`` come back as JSON gives them (lists, not tuples).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import UTC
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 from sqlalchemy.engine import Row
@@ -30,6 +31,8 @@ from skael_core.model import (
     StatusChange,
     User,
 )
+
+S = TypeVar("S")
 
 _encode = msgspec.json.Encoder().encode
 
@@ -179,12 +182,25 @@ def job_technologies(job: Job) -> dict[str, str]:
     return {t.technology_slug: t.technology_name for t in job.technologies}
 
 
+JOB_READ_NAMES = ("id", "data", *JOB_COLUMNS)
+"""The columns, in order, of a row :func:`job_to_domain_cached` maps."""
+
+
 def job_to_domain(row: Row[Any]) -> Job:
     data = _decode_job_data(row.data)
     fields = {name: getattr(data, name) for name in _JOB_DATA_FIELDS}
     columns = {name: getattr(row, name) for name in JOB_COLUMNS}
     columns["remote"] = None if row.remote is None else bool(row.remote)
     return Job(id=row.id, **columns, **fields)
+
+
+def _job_from_values(values: tuple[Any, ...]) -> Job:
+    named = dict(zip(JOB_READ_NAMES, values, strict=True))
+    data = _decode_job_data(named.pop("data"))
+    fields = {name: getattr(data, name) for name in _JOB_DATA_FIELDS}
+    remote = named["remote"]
+    named["remote"] = None if remote is None else bool(remote)
+    return Job(**named, **fields)
 
 
 def job_to_slim(job_id: int, rank_data: str) -> Job:
@@ -198,34 +214,43 @@ def job_to_slim(job_id: int, rank_data: str) -> Job:
     return _decode_slim_job(f'{{"id":{job_id:d},{rank_data[1:]}')
 
 
-class SlimJobs:
-    """:func:`job_to_slim`, remembering the last ``size`` jobs it made.
+class DecodedJobs(Generic[S]):
+    """Jobs decoded from their stored form, remembering the last ``size`` it made.
 
-    Ranking reads the same recent jobs over and over, and decoding hundreds of small
-    documents per request is most of its time. A job is reused only for the very same
-    ``(id, rank_data)``: a job changed since, or another database's job with that id,
-    is decoded anew, so nothing is ever stale. Jobs are frozen: one object serves every
+    Lists and ranking read the same recent jobs over and over, and decoding them is
+    most of a read's time. A job is reused only for the very same ``(id, stored)``
+    (compared whole): a job changed since, or another database's job with that id, is
+    decoded anew, so nothing is ever stale. Jobs are frozen: one object serves every
     request. When full, the older half is forgotten.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, decode: Callable[[int, S], Job]) -> None:
         self._size = max(2, size)
-        self._known: dict[int, tuple[str, Job]] = {}
+        self._decode = decode
+        self._known: dict[int, tuple[S, Job]] = {}
 
-    def __call__(self, job_id: int, rank_data: str) -> Job:
+    def __call__(self, job_id: int, stored: S) -> Job:
         known = self._known.get(job_id)
-        if known is not None and known[0] == rank_data:
+        if known is not None and known[0] == stored:
             return known[1]
-        job = job_to_slim(job_id, rank_data)
+        job = self._decode(job_id, stored)
         if len(self._known) >= self._size:
             for old in list(itertools.islice(self._known, self._size // 2)):
                 del self._known[old]
-        self._known[job_id] = (rank_data, job)
+        self._known[job_id] = (stored, job)
         return job
 
 
-slim_jobs = SlimJobs(20_000)
-"""The process's memory of slim jobs (about 2 kB each)."""
+slim_jobs = DecodedJobs[str](20_000, job_to_slim)
+"""The process's memory of slim jobs (about 2 kB each), by ``(id, rank_data)``."""
+
+full_jobs = DecodedJobs[tuple[Any, ...]](4_000, lambda _id, row: _job_from_values(row))
+"""The process's memory of whole jobs (about 6 kB each), by their row's values."""
+
+
+def job_to_domain_cached(row: Row[Any]) -> Job:
+    """:func:`job_to_domain` through :data:`full_jobs`; ``row`` must hold :data:`JOB_READ`."""
+    return full_jobs(row[0], tuple(row))
 
 
 # --------------------------------------------------------------------------- tracking

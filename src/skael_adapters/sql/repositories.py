@@ -53,6 +53,11 @@ __all__ = [
 # --------------------------------------------------------------------------- users
 
 
+# Built once: a statement object built per call costs more than SQLite's point read.
+_USER_BY_ID = sa.select(users).where(users.c.id == sa.bindparam("id"))
+_USER_BY_EMAIL = sa.select(users).where(users.c.email == sa.bindparam("email"))
+
+
 class SqlUserRepository(SqlRepository, UserRepository):
     async def add(self, user: User) -> User:
         statement = sa.insert(users).values(mapping.user_to_row(user)).returning(users.c.id)
@@ -60,10 +65,10 @@ class SqlUserRepository(SqlRepository, UserRepository):
         return msgspec.structs.replace(user, id=user_id)
 
     async def get(self, user_id: int) -> User | None:
-        return await self._one(users.c.id == user_id)
+        return await self._one(_USER_BY_ID, {"id": user_id})
 
     async def get_by_email(self, email: str) -> User | None:
-        return await self._one(users.c.email == email)
+        return await self._one(_USER_BY_EMAIL, {"email": email})
 
     async def update(self, user: User) -> None:
         """Replace the stored user; ``NotFound`` if there is none with that id."""
@@ -80,8 +85,8 @@ class SqlUserRepository(SqlRepository, UserRepository):
         result = await self._conn.execute(sa.delete(users).where(users.c.id == user_id))
         return result.rowcount > 0
 
-    async def _one(self, condition: sa.ColumnElement[bool]) -> User | None:
-        row = (await self._conn.execute(sa.select(users).where(condition))).first()
+    async def _one(self, query: sa.Select[Any], parameters: dict[str, Any]) -> User | None:
+        row = (await self._conn.execute(query, parameters)).first()
         return None if row is None else mapping.user_to_domain(row)
 
     async def _guard_email(self, email: str, statement: sa.Executable) -> Any:

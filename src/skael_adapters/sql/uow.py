@@ -6,6 +6,11 @@ IMMEDIATE`` on SQLite, a plain ``BEGIN`` for a read-only unit of work, see
 :mod:`.engine`); ``commit()`` ends it and a later statement begins the next one;
 leaving the block rolls back whatever was not committed, exception or not. Repositories
 only execute statements on that connection.
+
+On a SQLite file, a read-only unit of work takes a connection of the synchronous
+inline reader instead (see :func:`.engine.create_inline_reader`) and runs its
+statements on the event loop's thread: reads cost microseconds there, and a thread
+hand-off per statement cost more than the reads themselves.
 """
 
 from __future__ import annotations
@@ -14,13 +19,13 @@ from types import TracebackType
 from typing import Any, Self
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, CursorResult, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from skael_core.ports import UnitOfWork
 
-from . import migrate
-from .engine import READ_ONLY, create_engine
+from . import failures, migrate
+from .engine import READ_ONLY, InlineReader, create_engine, create_inline_reader
 from .repositories import (
     SqlActivityRepository,
     SqlAnalysisRepository,
@@ -32,13 +37,46 @@ from .repositories import (
 )
 
 
+class InlineConnection:
+    """A synchronous connection behind the part of ``AsyncConnection`` repositories use.
+
+    Each call runs to its end before it returns; nothing is awaited.
+    """
+
+    def __init__(self, reader: InlineReader) -> None:
+        self._reader = reader
+        self._connection = reader.acquire()
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._connection.dialect
+
+    async def execute(self, statement: Any, parameters: Any = None) -> CursorResult[Any]:
+        return self._connection.execute(statement, parameters)
+
+    def in_transaction(self) -> bool:
+        return self._connection.in_transaction()
+
+    async def commit(self) -> None:
+        self._connection.commit()
+
+    async def rollback(self) -> None:
+        self._connection.rollback()
+
+    async def close(self) -> None:
+        self._reader.release(self._connection)
+
+
 class SqlUnitOfWork(UnitOfWork):
     """One transaction over every repository; create one per use-case call."""
 
-    def __init__(self, engine: AsyncEngine, *, read_only: bool = False) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, read_only: bool = False, reader: InlineReader | None = None
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
-        self._connection: AsyncConnection | None = None
+        self._reader = reader if read_only else None
+        self._connection: AsyncConnection | InlineConnection | None = None
         self.users = SqlUserRepository(self)
         self.jobs = SqlJobRepository(self)
         self.saved_jobs = SqlSavedJobRepository(self)
@@ -51,12 +89,16 @@ class SqlUnitOfWork(UnitOfWork):
     def connection(self) -> AsyncConnection:
         if self._connection is None:
             raise RuntimeError("the unit of work is used outside its 'async with' block")
-        return self._connection
+        return self._connection  # type: ignore[return-value]  # InlineConnection: same calls
 
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("a unit of work is entered once at a time")
-        connection = await self._engine.connect()
+        if self._reader is not None:
+            self._connection = InlineConnection(self._reader)
+            return self
+        with failures.connection_failures():
+            connection = await self._engine.connect()
         if self._read_only:
             connection = await connection.execution_options(**{READ_ONLY: True})
         self._connection = connection
@@ -69,11 +111,12 @@ class SqlUnitOfWork(UnitOfWork):
         tb: TracebackType | None,
     ) -> None:
         connection, self._connection = self.connection, None
-        try:
-            if connection.in_transaction():
-                await connection.rollback()
-        finally:
-            await connection.close()
+        with failures.leaving(exc):
+            try:
+                if connection.in_transaction():
+                    await connection.rollback()
+            finally:
+                await connection.close()
 
     async def commit(self) -> None:
         if self.connection.in_transaction():
@@ -91,13 +134,32 @@ class SqlDatabase:
     :meth:`dispose` (async) when the application stops.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, reader: InlineReader | None = None) -> None:
         self.engine = engine
+        self.reader = reader
+        """The inline reader of read-only units of work (SQLite files only), or None."""
 
     @classmethod
-    def from_url(cls, url: str | URL, **options: Any) -> SqlDatabase:
-        """A database for ``url``; ``options`` go to :func:`.engine.create_engine`."""
-        return cls(create_engine(url, **options))
+    def from_url(cls, url: str | URL, *, inline_reads: bool = True, **options: Any) -> SqlDatabase:
+        """A database for ``url``; ``options`` go to :func:`.engine.create_engine`.
+
+        ``inline_reads=False`` keeps read-only units of work on the async engine.
+        """
+        reader = None
+        if inline_reads:
+            reader = create_inline_reader(
+                url,
+                pool_size=options.get("pool_size", 5),
+                busy_timeout_ms=options.get("busy_timeout_ms", 5000),
+                sqlite_cache_mib=options.get("sqlite_cache_mib", 64),
+            )
+        return cls(create_engine(url, **options), reader)
+
+    @property
+    def sync_engines(self) -> list[Engine]:
+        """Every engine statements go through (for event listeners: counts, faults)."""
+        engines = [self.engine.sync_engine]
+        return [*engines, self.reader.engine] if self.reader is not None else engines
 
     @property
     def dialect(self) -> str:
@@ -106,7 +168,7 @@ class SqlDatabase:
 
     def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
         """A new unit of work: the ``UnitOfWorkFactory`` the use cases take."""
-        return SqlUnitOfWork(self.engine, read_only=read_only)
+        return SqlUnitOfWork(self.engine, read_only=read_only, reader=self.reader)
 
     async def ping(self) -> bool:
         """True when a connection answers ``SELECT 1``; False, never an exception, if not."""
@@ -123,3 +185,5 @@ class SqlDatabase:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.reader is not None:
+            self.reader.dispose()

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from skael_adapters.sql import SqlDatabase
 from skael_core.model import Job, Profile, Technology, User
 
 POSTGRES_URL_VARIABLE = "SKAEL_TEST_POSTGRES_URL"
@@ -70,15 +70,18 @@ def person(n: int) -> User:
 
 
 @contextmanager
-def counting_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The SQL statements ``engine`` sends to the database while the block runs."""
+def counting_statements(database: SqlDatabase) -> Iterator[list[str]]:
+    """The SQL statements ``database`` sends, through any of its engines, while the block runs."""
     seen: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(statement)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    engines = database.sync_engines
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield seen
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)

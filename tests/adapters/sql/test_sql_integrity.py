@@ -187,7 +187,7 @@ async def test_a_database_error_mid_work_leaves_nothing(database: SqlDatabase) -
 
 
 async def test_an_unused_unit_of_work_sends_nothing(database: SqlDatabase) -> None:
-    with counting_statements(database.engine) as seen:
+    with counting_statements(database) as seen:
         async with database.unit_of_work():
             pass
     assert seen == []

@@ -27,7 +27,7 @@ async def test_a_page_of_jobs_takes_at_most_three_statements(
     async with database.unit_of_work() as uow:
         await uow.jobs.count()  # the transaction has begun: count only what list sends
         for filters in FILTERS:
-            with counting_statements(database.engine) as seen:
+            with counting_statements(database) as seen:
                 page = await uow.jobs.list(filters, 0, page_size)
             assert len(page.items) == page_size
             assert all(len(job.technologies) == 4 for job in page.items)
@@ -52,7 +52,7 @@ async def test_candidates_take_at_most_three_statements(
         await uow.jobs.upsert_many([posting(n) for n in range(1, 201)])
         await uow.jobs.count()
         for filters in FILTERS:
-            with counting_statements(database.engine) as seen:
+            with counting_statements(database) as seen:
                 found = await uow.jobs.candidates(filters, skills, limit)
             assert found
             assert len(seen) <= 3, seen
@@ -62,7 +62,7 @@ async def test_candidates_read_no_job_document(database: SqlDatabase) -> None:
     async with database.unit_of_work() as uow:
         await uow.jobs.upsert_many([posting(n) for n in range(1, 201)])
         await uow.jobs.count()
-        with counting_statements(database.engine) as seen:
+        with counting_statements(database) as seen:
             found = await uow.jobs.candidates(JobFilter(country_code="FR"), ["rust", "go"], 100)
     assert len(found) == 100
     assert all(job.description is None and job.technologies == () for job in found)

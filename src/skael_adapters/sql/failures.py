@@ -1,0 +1,114 @@
+"""Connection-level failures of the SQL store, turned into the core's ``StoreUnavailable``.
+
+A unit of work whose database stops answering (the server ended the connection or
+restarted, the network dropped, the pool had no connection to give in time, SQLite
+stayed locked past its busy timeout) fails with :class:`StoreUnavailable`, which the web
+layer answers with 503. Any other driver error (a constraint the code should have
+checked, a statement the database refuses) stays what it is: a bug.
+
+    connection-level failure
+    ├── sqlalchemy DBAPIError with connection_invalidated  the driver saw the connection die
+    ├── sqlalchemy OperationalError, InterfaceError        DB-API: the database's operation
+    │                                                      failed, not the statement
+    ├── sqlalchemy.exc.TimeoutError                        no pooled connection in time
+    ├── a driver error while rolling back                  the connection is unusable
+    └── anywhere in the cause chain:
+        ├── OSError                                        refused, reset, timed out, DNS
+        └── asyncpg PostgresConnectionError (class 08),
+            OperatorInterventionError (57: admin shutdown, crash, cannot connect now),
+            TooManyConnectionsError, ConnectionDoesNotExistError
+
+:func:`connection_failures` guards opening a connection; :func:`leaving` guards leaving a
+unit of work, where the error of its body (if any) is judged together with the rollback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import asyncpg
+from sqlalchemy import exc as sa_exc
+
+from skael_core.errors import StoreUnavailable
+
+log = logging.getLogger("skael.sql")
+
+DETAIL = "the database is unavailable; nothing was done, try again shortly"
+
+_SQLALCHEMY = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+_LOW_LEVEL = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+)
+
+
+def is_connection_failure(error: BaseException) -> bool:
+    """True when ``error`` says the database could not be reached or the connection died."""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, _SQLALCHEMY) or any(
+        isinstance(e, _LOW_LEVEL) for e in _chain(error)
+    )
+
+
+def unavailable(error: BaseException) -> StoreUnavailable:
+    """The core's error for ``error``, which is logged once with its cause."""
+    log.warning("database unavailable: %s", _first_line(error))
+    return StoreUnavailable(DETAIL)
+
+
+@contextmanager
+def connection_failures() -> Iterator[None]:
+    """Inside the block, a connection-level failure raises ``StoreUnavailable`` instead."""
+    try:
+        yield
+    except Exception as error:
+        if is_connection_failure(error):
+            raise unavailable(error) from error
+        raise
+
+
+@contextmanager
+def leaving(pending: BaseException | None) -> Iterator[None]:
+    """Guard the rollback and close of a unit of work left with ``pending`` (or nothing).
+
+    ``StoreUnavailable`` replaces ``pending`` when it is a connection-level failure, and
+    any driver error of the rollback itself: a connection that cannot even roll back was
+    lost under the body, whatever the body raised.
+    """
+    try:
+        yield
+    except Exception as error:
+        if isinstance(error, sa_exc.DBAPIError) or is_connection_failure(error):
+            raise unavailable(error) from pending or error
+        raise
+    if isinstance(pending, Exception) and is_connection_failure(pending):
+        raise unavailable(pending) from pending
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """``error``, the driver's error it wraps, and their causes and contexts."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        orig = getattr(current, "orig", None)
+        pending += [
+            orig if isinstance(orig, BaseException) else None,
+            current.__cause__,
+            current.__context__,
+        ]
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"
