@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,10 +128,8 @@ def stop_server(server: ServerProcess) -> None:
         os.killpg(server.process.pid, signal.SIGTERM)
         server.process.wait(timeout=15)
     except (subprocess.TimeoutExpired, ProcessLookupError):
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(server.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         server.process.wait(timeout=15)
 
 
@@ -139,7 +137,8 @@ def _wait_healthy(server: ServerProcess, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited with {server.process.returncode}:\n{server.log()}")
+            code = server.process.returncode
+            raise RuntimeError(f"the server exited with {code}:\n{server.log()}")
         try:
             status, _ = http_json("GET", server.url + "/health", timeout=2)
             if status == 200:

@@ -23,7 +23,7 @@ from skael_core.model import (
     Technology,
     User,
 )
-from skael_core.ports import DocumentWriter, JobSource, UnitOfWorkFactory
+from skael_core.ports import DocumentWriter, JobSource, RankingCache, UnitOfWorkFactory
 from skael_core.service import Ports, Skael
 from skael_core.usecases.accounts import ProfileChanges, Session
 
@@ -68,6 +68,7 @@ def make_core(
     clock: FixedClock | None = None,
     source: JobSource | None = None,
     writer: DocumentWriter | None = None,
+    rankings: RankingCache | None = None,
 ) -> Skael:
     clock = clock or FixedClock(NOW)
     return Skael(
@@ -81,6 +82,7 @@ def make_core(
             source=source or ListJobSource(),
             writer=writer or EchoWriter(),
             countries=PycountryCatalog(),
+            rankings=rankings,
         )
     )
 

@@ -271,6 +271,9 @@ class MemoryJobRepository(_Repository, JobRepository):
     async def count(self) -> int:
         return len(self._uow.read("jobs"))
 
+    async def latest_id(self) -> int:
+        return max(self._uow.read("jobs"), default=0)
+
     def _catalog(
         self, pairs: Iterable[tuple[str, str]], skip: int, limit: int
     ) -> Page[CatalogEntry]:

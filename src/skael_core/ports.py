@@ -95,6 +95,13 @@ class JobRepository(Protocol):
 
     async def count(self) -> int: ...
 
+    async def latest_id(self) -> int:
+        """The highest id of a stored job, 0 when there is none.
+
+        Ids are never reused, so every new posting changes it.
+        """
+        ...
+
     async def technologies(self, skip: int, limit: int) -> Page[CatalogEntry]:
         """Technologies the stored jobs hold, most common first."""
         ...
@@ -235,6 +242,20 @@ class RevokedTokens(Protocol):
     async def revoke(self, token_id: str, until: datetime) -> None: ...
 
     async def is_revoked(self, token_id: str) -> bool: ...
+
+
+class RankingCache(Protocol):
+    """Recent rankings, each the ids of its jobs best first, by a key naming all they
+    depend on. An entry may be dropped at any time (size, age); a miss only costs the
+    work of ranking again."""
+
+    async def get(self, key: bytes) -> Sequence[int] | None: ...
+
+    async def put(self, key: bytes, job_ids: Sequence[int]) -> None: ...
+
+    async def clear(self) -> None:
+        """Forget every ranking (stored jobs have changed)."""
+        ...
 
 
 class LoginThrottle(Protocol):

@@ -15,6 +15,7 @@ from .ports import (
     JobSource,
     LoginThrottle,
     PasswordHasher,
+    RankingCache,
     RevokedTokens,
     TokenService,
     UnitOfWorkFactory,
@@ -68,6 +69,8 @@ class Ports:
     source: JobSource
     writer: DocumentWriter
     countries: CountryCatalog
+    rankings: RankingCache | None = None
+    """Optional: without it, every ``relevant jobs`` call ranks anew."""
 
 
 class Skael:
@@ -85,12 +88,12 @@ class Skael:
         self.change_password = ChangePassword(p.uow, p.hasher)
         self.delete_user = DeleteUser(p.uow, p.clock)
         self.send_feedback = SendFeedback(p.uow, p.clock)
-        self.collect_jobs = CollectJobs(p.uow, p.clock, p.source)
+        self.collect_jobs = CollectJobs(p.uow, p.clock, p.source, p.rankings)
         self.fetch_jobs = FetchJobs(p.uow, self.collect_jobs, p.countries)
-        self.import_jobs = ImportJobs(p.uow)
+        self.import_jobs = ImportJobs(p.uow, p.rankings)
         self.list_jobs = ListJobs(p.uow, p.clock)
         self.get_job = GetJob(p.uow, p.clock)
-        self.rank_jobs = RankJobsForUser(p.uow, p.clock, max_candidates)
+        self.rank_jobs = RankJobsForUser(p.uow, p.clock, max_candidates, p.rankings)
         self.list_catalog = ListCatalog(p.uow, p.clock)
         self.list_countries = ListCountries(p.countries)
         self.save_job = SaveJob(p.uow, p.clock)

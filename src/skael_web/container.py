@@ -14,11 +14,16 @@ import httpx
 from dependency_injector import containers, providers
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
 
+from skael_adapters.caches import MemoryRankingCache
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.security import Argon2PasswordHasher, HmacTokenService
-from skael_adapters.stores import StoreLoginThrottle, StoreRevokedTokens
+from skael_adapters.stores import (
+    FallbackStore,
+    StoreLoginThrottle,
+    StoreRevokedTokens,
+    redis_with_fallback,
+)
 from skael_adapters.system import PycountryCatalog, SystemClock
 from skael_core.ports import DocumentWriter, JobSource, UnitOfWork
 from skael_core.service import Ports, Skael
@@ -52,7 +57,7 @@ def _database(settings: Settings) -> Any:
 
 def _store(settings: Settings) -> Store:
     if settings.redis_url:
-        return RedisStore.with_client(settings.redis_url, namespace="skael")
+        return redis_with_fallback(settings.redis_url, namespace="skael")
     return MemoryStore()
 
 
@@ -116,6 +121,11 @@ class Container(containers.DeclarativeContainer):
         limit=providers.Callable(lambda s: s.login_limit, settings),
         window=providers.Callable(lambda s: s.login_window, settings),
     )
+    rankings = providers.Singleton(
+        MemoryRankingCache,
+        size=providers.Callable(lambda s: s.ranking_cache_size, settings),
+        ttl=providers.Callable(lambda s: s.ranking_cache_ttl, settings),
+    )
     ports = providers.Singleton(
         Ports,
         uow=database.provided.unit_of_work,
@@ -127,6 +137,7 @@ class Container(containers.DeclarativeContainer):
         source=job_source,
         writer=writer,
         countries=countries,
+        rankings=rankings,
     )
     core = providers.Singleton(
         Skael, ports, max_candidates=providers.Callable(lambda s: s.max_candidates, settings)
@@ -179,5 +190,5 @@ async def shutdown(container: Container) -> None:
     await container.http_client().aclose()
     await container.database().dispose()
     store = container.store()
-    if isinstance(store, RedisStore):
-        await store._redis.aclose()
+    if isinstance(store, FallbackStore):
+        await store.aclose()

@@ -27,6 +27,8 @@ UPSERT_BATCH = 1000
 
 _JOB_READ = [jobs.c.id, jobs.c.data, *(jobs.c[name] for name in mapping.JOB_COLUMNS)]
 _JOB_BY_ID = sa.select(*_JOB_READ).where(jobs.c.id == sa.bindparam("id"))
+_JOBS_BY_IDS = sa.select(*_JOB_READ).where(jobs.c.id.in_(sa.bindparam("ids", expanding=True)))
+_LATEST_ID = sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0))
 _SLIM_READ = [jobs.c.id, jobs.c.rank_data]
 _RECENT_JOBS = (jobs.c.date_posted.desc().nulls_last(), jobs.c.id.desc())
 _JOB_UPSERT_COLUMNS = [c.name for c in jobs.c if c.name != "id"]
@@ -359,8 +361,7 @@ class SqlJobRepository(SqlRepository, JobRepository):
     async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
         if not job_ids:
             return []
-        query = sa.select(*_JOB_READ).where(jobs.c.id.in_(set(job_ids)))
-        rows = await self._conn.execute(query)
+        rows = await self._conn.execute(_JOBS_BY_IDS, {"ids": sorted(set(job_ids))})
         found = {row.id: mapping.job_to_domain_cached(row) for row in rows}
         return [found[i] for i in job_ids if i in found]
 
@@ -408,6 +409,9 @@ class SqlJobRepository(SqlRepository, JobRepository):
     async def count(self) -> int:
         result = await self._conn.execute(sa.select(sa.func.count()).select_from(jobs))
         return int(result.scalar_one())
+
+    async def latest_id(self) -> int:
+        return int((await self._conn.execute(_LATEST_ID)).scalar_one())
 
     async def technologies(self, skip: int, limit: int) -> Page[CatalogEntry]:
         t = job_technologies

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Literal
@@ -23,7 +24,7 @@ from ..model import (
     RemotePreference,
     UpsertReport,
 )
-from ..ports import Clock, CountryCatalog, JobSource, UnitOfWorkFactory
+from ..ports import Clock, CountryCatalog, JobSource, RankingCache, UnitOfWorkFactory
 from .common import UseCase, load_job, load_user, owner
 
 KNOWN_IDS_LIMIT = 500
@@ -75,9 +76,16 @@ class CollectJobs(UseCase):
     paid for again. With an ``actor``, the fetch is logged as their activity.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, source: JobSource) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        source: JobSource,
+        rankings: RankingCache | None = None,
+    ) -> None:
         super().__init__(uow, clock)
         self._source = source
+        self._rankings = rankings
 
     async def execute(self, query: FetchQuery, actor: int | None = None) -> FetchOutcome:
         async with self._uow(read_only=True) as uow:
@@ -91,6 +99,8 @@ class CollectJobs(UseCase):
                 meta = {"source": self._source.name, "fetched": len(jobs), "new": report.new}
                 await self._log(uow, actor, ActionType.JOBS_FETCHED, metadata=meta)
             await uow.commit()
+        if self._rankings is not None and report.ids:
+            await self._rankings.clear()
         return FetchOutcome(
             fetched=len(jobs),
             new=report.new,
@@ -148,8 +158,9 @@ class FetchJobs:
 class ImportJobs:
     """Store postings from batches, all in one unit of work: every batch or none."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, rankings: RankingCache | None = None) -> None:
         self._uow = uow
+        self._rankings = rankings
 
     async def execute(self, batches: Iterable[Sequence[Job]]) -> UpsertReport:
         ids: list[int] = []
@@ -161,6 +172,8 @@ class ImportJobs:
                 new += report.new
                 updated += report.updated
             await uow.commit()
+        if self._rankings is not None and ids:
+            await self._rankings.clear()
         return UpsertReport(ids=tuple(ids), new=new, updated=updated)
 
 
@@ -218,11 +231,25 @@ class RankJobsForUser(UseCase):
 
     ``job_title`` and ``experience`` stand in for the profile's desired role and years
     when given; the order is stable: score, then newest, then id.
+
+    With a :class:`RankingCache`, the order of the candidates (their ids, best first) is
+    kept under a key of everything it depends on: the profile as ranked, the filters,
+    the day (freshness counts days), the candidate limit and the newest stored job id
+    (a new posting makes a new key). Paging through a ranking and asking again cost one
+    read of the page's jobs and scoring those alone. A job changed in place keeps its
+    cached position until the entry is dropped; its page entry is always scored afresh.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, max_candidates: int = 600) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        max_candidates: int = 600,
+        rankings: RankingCache | None = None,
+    ) -> None:
         super().__init__(uow, clock)
         self._max_candidates = max_candidates
+        self._rankings = rankings
 
     async def execute(
         self,
@@ -239,11 +266,26 @@ class RankJobsForUser(UseCase):
         skip, limit = norm.page(skip, limit)
         today = self._clock.today()
         async with self._uow(read_only=True) as uow:
-            profile = (await load_user(uow, target)).profile
-            person = profile_features(self._stand_in(profile, job_title, experience))
-            jobs = await uow.jobs.candidates(filters, person_skills(profile), self._max_candidates)
-            ranked = [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
+            profile = self._stand_in(
+                (await load_user(uow, target)).profile, job_title, experience
+            )
+            person = profile_features(profile)
+            key = None
+            if self._rankings is not None:
+                latest = await uow.jobs.latest_id()
+                key = _ENCODE((profile, filters, today, self._max_candidates, latest))
+                cached = await self._rankings.get(key)
+                if cached is not None:
+                    page_ids = list(cached[skip : skip + limit])
+                    jobs = await uow.jobs.get_many(page_ids)
+                    return [RankedJob(job=j, match=score_job(person, j, today)) for j in jobs]
+            candidates = await uow.jobs.candidates(
+                filters, person_skills(profile), self._max_candidates
+            )
+            ranked = [RankedJob(job=job, match=score_job(person, job, today)) for job in candidates]
             ranked.sort(key=_rank_key)
+            if key is not None and self._rankings is not None:
+                await self._rankings.put(key, array("q", [r.job.id for r in ranked]))
             page = ranked[skip : skip + limit]
             full = {job.id: job for job in await uow.jobs.get_many([r.job.id for r in page])}
         return [RankedJob(job=full[r.job.id], match=r.match) for r in page if r.job.id in full]
@@ -257,6 +299,10 @@ class RankJobsForUser(UseCase):
             desired_job_role=role or profile.desired_job_role,
             experience=years if years is not None else profile.experience,
         )
+
+
+_ENCODE = msgspec.msgpack.Encoder().encode
+"""Cache keys: a stable encoding of the values a ranking depends on."""
 
 
 def person_skills(profile: Profile) -> list[str]:
