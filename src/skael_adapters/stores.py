@@ -1,20 +1,48 @@
 """Shared state for every worker on a Litestar store: revoked tokens and login failures.
 
-The store is a ``MemoryStore`` in one process, or a ``RedisStore`` (``SKAEL_REDIS_URL``)
-when several workers must agree.
+The store is a ``MemoryStore`` in one process, or, when several workers must agree
+(``SKAEL_REDIS_URL``), a :class:`FallbackStore` around a ``RedisStore``: while Redis does
+not answer, each process carries on with a memory store of its own (see
+``docs/architecture.md``, "Shared state when Redis is down").
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import logging
 import math
 import time
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Final, Literal, TypeVar
 
 import msgspec
+import redis.exceptions
 from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from skael_core.ports import Clock, LoginThrottle, RevokedTokens
+
+T = TypeVar("T")
+SharedState = Literal["ok", "degraded", "local"]
+
+log = logging.getLogger("skael.stores")
+
+UNAVAILABLE: Final[tuple[type[BaseException], ...]] = (
+    OSError,
+    TimeoutError,
+    redis.exceptions.RedisError,
+)
+"""Errors that make a process stop relying on the shared store: no connection, no answer
+in time, or an answer that is not Redis's (a wrong port, a read-only replica, no memory)."""
+
+PROBE_KEY: Final = "probe"
+SWEEP_EVERY: Final = 60.0
 
 
 class StoreRevokedTokens(RevokedTokens):
@@ -75,3 +103,175 @@ class StoreLoginThrottle(LoginThrottle):
 
     async def clear(self, key: str) -> None:
         await self._store.delete(key)
+
+
+class FallbackStore(Store):
+    """A shared store that a process stands in for with a memory store while it fails.
+
+    Every call goes to ``shared`` within ``timeout`` seconds, and every write is also
+    kept in a memory store of this process. When ``shared`` fails (an ``unavailable``
+    error, or no answer in time) the store is degraded: calls are answered from the
+    memory store alone, and ``shared`` is tried again at most once every ``retry_every``
+    seconds, so a dead Redis costs one request per period at most, not every request.
+    When it answers again, the keys written while it was down are copied to it before
+    it is used. Each change of state is logged once, as a warning.
+    """
+
+    def __init__(
+        self,
+        shared: Store,
+        *,
+        timeout: float = 0.5,
+        retry_every: float = 5.0,
+        name: str = "the shared store",
+        unavailable: tuple[type[BaseException], ...] = UNAVAILABLE,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._shared = shared
+        self._local = MemoryStore()
+        self._timeout = timeout
+        self._retry_every = retry_every
+        self._name = name
+        self._unavailable = unavailable
+        self._now = now
+        self._down = False
+        self._next_try = 0.0
+        self._next_sweep = now() + SWEEP_EVERY
+        self._unsynced: set[str] = set()
+
+    @property
+    def degraded(self) -> bool:
+        return self._down
+
+    async def state(self) -> Literal["ok", "degraded"]:
+        """Whether the shared store answers (asked at most once a period while degraded)."""
+        await self._read(lambda store: store.exists(PROBE_KEY))
+        return "degraded" if self._down else "ok"
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        await self._write(key, lambda store: store.set(key, value, expires_in))
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        return await self._read(lambda store: store.get(key, renew_for))
+
+    async def delete(self, key: str) -> None:
+        await self._write(key, lambda store: store.delete(key))
+
+    async def delete_all(self) -> None:
+        """Empty the local store and, when it answers, the shared one."""
+        await self._local.delete_all()
+        self._unsynced.clear()
+        await self._read(lambda store: store.delete_all())
+
+    async def exists(self, key: str) -> bool:
+        return await self._read(lambda store: store.exists(key))
+
+    async def expires_in(self, key: str) -> int | None:
+        return await self._read(lambda store: store.expires_in(key))
+
+    async def aclose(self) -> None:
+        """Release the shared store's connections."""
+        await self._shared.__aexit__(None, None, None)
+
+    async def _read(self, operation: Callable[[Store], Awaitable[T]]) -> T:
+        if await self._shared_usable():
+            try:
+                return await self._on_shared(operation)
+            except self._unavailable as error:
+                self._went_down(error)
+        return await operation(self._local)
+
+    async def _write(self, key: str, operation: Callable[[Store], Awaitable[None]]) -> None:
+        await operation(self._local)
+        if await self._shared_usable():
+            try:
+                await self._on_shared(operation)
+                return
+            except self._unavailable as error:
+                self._went_down(error)
+        self._unsynced.add(key)
+
+    async def _on_shared(self, operation: Callable[[Store], Awaitable[T]]) -> T:
+        async with asyncio.timeout(self._timeout):
+            return await operation(self._shared)
+
+    async def _shared_usable(self) -> bool:
+        """Whether this call may go to the shared store; tries it again when one is due."""
+        await self._sweep()
+        if not self._down:
+            return True
+        if self._now() < self._next_try:
+            return False
+        self._next_try = self._now() + self._retry_every
+        try:
+            await self._on_shared(lambda store: store.exists(PROBE_KEY))
+            await self._copy_unsynced()
+        except self._unavailable:
+            return False
+        self._down = False
+        log.warning("%s answers again: revocations and login failures are shared again", self._name)
+        return True
+
+    async def _copy_unsynced(self) -> None:
+        while self._unsynced:
+            key = self._unsynced.pop()
+            try:
+                await self._on_shared(functools.partial(_copy, key, self._local))
+            except BaseException:
+                self._unsynced.add(key)
+                raise
+
+    def _went_down(self, error: BaseException) -> None:
+        self._next_try = self._now() + self._retry_every
+        if self._down:
+            return
+        self._down = True
+        log.warning(
+            "%s does not answer (%s): revocations and login failures stay in this process "
+            "until it does",
+            self._name,
+            str(error) or type(error).__name__,
+        )
+
+    async def _sweep(self) -> None:
+        if self._now() >= self._next_sweep:
+            self._next_sweep = self._now() + SWEEP_EVERY
+            await self._local.delete_expired()
+
+
+async def _copy(key: str, source: Store, target: Store) -> None:
+    """Make ``target`` hold what ``source`` holds under ``key``, expiry included."""
+    value = await source.get(key)
+    expires_in = await source.expires_in(key)
+    if value is None or (expires_in is not None and expires_in <= 0):
+        await target.delete(key)
+    else:
+        await target.set(key, value, expires_in=expires_in)
+
+
+def redis_with_fallback(
+    url: str, *, namespace: str = "skael", timeout: float = 0.5, retry_every: float = 5.0
+) -> FallbackStore:
+    """A ``RedisStore`` at ``url`` behind a :class:`FallbackStore`.
+
+    The client gives up on a connection or a reply after ``timeout`` seconds and retries
+    a failed command once, at once (a pooled connection may be stale after a Redis
+    restart); the fallback store bounds the whole call to ``timeout`` as well.
+    """
+    client = Redis.from_url(
+        url,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        retry=Retry(NoBackoff(), 1),
+    )
+    shared = RedisStore(client, namespace=namespace, handle_client_shutdown=True)
+    return FallbackStore(shared, timeout=timeout, retry_every=retry_every, name="Redis")
+
+
+async def shared_state(store: Store) -> SharedState:
+    """``"local"`` for a store of one process; for a shared one, whether it answers."""
+    if isinstance(store, FallbackStore):
+        return await store.state()
+    return "local"

@@ -694,13 +694,29 @@ class LocationsOut(Success, kw_only=True):
     total: int | None = None
 
 
+SharedState = Annotated[
+    Literal["ok", "degraded", "local"],
+    Meta(
+        description="Where revoked tokens and login failures live: `ok`, shared through "
+        "Redis; `degraded`, Redis is configured but does not answer, so each process keeps "
+        "its own; `local`, no Redis is configured, so each process keeps its own."
+    ),
+]
+
+
 class HealthOut(Wire, kw_only=True):
     messages: Literal["success", "error"]
     status: Literal["ok", "unavailable"]
     database: Literal["ok", "unreachable"]
+    shared_state: SharedState
 
     @classmethod
-    def of(cls, database_ok: bool) -> HealthOut:
+    def of(cls, database_ok: bool, shared_state: SharedState) -> HealthOut:
         if database_ok:
-            return cls(messages="success", status="ok", database="ok")
-        return cls(messages="error", status="unavailable", database="unreachable")
+            return cls(messages="success", status="ok", database="ok", shared_state=shared_state)
+        return cls(
+            messages="error",
+            status="unavailable",
+            database="unreachable",
+            shared_state=shared_state,
+        )

@@ -1,19 +1,33 @@
-"""Revoked tokens and login throttling on a Litestar store: memory, and a real Redis."""
+"""Revoked tokens and login throttling on a Litestar store: memory, and a real Redis;
+the fallback store that stands in for Redis when it does not answer."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
+import redis.exceptions
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 
-from skael_adapters.stores import StoreLoginThrottle, StoreRevokedTokens
+from servers import free_port
+from skael_adapters.stores import (
+    FallbackStore,
+    StoreLoginThrottle,
+    StoreRevokedTokens,
+    redis_with_fallback,
+    shared_state,
+)
 from skael_adapters.system import FixedClock
 from support import server_url
+from tcp_proxy import silent_port, tcp_proxy
 
 
 def _redis_or_skip() -> str:
@@ -100,3 +114,177 @@ async def test_two_workers_share_throttling_and_revocation_through_redis() -> No
         await first.delete_all()
         for store in (first, second):
             await store._redis.aclose()
+
+
+# --------------------------------------------------------------------------- fallback
+
+
+class FlakyStore(MemoryStore):
+    """A shared store that can be switched off: while ``up`` is false every call fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.up = True
+
+    def _answer(self) -> None:
+        if not self.up:
+            raise redis.exceptions.ConnectionError("Connection refused")
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        self._answer()
+        await super().set(key, value, expires_in)
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        self._answer()
+        return await super().get(key, renew_for)
+
+    async def delete(self, key: str) -> None:
+        self._answer()
+        await super().delete(key)
+
+    async def exists(self, key: str) -> bool:
+        self._answer()
+        return await super().exists(key)
+
+    async def expires_in(self, key: str) -> int | None:
+        self._answer()
+        return await super().expires_in(key)
+
+
+class Messages(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def store_log() -> Iterator[list[str]]:
+    """The warnings the stores log (the app's logging config may stop propagation)."""
+    handler = Messages()
+    logger = logging.getLogger("skael.stores")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+CLOCK = FixedClock(datetime(2026, 11, 25, tzinfo=UTC))
+SOON = CLOCK.now() + timedelta(seconds=60)
+
+
+async def test_a_redis_where_nothing_listens_leaves_the_state_to_this_process(
+    store_log: list[str],
+) -> None:
+    store = redis_with_fallback(f"redis://127.0.0.1:{free_port()}/0", timeout=0.5)
+    try:
+        revoked = StoreRevokedTokens(store, CLOCK)
+        await revoked.revoke("t1", SOON)
+        assert await revoked.is_revoked("t1")
+        assert not await revoked.is_revoked("t2")
+        throttle = StoreLoginThrottle(store, limit=2, window=60, now=Seconds())
+        keys = ["login:account:a@example.com"]
+        await throttle.record_failure(keys)
+        assert await throttle.retry_after(keys) is None
+        await throttle.record_failure(keys)
+        assert await throttle.retry_after(keys) is not None
+        assert store.degraded
+        assert await shared_state(store) == "degraded"
+    finally:
+        await store.aclose()
+    assert len(store_log) == 1, store_log
+    assert store_log[0].startswith("Redis does not answer")
+
+
+async def test_a_store_of_one_process_is_local() -> None:
+    assert await shared_state(MemoryStore()) == "local"
+
+
+async def test_a_silent_redis_costs_one_timeout_per_retry_period() -> None:
+    now = Seconds()
+    with silent_port() as port:
+        shared = RedisStore.with_client(f"redis://127.0.0.1:{port}/0", namespace="t")
+        store = FallbackStore(shared, timeout=0.2, retry_every=30, now=now)
+        try:
+            started = time.perf_counter()
+            await store.set("k", b"1", expires_in=60)
+            first = time.perf_counter() - started
+            assert store.degraded
+            assert 0.2 <= first < 2
+            started = time.perf_counter()
+            for _ in range(50):
+                assert await store.exists("k")
+            assert time.perf_counter() - started < 0.15
+            now.now += 31
+            started = time.perf_counter()
+            assert await store.get("k") == b"1"
+            assert time.perf_counter() - started >= 0.2
+            assert store.degraded
+        finally:
+            await shared._redis.aclose()
+
+
+async def test_what_was_written_during_an_outage_reaches_the_shared_store_after_it(
+    store_log: list[str],
+) -> None:
+    shared, now = FlakyStore(), Seconds()
+    store = FallbackStore(shared, retry_every=5, now=now)
+    revoked = StoreRevokedTokens(store, CLOCK)
+    await revoked.revoke("before", SOON)
+    await store.set("login:account:a@example.com", b"[1.0]", expires_in=60)
+    assert await shared.exists("revoked:before")
+    assert await shared_state(store) == "ok"
+
+    shared.up = False
+    assert await revoked.is_revoked("before"), "what this process wrote, it still knows"
+    await revoked.revoke("during", SOON)
+    await store.delete("login:account:a@example.com")
+    assert await revoked.is_revoked("during")
+    assert await shared_state(store) == "degraded"
+
+    shared.up = True
+    assert await shared_state(store) == "degraded", "tried again only once the period is over"
+    assert not await shared.exists("revoked:during")
+    now.now += 5
+    assert await revoked.is_revoked("during")
+    assert not store.degraded
+    assert await shared.exists("revoked:during")
+    assert 0 < (await shared.expires_in("revoked:during") or 0) <= 60
+    assert not await shared.exists("login:account:a@example.com")
+    assert [m.split(":")[0] for m in store_log] == [
+        "the shared store does not answer (Connection refused)",
+        "the shared store answers again",
+    ]
+
+
+@pytest.mark.redis
+async def test_redis_cut_off_and_back_keeps_revocations(store_log: list[str]) -> None:
+    url = urlsplit(_redis_or_skip())
+    namespace = f"skael-test-{uuid.uuid4().hex}"
+    direct = RedisStore.with_client(url.geturl(), namespace=namespace)
+    with tcp_proxy(url.hostname or "127.0.0.1", url.port or 6379) as proxy:
+        proxied = url._replace(netloc=f"127.0.0.1:{proxy.port}").geturl()
+        store = redis_with_fallback(proxied, namespace=namespace, retry_every=0.3)
+        revoked = StoreRevokedTokens(store, CLOCK)
+        try:
+            await revoked.revoke("t1", SOON)
+            assert await direct.exists("revoked:t1")
+            proxy.stop()
+            await revoked.revoke("t2", SOON)
+            assert store.degraded
+            assert await revoked.is_revoked("t1") and await revoked.is_revoked("t2")
+            assert not await direct.exists("revoked:t2")
+            proxy.start()
+            await asyncio.sleep(0.4)
+            assert await shared_state(store) == "ok"
+            assert await direct.exists("revoked:t2")
+        finally:
+            await direct.delete_all()
+            await direct._redis.aclose()
+            await store.aclose()
+    assert len(store_log) == 2, store_log

@@ -48,11 +48,21 @@ def test_technologies_hold_the_job_slugs(
 def test_health_says_whether_the_database_answers(client: TestClient[Any], world: World) -> None:
     up = client.get("/health")
     assert up.status_code == 200
-    assert up.json() == {"messages": "success", "status": "ok", "database": "ok"}
+    assert up.json() == {
+        "messages": "success",
+        "status": "ok",
+        "database": "ok",
+        "shared_state": "local",
+    }
     world.database.up = False
     down = client.get("/health/")
     assert down.status_code == 503
-    assert down.json() == {"messages": "error", "status": "unavailable", "database": "unreachable"}
+    assert down.json() == {
+        "messages": "error",
+        "status": "unavailable",
+        "database": "unreachable",
+        "shared_state": "local",
+    }
 
 
 def test_api_docs_are_public(client: TestClient[Any]) -> None:

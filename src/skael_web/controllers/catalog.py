@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Final
 
 from litestar import Response, get
+from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ControllerRouterHandler
+
+from skael_adapters.stores import shared_state
 
 from ..auth import ANONYMOUS, PUBLIC
 from ..schemas import (
@@ -60,9 +63,12 @@ async def locations(core: Core, skip: Skip = 0, limit: Limit = 20) -> LocationsO
     tags=["service"],
     responses={503: ResponseSpec(HealthOut, description="The database does not answer")},
 )
-async def health(database_ok: DatabaseOk) -> Response[HealthOut]:
-    """200 when the database answers, 503 when it does not."""
-    return Response(HealthOut.of(database_ok), status_code=200 if database_ok else 503)
+async def health(database_ok: DatabaseOk, state: State) -> Response[HealthOut]:
+    """200 when the database answers, 503 when it does not; ``shared_state`` says whether
+    revocations and login throttling are shared through Redis (a Redis outage is not a 503:
+    each process carries on with its own)."""
+    shared = await shared_state(state.container.store())
+    return Response(HealthOut.of(database_ok, shared), status_code=200 if database_ok else 503)
 
 
 CATALOG_HANDLERS: Final[list[ControllerRouterHandler]] = [
