@@ -46,11 +46,14 @@ SWEEP_EVERY: Final = 60.0
 
 
 class StoreRevokedTokens(RevokedTokens):
-    """A revoked token id is kept until the token would have expired anyway."""
+    """A revoked token id is kept until the token would have expired anyway; a user's
+    token floor for ``token_lifetime`` seconds, the longest a token issued before it
+    could live."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, token_lifetime: int = 86_400) -> None:
         self._store = store
         self._clock = clock
+        self._token_lifetime = max(1, int(token_lifetime))
 
     async def revoke(self, token_id: str, until: datetime) -> None:
         seconds = math.ceil((until - self._clock.now()).total_seconds())
@@ -59,6 +62,18 @@ class StoreRevokedTokens(RevokedTokens):
 
     async def is_revoked(self, token_id: str) -> bool:
         return await self._store.exists(f"revoked:{token_id}")
+
+    async def revoke_user(self, user_id: int, below_version: int) -> None:
+        key = f"user_floor:{user_id}"
+        floor = max(below_version, await self.user_floor(user_id))
+        await self._store.set(key, str(floor).encode(), expires_in=self._token_lifetime)
+
+    async def user_floor(self, user_id: int) -> int:
+        raw = await self._store.get(f"user_floor:{user_id}")
+        try:
+            return int(raw) if raw is not None else 0
+        except ValueError:
+            return 0
 
 
 class StoreLoginThrottle(LoginThrottle):

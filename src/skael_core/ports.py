@@ -237,11 +237,21 @@ class TokenService(Protocol):
 
 
 class RevokedTokens(Protocol):
-    """Token ids that stop working before they expire, shared by every worker."""
+    """Tokens that stop working before they expire, shared by every worker: one token by
+    its id, or every token of a user below a version."""
 
     async def revoke(self, token_id: str, until: datetime) -> None: ...
 
     async def is_revoked(self, token_id: str) -> bool: ...
+
+    async def revoke_user(self, user_id: int, below_version: int) -> None:
+        """Every token of ``user_id`` whose version is below ``below_version`` stops working
+        (kept as long as a token issued now could live)."""
+        ...
+
+    async def user_floor(self, user_id: int) -> int:
+        """The lowest token version of ``user_id`` still good as recorded here, 0 if none."""
+        ...
 
 
 class RankingCache(Protocol):

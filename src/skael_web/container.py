@@ -114,7 +114,12 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         lifetime_seconds=providers.Callable(lambda s: s.token_lifetime, settings),
     )
-    revoked = providers.Singleton(StoreRevokedTokens, store, clock)
+    revoked = providers.Singleton(
+        StoreRevokedTokens,
+        store,
+        clock,
+        token_lifetime=providers.Callable(lambda s: s.token_lifetime, settings),
+    )
     throttle = providers.Singleton(
         StoreLoginThrottle,
         store,

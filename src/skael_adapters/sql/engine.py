@@ -19,13 +19,17 @@ recycle and timeout as given.
 
 from __future__ import annotations
 
-from typing import Any
+import collections
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool, StaticPool
+
+E = TypeVar("E")
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./skael.db"
 
@@ -113,6 +117,94 @@ def _sqlite_engine(
     return engine
 
 
+_PREPARED: dict[int, Any] = {}
+
+
+def prepared(statement: E) -> E:
+    """Mark a statement built once at import time as safe to run compiled once.
+
+    On the inline reader such a statement skips SQLAlchemy's execution machinery: its
+    SQL, parameter order and result processors are worked out on first use, and each
+    run is one call into the driver. Everywhere else it runs as any statement does.
+    Only statements without expanding (IN) parameters can be marked.
+    """
+    _PREPARED[id(statement)] = statement
+    return statement
+
+
+class PreparedPlan:
+    """One prepared statement, compiled for SQLite: run it on a raw driver connection."""
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if compiled.positiontup is None or "POSTCOMPILE" in compiled.string:
+            raise ValueError("a prepared statement takes plain positional parameters")
+        self.sql: str = compiled.string
+        self._order: list[str] = list(compiled.positiontup)
+        self._defaults: dict[str, Any] = compiled.construct_params(_check=False)
+        self._binders = dict(compiled._bind_processors)
+        columns = compiled._result_columns
+        self._row = collections.namedtuple(  # type: ignore[misc]
+            "Row", [c.keyname for c in columns], rename=True
+        )
+        self._processors = [
+            (i, p)
+            for i, c in enumerate(columns)
+            if (p := c.type._cached_result_processor(dialect, None)) is not None
+        ]
+
+    def parameters(self, given: Mapping[str, Any] | None) -> list[Any]:
+        values = {**self._defaults, **given} if given else self._defaults
+        binders = self._binders
+        return [
+            binders[name](values[name]) if name in binders else values[name]
+            for name in self._order
+        ]
+
+    def result(self, raw_rows: list[tuple[Any, ...]]) -> PreparedResult:
+        processors = self._processors
+        make = self._row._make
+        if not processors:
+            return PreparedResult([make(r) for r in raw_rows])
+        rows = []
+        for raw in raw_rows:
+            values = list(raw)
+            for i, process in processors:
+                values[i] = process(values[i])
+            rows.append(make(values))
+        return PreparedResult(rows)
+
+
+class PreparedResult:
+    """The part of a result the repositories use, over already fetched rows."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
+
+    def first(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def all(self) -> list[Any]:
+        return self._rows
+
+    def one(self) -> Any:
+        if len(self._rows) != 1:
+            raise sa.exc.NoResultFound("expected exactly one row")
+        return self._rows[0]
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def scalar_one_or_none(self) -> Any:
+        return self._rows[0][0] if self._rows else None
+
+    def scalars(self) -> Iterator[Any]:
+        return (row[0] for row in self._rows)
+
+
 class InlineReader:
     """Synchronous connections for the read-only units of work of a SQLite file.
 
@@ -133,18 +225,34 @@ class InlineReader:
         self.engine = engine
         self._keep = keep
         self._idle: list[sa.Connection] = []
+        self._plans: dict[int, PreparedPlan] = {}
+
+    def plan(self, statement: Any) -> PreparedPlan | None:
+        """The compiled plan of a :func:`prepared` statement, None for any other."""
+        key = id(statement)
+        found = self._plans.get(key)
+        if found is None and _PREPARED.get(key) is statement:
+            found = self._plans[key] = PreparedPlan(statement, self.engine.dialect)
+        return found
 
     def acquire(self) -> sa.Connection:
+        """A connection in a new deferred transaction (begun on the driver)."""
         while self._idle:
             connection = self._idle.pop()
             if not (connection.closed or connection.invalidated):
-                return connection
-        return self.engine.connect()
+                break
+        else:
+            connection = self.engine.connect()
+        driver(connection).execute("BEGIN")
+        return connection
 
     def release(self, connection: sa.Connection) -> None:
         try:
             if connection.in_transaction():
                 connection.rollback()
+            raw = driver(connection)
+            if raw.in_transaction:
+                raw.rollback()
         except Exception:
             connection.invalidate()
             raise
@@ -182,9 +290,16 @@ def create_inline_reader(
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.connection.dbapi_connection.execute("BEGIN")
+        raw = driver(connection)
+        if not raw.in_transaction:  # acquire() began it already
+            raw.execute("BEGIN")
 
     return InlineReader(engine, keep=pool_size)
+
+
+def driver(connection: sa.Connection) -> Any:
+    """The sqlite3 connection under ``connection``."""
+    return connection.connection.dbapi_connection
 
 
 def _install_sqlite_hooks(

@@ -35,7 +35,7 @@ from skael_core.errors import StoreUnavailable
 
 log = logging.getLogger("skael.sql")
 
-DETAIL = "the database is unavailable; nothing was done, try again shortly"
+DETAIL = "the database is unavailable; try again shortly"
 
 _SQLALCHEMY = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 _LOW_LEVEL = (
@@ -51,9 +51,13 @@ def is_connection_failure(error: BaseException) -> bool:
     """True when ``error`` says the database could not be reached or the connection died."""
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
-    return isinstance(error, _SQLALCHEMY) or any(
-        isinstance(e, _LOW_LEVEL) for e in _chain(error)
-    )
+    if isinstance(error, _SQLALCHEMY):
+        return True
+    # Only an error of the database stack is read for its causes: a caller's own error
+    # raised inside a unit of work (a missing import file, say) may wrap an OSError too.
+    if not isinstance(error, (sa_exc.SQLAlchemyError, *_LOW_LEVEL)):
+        return False
+    return any(isinstance(e, _LOW_LEVEL) for e in _chain(error))
 
 
 def unavailable(error: BaseException) -> StoreUnavailable:

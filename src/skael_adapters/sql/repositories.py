@@ -37,6 +37,7 @@ from skael_core.ports import (
 
 from . import mapping
 from .base import SqlRepository, equal, newest
+from .engine import prepared
 from .job_repository import SqlJobRepository
 from .tables import activities, analyses, applications, documents, saved_jobs, users
 
@@ -54,8 +55,8 @@ __all__ = [
 
 
 # Built once: a statement object built per call costs more than SQLite's point read.
-_USER_BY_ID = sa.select(users).where(users.c.id == sa.bindparam("id"))
-_USER_BY_EMAIL = sa.select(users).where(users.c.email == sa.bindparam("email"))
+_USER_BY_ID = prepared(sa.select(users).where(users.c.id == sa.bindparam("id")))
+_USER_BY_EMAIL = prepared(sa.select(users).where(users.c.email == sa.bindparam("email")))
 
 
 class SqlUserRepository(SqlRepository, UserRepository):

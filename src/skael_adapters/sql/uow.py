@@ -19,13 +19,13 @@ from types import TracebackType
 from typing import Any, Self
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, CursorResult, Dialect, Engine
+from sqlalchemy.engine import URL, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from skael_core.ports import UnitOfWork
 
 from . import failures, migrate
-from .engine import READ_ONLY, InlineReader, create_engine, create_inline_reader
+from .engine import READ_ONLY, InlineReader, create_engine, create_inline_reader, driver
 from .repositories import (
     SqlActivityRepository,
     SqlAnalysisRepository,
@@ -51,8 +51,15 @@ class InlineConnection:
     def dialect(self) -> Dialect:
         return self._connection.dialect
 
-    async def execute(self, statement: Any, parameters: Any = None) -> CursorResult[Any]:
-        return self._connection.execute(statement, parameters)
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        plan = self._reader.plan(statement)
+        if plan is None:
+            return self._connection.execute(statement, parameters)
+        cursor = driver(self._connection).execute(plan.sql, plan.parameters(parameters))
+        try:
+            return plan.result(cursor.fetchall())
+        finally:
+            cursor.close()
 
     def in_transaction(self) -> bool:
         return self._connection.in_transaction()

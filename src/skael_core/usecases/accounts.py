@@ -193,25 +193,59 @@ class LogIn:
         return self._decoy_hash
 
 
+DELETED = 2**62
+"""The token floor of a deleted user: above every version a token can carry."""
+
+
 class Authenticate:
-    """A token is good while it is unexpired, unrevoked and its user's version matches."""
+    """A token is good while it is unexpired, unrevoked and its user's version matches.
+
+    The user's current token version is read from the store of record, then remembered
+    by this process for ``memo_seconds``. What ends tokens early is recorded in the
+    shared ``RevokedTokens`` and checked on every call: the token's id (logout) and the
+    user's floor (password change, deletion), so every process refuses an ended token
+    at once while their shared store is reachable. The memo only saves the read that
+    confirms an unchanged user; if the shared store is down, another process's change
+    reaches this one when its memo entry expires.
+    """
+
+    MEMO_SIZE = 50_000
 
     def __init__(
-        self, uow: UnitOfWorkFactory, tokens: TokenService, revoked: RevokedTokens
+        self,
+        uow: UnitOfWorkFactory,
+        tokens: TokenService,
+        revoked: RevokedTokens,
+        clock: Clock,
+        memo_seconds: float = 60.0,
     ) -> None:
         self._uow = uow
         self._tokens = tokens
         self._revoked = revoked
+        self._clock = clock
+        self._memo_seconds = memo_seconds
+        self._known: dict[int, tuple[int, float]] = {}
 
     async def execute(self, token: str) -> Caller:
         claims = self._tokens.verify(token)
         if await self._revoked.is_revoked(claims.token_id):
             raise Unauthenticated("token has been revoked")
-        async with self._uow(read_only=True) as uow:
-            user = await uow.users.get(claims.user_id)
-        if user is None or user.token_version != claims.version:
+        if claims.version < await self._revoked.user_floor(claims.user_id):
             raise Unauthenticated("token is no longer valid")
-        return Caller(user_id=user.id, token_id=claims.token_id, expires_at=claims.expires_at)
+        now = self._clock.now().timestamp()
+        known = self._known.get(claims.user_id)
+        if known is None or known[0] != claims.version or now - known[1] > self._memo_seconds:
+            async with self._uow(read_only=True) as uow:
+                user = await uow.users.get(claims.user_id)
+            if user is None or user.token_version != claims.version:
+                self._known.pop(claims.user_id, None)
+                raise Unauthenticated("token is no longer valid")
+            if len(self._known) >= self.MEMO_SIZE:
+                self._known.clear()
+            self._known[claims.user_id] = (user.token_version, now)
+        return Caller(
+            user_id=claims.user_id, token_id=claims.token_id, expires_at=claims.expires_at
+        )
 
 
 class LogOut:
@@ -243,10 +277,12 @@ class UpdateProfile:
         uow: UnitOfWorkFactory,
         hasher: PasswordHasher,
         countries: CountryCatalog,
+        revoked: RevokedTokens,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._countries = countries
+        self._revoked = revoked
 
     async def execute(
         self,
@@ -271,6 +307,8 @@ class UpdateProfile:
             user = msgspec.structs.replace(user, **updates)
             await uow.users.update(user)
             await uow.commit()
+        if password is not None:
+            await self._revoked.revoke_user(user.id, user.token_version)
         return user
 
 
@@ -291,9 +329,12 @@ def password_change(
 class ChangePassword:
     """The old password must match; every earlier token of the user stops working."""
 
-    def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, hasher: PasswordHasher, revoked: RevokedTokens
+    ) -> None:
         self._uow = uow
         self._hasher = hasher
+        self._revoked = revoked
 
     async def execute(
         self, actor: int, user_id: int | None, old_password: str, new_password: str
@@ -307,11 +348,16 @@ class ChangePassword:
             user = msgspec.structs.replace(user, **updates)
             await uow.users.update(user)
             await uow.commit()
+        await self._revoked.revoke_user(user.id, user.token_version)
         return user
 
 
 class DeleteUser(UseCase):
     """Deleting a user erases everything they own; their tokens stop working."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, revoked: RevokedTokens) -> None:
+        super().__init__(uow, clock)
+        self._revoked = revoked
 
     async def execute(self, actor: int, user_id: int | None = None) -> int:
         target = owner(actor, user_id)
@@ -319,6 +365,7 @@ class DeleteUser(UseCase):
             if not await uow.users.delete(target):
                 raise NotFound("user", target)
             await uow.commit()
+        await self._revoked.revoke_user(target, DELETED)
         return target
 
 
