@@ -56,6 +56,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 BENCH = Path(__file__).resolve().parent
 HARNESS = BENCH / "http_harness"
 RESULTS = BENCH / "results"
@@ -171,14 +173,41 @@ def http(
 # --------------------------------------------------------------------------- data
 
 
-def prepare_data(workdir: Path, jobs: int, seed: int, env: dict[str, str]) -> Path:
-    from skael_adapters.sample.generate import generate_postings
+def write_postings(path: Path, jobs: int, seed: int, chunk: int = 10_000) -> Path:
+    """``jobs`` generated postings as JSON Lines, written ``chunk`` at a time.
 
+    Up to ``chunk`` postings this is ``generate_postings(jobs, seed)``; chunk ``k``
+    after the first is drawn with seed ``seed + k`` and numbered on from the last
+    posting, so a million postings never sit in memory at once.
+    """
+    from skael_adapters.sample.generate import FIRST_ID, generate_postings
+
+    with path.open("wb") as out:
+        for k, start in enumerate(range(0, jobs, chunk)):
+            for i, posting in enumerate(generate_postings(min(chunk, jobs - start), seed + k)):
+                posting["id"] = FIRST_ID + start + i
+                out.write(msgspec.json.encode(posting) + b"\n")
+    return path
+
+
+def skael_env(workdir: Path, database_url: str | None = None) -> dict[str, str]:
+    """The environment of every ``skael`` process of a benchmark: SQLite in ``workdir``."""
+    env = {
+        **os.environ,
+        "SKAEL_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{workdir / 'skael.db'}",
+        "SKAEL_SEED_SAMPLE": "false",
+        "SKAEL_SECRET_KEY": SECRET,
+        "SKAEL_DATA_DIR": str(workdir / ".skael"),
+        "SKAEL_TOKEN_LIFETIME": "86400",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    env.pop("THEIRSTACK_API_KEY", None)
+    return env
+
+
+def prepare_data(workdir: Path, jobs: int, seed: int, env: dict[str, str]) -> Path:
     started = time.perf_counter()
-    postings = workdir / "jobs.jsonl"
-    with postings.open("w", encoding="utf-8") as out:
-        for posting in generate_postings(jobs, seed):
-            out.write(json.dumps(posting, ensure_ascii=False) + "\n")
+    postings = write_postings(workdir / "jobs.jsonl", jobs, seed)
     log(f"generated {jobs} postings (seed {seed}) in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
@@ -676,16 +705,7 @@ def main(argv: list[str] | None = None) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     for stale in ("skael.db", "skael.db-wal", "skael.db-shm", "peer.db"):
         (workdir / stale).unlink(missing_ok=True)
-    env = {
-        **os.environ,
-        "SKAEL_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'skael.db'}",
-        "SKAEL_SEED_SAMPLE": "false",
-        "SKAEL_SECRET_KEY": SECRET,
-        "SKAEL_DATA_DIR": str(workdir / ".skael"),
-        "SKAEL_TOKEN_LIFETIME": "86400",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    env.pop("THEIRSTACK_API_KEY", None)
+    env = skael_env(workdir)
     command = (
         shlex.join([Path(sys.executable).name, *sys.argv])
         if argv is None
