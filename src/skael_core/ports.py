@@ -221,9 +221,12 @@ class JobSource(Protocol):
 
 
 class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
+    """A slow, salted password hash. Asynchronous: hashing takes a CPU-heavy while, which
+    an adapter should spend off the event loop."""
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str, password: str) -> bool:
         """True when ``password`` matches; False (never an exception) otherwise."""
         ...
 

@@ -140,7 +140,7 @@ class RegisterUser:
             raise InvalidInput.field("user_name", "is required")
         email = norm.canonical_email(changes.email)
         profile = apply_changes(Profile(user_name="-"), changes, self._countries)
-        password_hash = self._hasher.hash(norm.password(password))
+        password_hash = await self._hasher.hash(norm.password(password))
         user = User(
             email=email,
             password_hash=password_hash,
@@ -179,17 +179,17 @@ class LogIn:
         async with self._uow(read_only=True) as uow:
             user = await uow.users.get_by_email(canonical)
         if user is None:
-            self._hasher.verify(self._decoy(), password)
-        elif self._hasher.verify(user.password_hash, password):
+            await self._hasher.verify(await self._decoy(), password)
+        elif await self._hasher.verify(user.password_hash, password):
             await self._throttle.clear(keys[0])
             return Session(user_id=user.id, token=self._tokens.issue(user.id, user.token_version))
         await self._throttle.record_failure(keys)
         raise Unauthenticated("invalid email or password")
 
-    def _decoy(self) -> str:
+    async def _decoy(self) -> str:
         """A hash to verify against for an unknown email, so both failures take as long."""
         if self._decoy_hash is None:
-            self._decoy_hash = self._hasher.hash("not-a-real-password-0")
+            self._decoy_hash = await self._hasher.hash("not-a-real-password-0")
         return self._decoy_hash
 
 
@@ -302,7 +302,7 @@ class UpdateProfile:
                 updates["email"] = norm.canonical_email(changes.email)
             if password is not None:
                 updates.update(
-                    password_change(self._hasher, user, password, old_password, "password")
+                    await password_change(self._hasher, user, password, old_password, "password")
                 )
             user = msgspec.structs.replace(user, **updates)
             await uow.users.update(user)
@@ -312,16 +312,16 @@ class UpdateProfile:
         return user
 
 
-def password_change(
+async def password_change(
     hasher: PasswordHasher, user: User, new: str, old: str | None, field: str
 ) -> dict[str, Any]:
     """The fields that give ``user`` a new password, provided ``old`` is the current one."""
     if old is None:
         raise InvalidInput.field("old_password", "is required to change the password")
-    if not hasher.verify(user.password_hash, old):
+    if not await hasher.verify(user.password_hash, old):
         raise InvalidInput.field("old_password", "does not match the current password")
     return {
-        "password_hash": hasher.hash(norm.password(new, field)),
+        "password_hash": await hasher.hash(norm.password(new, field)),
         "token_version": user.token_version + 1,
     }
 
@@ -342,7 +342,7 @@ class ChangePassword:
         target = owner(actor, user_id)
         async with self._uow() as uow:
             user = await load_user(uow, target)
-            updates = password_change(
+            updates = await password_change(
                 self._hasher, user, new_password, old_password, "new_password"
             )
             user = msgspec.structs.replace(user, **updates)
