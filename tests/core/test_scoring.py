@@ -95,6 +95,17 @@ def test_remote_jobs_abroad_are_not_capped() -> None:
     assert score(make_profile(), job).score > 40
 
 
+def test_a_remote_job_abroad_ranks_below_the_same_job_at_home_unless_remote_is_wanted() -> None:
+    at_home = make_job()  # onsite in Berlin; the profile names Germany
+    abroad = make_job(location="Austin", country="United States", country_code="US", remote=True)
+    no_preference = make_profile()
+    assert score(no_preference, abroad).score < score(no_preference, at_home).score
+    assert score(no_preference, abroad).breakdown["location"].score == 30
+    wants_remote = make_profile(remote_preference=RemotePreference.REMOTE)
+    assert score(wants_remote, abroad).score > score(wants_remote, at_home).score
+    assert score(wants_remote, abroad).breakdown["location"].score == 60
+
+
 def test_a_named_city_overrides_the_country_list() -> None:
     job = make_job(location="London", country="United Kingdom", country_code="GB")
     match = score(make_profile(preferred_locations=["London"]), job)

@@ -315,10 +315,16 @@ def _location(person: ProfileFeatures, job: Job, f: JobFeatures) -> tuple[ScoreP
 
 
 def _remote_location(person: ProfileFeatures, job: Job) -> ScorePart:
+    """A remote job based outside the person's countries often hires only where it is
+    based: a fair fit for someone who asked for remote work, a weak one otherwise."""
     code = job.country_code
     if person.countries and code and code not in person.countries:
-        detail = f"Remote, but based in {job.country or code}, outside your countries."
-        return ScorePart(score=60, weight=_W_LOCATION, detail=detail)
+        where = job.country or code
+        if person.remote_preference == _REMOTE:
+            detail = f"Remote, as preferred, but based in {where}, outside your countries."
+            return ScorePart(score=60, weight=_W_LOCATION, detail=detail)
+        detail = f"Remote, but based in {where}, outside your countries."
+        return ScorePart(score=30, weight=_W_LOCATION, detail=detail)
     return _REMOTE_FIT[person.remote_preference]
 
 
