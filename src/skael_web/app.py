@@ -28,7 +28,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
-from litestar.types import Message, Scope
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from skael_core.service import Skael
 
@@ -84,7 +84,7 @@ def _has_body(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
 def require_known_body_type(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """Guard: a body is JSON, or a form where the route says it takes one (``opt.form``)."""
+    """A body is JSON, or a form where the route says it takes one (``opt.form``)."""
     if not _has_body(connection):
         return
     media = connection.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -135,7 +135,7 @@ async def decode_json_strictly(request: Request[Any, Any, Any]) -> None:
 def single_valued_query(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """Guard: a query parameter that takes one value is given once (``?q=a&q=b`` is a 400)."""
+    """A query parameter that takes one value is given once (``?q=a&q=b`` is a 400)."""
     seen: set[str] = set()
     for name, _ in connection.query_params.multi_items():
         if name in seen:
@@ -145,23 +145,35 @@ def single_valued_query(
         seen.add(name)
 
 
-async def admit(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """The one guard: authentication, then the body's media type, then the query.
+def admission(app: ASGIApp) -> ASGIApp:
+    """Middleware of every route: authentication, then the body's media type, then the
+    query, before anything of the handler runs.
 
-    One async guard rather than three: Litestar runs a synchronous guard in a worker
-    thread and copies the handler for each guard it calls.
+    A middleware rather than guards: Litestar copies the route handler for each guard
+    it calls, and runs a synchronous guard in a worker thread.
     """
-    await authenticate(connection, handler)
-    require_known_body_type(connection, handler)
-    single_valued_query(connection, handler)
+
+    async def admit(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            handler: BaseRouteHandler = scope["route_handler"]
+            connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
+            await authenticate(connection, handler)
+            require_known_body_type(connection, handler)
+            single_valued_query(connection, handler)
+        await app(scope, receive, send)
+
+    return admit
+
+
+_SECURITY_RAW: Final = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in SECURITY_HEADERS.items():
-            if name not in headers:
-                headers[name] = value
+        headers = list(message.get("headers") or ())
+        present = {name.lower() for name, _ in headers}
+        headers.extend(h for h in _SECURITY_RAW if h[0] not in present)
+        message["headers"] = headers
 
 
 # --------------------------------------------------------------------------- assembly
@@ -267,7 +279,7 @@ def create_app(container: Container | None = None) -> Litestar:
             "caller": Provide(provide_caller, sync_to_thread=False),
             "database_ok": Provide(provide_database_ok),
         },
-        guards=[admit],
+        middleware=[admission],
         exception_handlers=EXCEPTION_HANDLERS,
         cors_config=_cors(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,

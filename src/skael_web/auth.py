@@ -1,8 +1,8 @@
 """Bearer authentication: secure by default.
 
-One app-wide guard authenticates every route that is not marked public
-(``opt=PUBLIC``) and keeps the :class:`Caller` on the request; handlers receive it as
-the ``caller`` dependency. A route added later is authenticated unless it says
+One app-wide middleware (``app.admission``) authenticates every route that is not
+marked public (``opt=PUBLIC``) and keeps the :class:`Caller` on the request; handlers
+receive it as the ``caller`` dependency. A route added later is authenticated unless it says
 otherwise, and a test walks the route table to prove it.
 """
 
@@ -51,7 +51,7 @@ def core_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Skael:
 async def authenticate(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """Guard: a valid, unrevoked token of an existing user, unless the route is public."""
+    """A valid, unrevoked token of an existing user, unless the route is public."""
     if is_public(handler) or connection.scope.get("method") == "OPTIONS":
         return
     token = bearer_token(connection.headers.get("Authorization"))
