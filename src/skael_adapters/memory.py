@@ -36,6 +36,7 @@ from skael_core.model import (
     User,
 )
 from skael_core.ports import (
+    LIST_COUNT_LIMIT,
     ActivityRepository,
     AnalysisRepository,
     ApplicationRepository,
@@ -140,7 +141,12 @@ class _Repository:
 
 
 def _page(items: Sequence[T], skip: int, limit: int) -> Page[T]:
-    return Page(items=list(items[skip : skip + limit]), total=len(items))
+    """As SQL pages are: a page that reaches the end knows the total; otherwise it is
+    given up to ``LIST_COUNT_LIMIT``."""
+    page = list(items[skip : skip + limit])
+    end_in_sight = limit > 0 and len(page) < limit and (bool(page) or skip == 0)
+    total = len(items) if end_in_sight or len(items) <= LIST_COUNT_LIMIT else None
+    return Page(items=page, total=total)
 
 
 def _newest(items: Iterable[T], key: Callable[[T], Any]) -> list[T]:

@@ -257,6 +257,10 @@ class RevokedTokens(Protocol):
         ...
 
 
+LIST_COUNT_LIMIT = 10_000
+"""The most matches a list page counts: a page of a longer list has ``total`` None."""
+
+
 class RankingCache(Protocol):
     """Recent rankings, each the ids of its jobs best first, by a key naming all they
     depend on. An entry may be dropped at any time (size, age); a miss only costs the

@@ -208,6 +208,26 @@ async def test_pages_cut_the_same_order_and_carry_the_total(uow_factory: UnitOfW
     assert len(filtered.items) == 5
 
 
+async def test_a_list_longer_than_the_count_limit_has_no_total(
+    uow_factory: UnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import skael_adapters.memory
+    import skael_adapters.sql.base
+
+    for module in (skael_adapters.memory, skael_adapters.sql.base):
+        monkeypatch.setattr(module, "LIST_COUNT_LIMIT", 7)
+    await stored_jobs(uow_factory, *(job(n, technologies=(tech("python"),)) for n in range(1, 12)))
+    async with uow_factory() as uow:
+        first = await uow.jobs.list(JobFilter(), 0, 5)
+        last = await uow.jobs.list(JobFilter(), 10, 5)  # the end is in sight: counted
+        tagged = await uow.jobs.list(JobFilter(technology="python"), 0, 3)
+        few = await uow.jobs.list(JobFilter(technology="python", remote=True), 0, 3)
+    assert (len(first.items), first.total) == (5, None)
+    assert (len(last.items), last.total) == (1, 11)
+    assert (len(tagged.items), tagged.total) == (3, None)
+    assert few.total == 0
+
+
 # Skill sets for candidates: none held, one, two, three held (with one nobody holds).
 SKILL_SETS = {
     "no-skills": [],

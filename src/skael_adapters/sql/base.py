@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from skael_core.model import Page
+from skael_core.ports import LIST_COUNT_LIMIT
 
 T = TypeVar("T")
 
@@ -48,23 +49,33 @@ class SqlRepository:
         skip: int,
         limit: int,
         to_domain: Callable[[sa.Row[Any]], T],
-        counted: sa.Select[Any] | None = None,
+        countable: sa.Select[Any] | None = None,
     ) -> Page[T]:
-        """One page of ``query`` (already ordered) with the count of all its rows."""
+        """One page of ``query`` (already ordered) with the count of all its rows, when
+        there are at most ``LIST_COUNT_LIMIT`` (``None`` above: counting them all would
+        cost more than the page). ``countable`` selects the same rows more cheaply."""
         rows = (await self._conn.execute(query.limit(limit).offset(skip))).all()
         if limit > 0 and len(rows) < limit and (rows or skip == 0):
-            total = skip + len(rows)  # the page reached the end: no need to count
+            total: int | None = skip + len(rows)  # the page reached the end: no need to count
         else:
-            counting = counted if counted is not None else count_of(query)
-            total = (await self._conn.execute(counting)).scalar_one()
+            every = countable if countable is not None else every_row(query)
+            total = (await self._conn.execute(count_at_most(every))).scalar_one()
+            if total > LIST_COUNT_LIMIT:
+                total = None
         return Page(items=[to_domain(row) for row in rows], total=total)
 
 
-def count_of(query: sa.Select[Any]) -> sa.Select[Any]:
-    every = query.order_by(None).with_only_columns(
+def every_row(query: sa.Select[Any]) -> sa.Select[Any]:
+    """``query``'s rows, unordered, as a constant each: what a count needs."""
+    return query.order_by(None).with_only_columns(
         sa.literal_column("1"), maintain_column_froms=True
     )
-    return sa.select(sa.func.count()).select_from(every.subquery())
+
+
+def count_at_most(every: sa.Select[Any]) -> sa.Select[Any]:
+    """The number of rows of ``every``, counting no further than ``LIST_COUNT_LIMIT + 1``."""
+    limited = every.limit(LIST_COUNT_LIMIT + 1).subquery()
+    return sa.select(sa.func.count()).select_from(limited)
 
 
 def newest(table: sa.Table, at: str) -> tuple[sa.UnaryExpression[Any], ...]:
