@@ -3,10 +3,10 @@
 Importing postings sends thousands of rows per call. Through ``execute(insert, rows)``
 SQLAlchemy processes every row's parameters one by one, which costs more than the
 database's own work. Here each value goes through its column type's own bind processor
-(so the database receives what SQLAlchemy would send), then all rows go in one
-statement: ``INSERT .. SELECT FROM unnest(arrays)`` on PostgreSQL (one parameter per
-column), a multi-row ``VALUES`` on SQLite when rows must be returned, else the driver's
-``executemany``.
+(so the database receives what SQLAlchemy would send), then all rows go in one call:
+``INSERT .. SELECT FROM unnest(arrays)`` on PostgreSQL (one parameter per column), the
+driver's ``executemany`` of one prepared statement on SQLite (``INSERT`` when rows are
+new, ``UPDATE .. WHERE key`` when they are known).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import CursorResult, Dialect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
@@ -52,7 +52,8 @@ async def insert_rows(
 ) -> list[sa.Row[Any]]:
     """Insert ``rows`` (values bound by :func:`binder`), upserting on ``conflict``.
 
-    Returns the ``returning`` columns of every row written (in no promised order).
+    Returns the ``returning`` columns of every row written (in no promised order);
+    PostgreSQL only: the SQLite driver's ``executemany`` returns nothing.
     """
     dialect = connection.dialect
     tail = _tail(conflict, update, returning)
@@ -64,24 +65,27 @@ async def insert_rows(
         sql = f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays}){tail}"
         result = await connection.exec_driver_sql(sql, tuple(map(list, zip(*rows, strict=True))))
         return list(result) if returning else []
-    if not returning:
-        sql = f"INSERT INTO {table.name} ({names}) VALUES ({_marks(dialect, len(columns))})"
-        await connection.exec_driver_sql(sql, [tuple(row) for row in rows])
-        return []
-    found: list[sa.Row[Any]] = []
-    per_statement = max(1, _MAX_SQLITE_PARAMETERS // len(columns))
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        values = ", ".join([f"({_marks(dialect, len(columns))})"] * len(chunk))
-        sql = f"INSERT INTO {table.name} ({names}) VALUES {values}{tail}"
-        result: CursorResult[Any] = await connection.exec_driver_sql(
-            sql, tuple(value for row in chunk for value in row)
-        )
-        found.extend(result)
-    return found
+    if returning:
+        raise ValueError(f"RETURNING from a bulk insert is not supported on {dialect.name}")
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({_marks(dialect, len(columns))}){tail}"
+    await connection.exec_driver_sql(sql, [tuple(row) for row in rows])
+    return []
 
 
-_MAX_SQLITE_PARAMETERS = 32_766
+async def update_rows(
+    connection: AsyncConnection,
+    table: sa.Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    key: str = "id",
+) -> None:
+    """Set ``columns`` of existing rows: each row holds its values in ``columns`` order
+    (bound by :func:`binder`) and then its ``key``. One ``executemany``."""
+    *marks, last = _marks(connection.dialect, len(columns) + 1).split(", ")
+    sets = ", ".join(f"{name} = {mark}" for name, mark in zip(columns, marks, strict=True))
+    sql = f"UPDATE {table.name} SET {sets} WHERE {key} = {last}"
+    await connection.exec_driver_sql(sql, [tuple(row) for row in rows])
 
 
 def _tail(conflict: Sequence[str], update: Sequence[str], returning: Sequence[str]) -> str:
@@ -95,10 +99,14 @@ def _tail(conflict: Sequence[str], update: Sequence[str], returning: Sequence[st
 
 
 def _marks(dialect: Dialect, count: int) -> str:
+    """``count`` parameter markers of ``dialect``'s style, comma-separated."""
+    style = dialect.paramstyle
+    if style == "numeric_dollar":
+        return ", ".join(f"${n}" for n in range(1, count + 1))
     marks = {"qmark": "?", "format": "%s"}
-    if dialect.paramstyle not in marks:
-        raise ValueError(f"bulk statements do not support parameter style {dialect.paramstyle!r}")
-    return ", ".join([marks[dialect.paramstyle]] * count)
+    if style not in marks:
+        raise ValueError(f"bulk statements do not support parameter style {style!r}")
+    return ", ".join([marks[style]] * count)
 
 
 def _array_type(column: sa.Column[Any], dialect: Dialect) -> str:

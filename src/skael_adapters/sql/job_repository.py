@@ -20,21 +20,28 @@ from skael_core.ports import JobRepository
 
 from . import bulk, mapping
 from .base import SqlRepository, batched
+from .engine import prepared
 from .tables import job_technologies, jobs
 
 UPSERT_BATCH = 1000
-"""Jobs per ``INSERT .. ON CONFLICT`` statement."""
+"""Jobs per write: one statement per table (two on SQLite when known jobs are updated)."""
 
 _JOB_READ = [jobs.c.id, jobs.c.data, *(jobs.c[name] for name in mapping.JOB_COLUMNS)]
-_JOB_BY_ID = sa.select(*_JOB_READ).where(jobs.c.id == sa.bindparam("id"))
+_JOB_BY_ID = prepared(sa.select(*_JOB_READ).where(jobs.c.id == sa.bindparam("id")))
 _JOBS_BY_IDS = sa.select(*_JOB_READ).where(jobs.c.id.in_(sa.bindparam("ids", expanding=True)))
-_LATEST_ID = sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0))
+_LATEST_ID = prepared(sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0)))
 _SLIM_READ = [jobs.c.id, jobs.c.rank_data]
 _RECENT_JOBS = (jobs.c.date_posted.desc().nulls_last(), jobs.c.id.desc())
 _JOB_UPSERT_COLUMNS = [c.name for c in jobs.c if c.name != "id"]
 _JOB_REFRESHED = [name for name in _JOB_UPSERT_COLUMNS if name not in ("source", "source_id")]
 _TECHNOLOGY_COLUMNS = ["job_id", "slug", "name", *mapping.TECHNOLOGY_COPIES]
 _COPIED_POSITIONS = [_JOB_UPSERT_COLUMNS.index(name) for name in mapping.TECHNOLOGY_COPIES]
+_JOB_INSERT_COLUMNS = ["id", *_JOB_UPSERT_COLUMNS]
+_REFRESHED_POSITIONS = [_JOB_UPSERT_COLUMNS.index(name) for name in _JOB_REFRESHED]
+_NEXT_SQLITE_JOB_ID = (
+    "SELECT max(ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0),"
+    " ifnull((SELECT max(id) FROM jobs), 0)) + 1"
+)
 
 
 def _contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bool]:
@@ -87,16 +94,17 @@ def job_conditions(f: JobFilter) -> list[sa.ColumnElement[bool]]:
 
 
 def job_list_queries(f: JobFilter) -> tuple[sa.Select[Any], sa.Select[Any]]:
-    """The ordered rows of ``f`` and the count of them, planned for the indexes.
+    """The ordered rows of ``f`` and the same rows to count, planned for the indexes.
 
     With a technology, rows come from ``job_technologies`` (its index is in list order
     and holds the facets), joined to their jobs; the count needs no job row at all
     unless a substring filter is there too.
     """
+    one = sa.literal_column("1")
     if not f.technology:
         where = job_conditions(f)
         rows = sa.select(*_JOB_READ).where(*where).order_by(*_RECENT_JOBS)
-        return rows, sa.select(sa.func.count()).select_from(jobs).where(*where)
+        return rows, sa.select(one).select_from(jobs).where(*where)
     t = job_technologies
     tagged = [t.c.slug == f.technology, *facet_conditions(f, t)]
     texts = text_conditions(f)
@@ -107,7 +115,7 @@ def job_list_queries(f: JobFilter) -> tuple[sa.Select[Any], sa.Select[Any]]:
         .where(*tagged, *texts)
         .order_by(t.c.date_posted.desc().nulls_last(), t.c.job_id.desc())
     )
-    counted = sa.select(sa.func.count()).select_from(joined if texts else t)
+    counted = sa.select(one).select_from(joined if texts else t)
     return rows, counted.where(*tagged, *texts)
 
 
@@ -252,36 +260,35 @@ def single_or_none_query(f: JobFilter, present: Sequence[str], limit: int) -> sa
 
 class _PreparedBatch(NamedTuple):
     keys: list[tuple[str, int]]
-    rows: list[list[Any]]  # each job's bound values, in _JOB_UPSERT_COLUMNS order
+    rows: list[tuple[Any, ...]]  # each job's bound values, in _JOB_UPSERT_COLUMNS order
     technologies: list[tuple[int, list[Any]]]  # (index in batch, values without job_id)
 
 
 class SqlJobRepository(SqlRepository, JobRepository):
     async def upsert_many(self, jobs_in: Sequence[Job]) -> UpsertReport:
         # One row per key: the last values, at the place the key first appeared (so new
-        # ids follow first appearance, as in memory). ON CONFLICT must not meet a key twice.
+        # ids follow first appearance, as in memory). A statement never meets a key twice.
         latest: dict[tuple[str, int], Job] = {}
         for job in jobs_in:
             latest[(job.source, job.source_id)] = job
         batches = list(batched(latest.values(), UPSERT_BATCH))
+        write = self._write_sqlite if self._conn.dialect.name == "sqlite" else self._write_postgres
         ids: dict[tuple[str, int], int] = {}
         known_count = 0
         prepared = self._prepare(batches[0]) if batches else None
         for position in range(len(batches)):
             assert prepared is not None
-            known = await self._known_ids(prepared.keys)
-            upserting = asyncio.ensure_future(self._upsert(prepared, known))
-            await asyncio.sleep(0)  # the statement is on its way to the database...
+            writing = asyncio.ensure_future(write(prepared))
+            await asyncio.sleep(0)  # the statements are on their way to the database...
             following = position + 1 < len(batches)
             try:  # ...while this thread turns the next batch into parameters
                 upcoming = self._prepare(batches[position + 1]) if following else None
             except BaseException:
-                await asyncio.wait([upserting])  # never leave a statement running
+                await asyncio.wait([writing])  # never leave a statement running
                 raise
-            batch_ids = await upserting
+            batch_ids, known = await writing
             ids.update(zip(prepared.keys, batch_ids, strict=True))
-            await self._replace_technologies(prepared, batch_ids, known)
-            known_count += len(known)
+            known_count += known
             prepared = upcoming
         return UpsertReport(
             ids=tuple(ids[(job.source, job.source_id)] for job in jobs_in),
@@ -291,11 +298,11 @@ class SqlJobRepository(SqlRepository, JobRepository):
 
     def _prepare(self, batch: Sequence[Job]) -> _PreparedBatch:
         bind = bulk.binder(self._conn.dialect, jobs, _JOB_UPSERT_COLUMNS)
-        rows: list[list[Any]] = []
+        rows: list[tuple[Any, ...]] = []
         technologies: list[tuple[int, list[Any]]] = []
         for index, job in enumerate(batch):
             bound = bind(mapping.job_to_row(job))
-            rows.append(bound)
+            rows.append(tuple(bound))
             # a technology row repeats the job's (already bound) filter columns
             copies = [bound[p] for p in _COPIED_POSITIONS]
             technologies.extend(
@@ -305,28 +312,60 @@ class SqlJobRepository(SqlRepository, JobRepository):
         keys = [(job.source, job.source_id) for job in batch]
         return _PreparedBatch(keys, rows, technologies)
 
-    async def _known_ids(self, keys: list[tuple[str, int]]) -> set[int]:
-        """Ids already stored for ``keys``; PostgreSQL's upsert tells it by itself."""
-        known: set[int] = set()
-        if self._conn.dialect.name == "postgresql":
-            return known
+    async def _write_sqlite(self, batch: _PreparedBatch) -> tuple[list[int], int]:
+        """Store ``batch``: its ids (in order) and how many of its jobs were known.
+
+        New jobs get the ids AUTOINCREMENT would give them, in order, so that they go in
+        by one prepared ``INSERT`` (``executemany``) instead of an upsert that returns
+        rows; known ones are updated by id. The ids are read and used inside the unit
+        of work's transaction, which holds SQLite's write lock (``BEGIN IMMEDIATE``), or
+        fails to take it if another writer got in since they were read.
+        """
+        known = await self._stored_ids(batch.keys)
+        next_id = await self._next_id() if len(known) < len(batch.keys) else 0
+        ids: list[int] = []
+        inserted: list[tuple[Any, ...]] = []
+        refreshed: list[tuple[Any, ...]] = []
+        for key, row in zip(batch.keys, batch.rows, strict=True):
+            job_id = known.get(key)
+            if job_id is None:
+                job_id, next_id = next_id, next_id + 1
+                inserted.append((job_id, *row))
+            else:
+                refreshed.append((*(row[p] for p in _REFRESHED_POSITIONS), job_id))
+            ids.append(job_id)
+        if inserted:
+            await bulk.insert_rows(self._conn, jobs, _JOB_INSERT_COLUMNS, inserted)
+        if refreshed:
+            await bulk.update_rows(self._conn, jobs, _JOB_REFRESHED, refreshed)
+        await self._replace_technologies(batch, ids, set(known.values()))
+        return ids, len(known)
+
+    async def _stored_ids(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        """The ids already stored for ``keys``."""
         by_source: dict[str, list[int]] = {}
         for source, source_id in keys:
             by_source.setdefault(source, []).append(source_id)
+        found: dict[tuple[str, int], int] = {}
         for source, source_ids in by_source.items():
-            query = sa.select(jobs.c.id).where(
+            query = sa.select(jobs.c.source_id, jobs.c.id).where(
                 jobs.c.source == source, jobs.c.source_id.in_(source_ids)
             )
-            known.update((await self._conn.execute(query)).scalars())
-        return known
+            found.update(
+                ((source, source_id), job_id)
+                for source_id, job_id in await self._conn.execute(query)
+            )
+        return found
 
-    async def _upsert(self, batch: _PreparedBatch, known: set[int]) -> list[int]:
-        """``INSERT .. ON CONFLICT (source, source_id) DO UPDATE .. RETURNING``: the ids.
+    async def _next_id(self) -> int:
+        """The id SQLite's AUTOINCREMENT would give the next job: past every id ever used."""
+        result = await self._conn.exec_driver_sql(_NEXT_SQLITE_JOB_ID)
+        return int(result.scalar_one())
 
-        On PostgreSQL, adds to ``known`` the ids that were there before: a row the
-        statement inserted has no ``xmax`` yet; one it updated has.
-        """
-        postgres = self._conn.dialect.name == "postgresql"
+    async def _write_postgres(self, batch: _PreparedBatch) -> tuple[list[int], int]:
+        """``INSERT .. ON CONFLICT (source, source_id) DO UPDATE .. RETURNING``: the ids,
+        and how many were there before (a row the statement inserted has no ``xmax`` yet;
+        one it updated has)."""
         returned = await bulk.insert_rows(
             self._conn,
             jobs,
@@ -334,14 +373,17 @@ class SqlJobRepository(SqlRepository, JobRepository):
             batch.rows,
             conflict=("source", "source_id"),
             update=_JOB_REFRESHED,
-            returning=("id", "source", "source_id", "xmax <> 0" if postgres else "0"),
+            returning=("id", "source", "source_id", "xmax <> 0"),
         )
         found = {}
+        known: set[int] = set()
         for job_id, source, source_id, updated in returned:
             found[(source, source_id)] = job_id
             if updated:
                 known.add(job_id)
-        return [found[key] for key in batch.keys]
+        ids = [found[key] for key in batch.keys]
+        await self._replace_technologies(batch, ids, known)
+        return ids, len(known)
 
     async def _replace_technologies(
         self, batch: _PreparedBatch, ids: list[int], known: set[int]
@@ -351,7 +393,7 @@ class SqlJobRepository(SqlRepository, JobRepository):
                 sa.delete(job_technologies).where(job_technologies.c.job_id.in_(known))
             )
         if batch.technologies:
-            rows = [[ids[index], *values] for index, values in batch.technologies]
+            rows = [(ids[index], *values) for index, values in batch.technologies]
             await bulk.insert_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
 
     async def get(self, job_id: int) -> Job | None:
