@@ -11,7 +11,7 @@ the web layer maps each kind to a status with one table. None carries an HTTP co
     ├── InvalidInput             values that break a rule; ``errors`` names each field
     ├── Throttled                too many attempts; ``retry_after`` seconds to wait
     ├── StoreUnavailable         the store of record did not answer (connection lost, refused,
-    │                            timed out, locked); nothing was done, trying again may work
+    │                            timed out, locked); trying again may work
     └── ProviderError            the job-data provider failed (``provider`` names it)
         ├── ProviderUnavailable  outage, 5xx, connection refused, rate limit exhausted
         ├── ProviderTimeout      no answer within the deadline
@@ -104,7 +104,7 @@ class Throttled(SkaelError):
 
 
 class StoreUnavailable(SkaelError):
-    """The store of record failed to answer; the work was not done and may be tried again."""
+    """The store of record failed to answer; trying again may work."""
 
 
 class ProviderError(SkaelError):

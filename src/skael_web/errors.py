@@ -209,7 +209,7 @@ ANY_ROUTE_ERRORS: Final = {
     413: documented("Request body too large"),
     415: documented("The body is not JSON (or a form where a form is taken)"),
     422: documented("Invalid input; `errors` names each field"),
-    503: documented("The database did not answer; nothing was done, try again shortly"),
+    503: documented("The database did not answer; try again shortly"),
 }
 CALLER_ERRORS: Final = {
     401: documented("Missing, bad, expired or revoked bearer token"),

@@ -266,9 +266,7 @@ class RankJobsForUser(UseCase):
         skip, limit = norm.page(skip, limit)
         today = self._clock.today()
         async with self._uow(read_only=True) as uow:
-            profile = self._stand_in(
-                (await load_user(uow, target)).profile, job_title, experience
-            )
+            profile = self._stand_in((await load_user(uow, target)).profile, job_title, experience)
             person = profile_features(profile)
             key = None
             if self._rankings is not None:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from adapters.sql.sql_support import SqlTarget, person, posting
 from skael_adapters.sql import SqlDatabase, upgrade
+from skael_core.errors import StoreUnavailable
 
 pytestmark = pytest.mark.postgres
 
@@ -65,7 +66,7 @@ async def test_a_connection_killed_mid_work_fails_only_that_work(
         await uow.jobs.upsert_many([posting(1)])
         await uow.commit()
 
-    with pytest.raises(sa.exc.DBAPIError):
+    with pytest.raises(StoreUnavailable):
         async with pg_database.unit_of_work() as uow:
             await uow.jobs.upsert_many([posting(2)])
             pid = (await uow.connection.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one()
