@@ -547,6 +547,8 @@ def skael_server(
         serve = [str(BIN / "skael"), "serve", "--port", "{port}"]
         if setup == "postgres":
             env["SKAEL_REDIS_URL"] = args.redis
+            # this run's own keys: user ids restart in every benchmark database
+            env["SKAEL_REDIS_NAMESPACE"] = f"skael-bench-{os.getpid()}-{int(time.time())}"
             run([str(BIN / "skael"), "db", "upgrade"], env, home)
             serve += ["--workers", str(args.pg_workers)]
         started = time.perf_counter()

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -87,6 +88,9 @@ def server_env(database_url: str, workdir: Path, **extra: str) -> dict[str, str]
         SKAEL_SECRET_KEY=SECRET,
         SKAEL_DATA_DIR=str(workdir / ".skael"),
         SKAEL_SEED_SAMPLE="false",
+        # Redis keys of its own: user ids restart in every test database, and a token
+        # floor or a login count left by another run must not reach this one
+        SKAEL_REDIS_NAMESPACE=f"skael-test-{uuid.uuid4().hex[:12]}",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.update(extra)

@@ -57,7 +57,7 @@ def _database(settings: Settings) -> Any:
 
 def _store(settings: Settings) -> Store:
     if settings.redis_url:
-        return redis_with_fallback(settings.redis_url, namespace="skael")
+        return redis_with_fallback(settings.redis_url, namespace=settings.redis_namespace)
     return MemoryStore()
 
 

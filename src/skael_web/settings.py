@@ -36,6 +36,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     max_candidates: int = 600
+    redis_namespace: str = "skael"
     ranking_cache_size: int = 2048
     ranking_cache_ttl: float = 300.0
 

@@ -97,7 +97,8 @@ def test_redis_going_away_mid_run_and_coming_back(tmp_path: Path) -> None:
     url = urlsplit(server_url("SKAEL_TEST_REDIS_URL"))
     with tcp_proxy(url.hostname or "127.0.0.1", url.port or 6379) as proxy:
         proxied = url._replace(netloc=f"127.0.0.1:{proxy.port}").geturl()
-        with running_server(sqlite_env(tmp_path, proxied), tmp_path, name="redis-cut") as server:
+        env = sqlite_env(tmp_path, proxied)
+        with running_server(env, tmp_path, name="redis-cut") as server:
             assert shared_state(server) == "ok"
             user_id, first, email = sign_up(server)
             second = log_in(server, email)[1]["access_token"]
@@ -123,12 +124,13 @@ def test_redis_going_away_mid_run_and_coming_back(tmp_path: Path) -> None:
     assert log.count(DOWN) == 1, log
     assert log.count(BACK) == 1, log
     assert "Traceback" not in log
-    assert asyncio.run(_revoked_in_redis(url.geturl(), token_id(second)))
+    namespace = env["SKAEL_REDIS_NAMESPACE"]
+    assert asyncio.run(_revoked_in_redis(url.geturl(), namespace, token_id(second)))
 
 
-async def _revoked_in_redis(url: str, jti: str) -> bool:
+async def _revoked_in_redis(url: str, namespace: str, jti: str) -> bool:
     """Whether Redis itself holds the revocation (then removes it)."""
-    store = RedisStore.with_client(url, namespace="skael")
+    store = RedisStore.with_client(url, namespace=namespace)
     try:
         found = await store.exists(f"revoked:{jti}")
         await store.delete(f"revoked:{jti}")

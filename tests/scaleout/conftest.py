@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -15,7 +16,7 @@ from contextlib import ExitStack
 import pytest
 from litestar.stores.redis import RedisStore
 
-from scaleout.scaleout_support import LOGIN_LIMIT, REDIS_NAMESPACE, schema_of_its_own
+from scaleout.scaleout_support import LOGIN_LIMIT, schema_of_its_own
 from servers import SKAEL, ServerProcess, running_server, server_env
 from support import server_url
 
@@ -23,6 +24,10 @@ from support import server_url
 @pytest.fixture(scope="module")
 def redis_url() -> str:
     return server_url("SKAEL_TEST_REDIS_URL")
+
+
+REDIS_NAMESPACE = f"skael-scaleout-{uuid.uuid4().hex[:12]}"
+"""The Redis namespace both servers share, this run's own."""
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +42,7 @@ def pair(
             database_url,
             workdir,
             SKAEL_REDIS_URL=redis_url,
+            SKAEL_REDIS_NAMESPACE=REDIS_NAMESPACE,
             SKAEL_LOGIN_LIMIT=str(LOGIN_LIMIT),
             SKAEL_LOGIN_WINDOW="60",
         )
@@ -51,9 +57,9 @@ def pair(
             yield a, b
 
 
-def _delete_keys(url: str, keys: list[str]) -> None:
+def _delete_keys(url: str, namespace: str, keys: list[str]) -> None:
     async def delete() -> None:
-        store = RedisStore.with_client(url, namespace=REDIS_NAMESPACE)
+        store = RedisStore.with_client(url, namespace=namespace)
         try:
             for key in keys:
                 await store.delete(key)
@@ -72,6 +78,6 @@ def fresh_client_count(redis_url: str) -> Iterator[None]:
     next test's logins (and those of any later run within the window).
     """
     keys = ["login:client:127.0.0.1"]
-    _delete_keys(redis_url, keys)
+    _delete_keys(redis_url, REDIS_NAMESPACE, keys)
     yield
-    _delete_keys(redis_url, keys)
+    _delete_keys(redis_url, REDIS_NAMESPACE, keys)

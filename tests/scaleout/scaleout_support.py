@@ -27,8 +27,6 @@ from servers import ServerProcess
 from skael_adapters.sql.testing import isolated_postgres_schema
 
 LOGIN_LIMIT = 4
-REDIS_NAMESPACE = "skael"
-"""The namespace of the servers' Redis keys (``skael_web.container``)."""
 
 
 async def _execute(url: str, *statements: str) -> None:
