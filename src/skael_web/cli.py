@@ -7,9 +7,11 @@ Every command builds from the same container as the web app and honours
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -198,7 +200,8 @@ def import_(paths: Sequence[Path], strict: bool) -> None:
 
     async def work(c: Container) -> Any:
         await prepare_database(c)
-        return await c.core().import_jobs.execute(batches())
+        with _few_collections():
+            return await c.core().import_jobs.execute(batches())
 
     try:
         report = _run(work)
@@ -210,6 +213,28 @@ def import_(paths: Sequence[Path], strict: bool) -> None:
         f"imported {counts['read']} postings: {report.new} new, {report.updated} updated, "
         f"{counts['bad']} bad records skipped"
     )
+
+
+IMPORT_GC_THRESHOLD = 50_000
+"""Container allocations between two young garbage collections while importing."""
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Fewer garbage collections for the block: the objects made so far (modules, the
+    container) are left out of every collection, and young ones are collected every
+    ``IMPORT_GC_THRESHOLD`` allocations instead of the default 700. An import makes
+    millions of short-lived containers (postings, rows) and next to no reference
+    cycles; with the defaults, collecting took about 12% of its time."""
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(IMPORT_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if not frozen:  # a freeze made before is someone else's
+            gc.unfreeze()
 
 
 def _progress(items: Iterator[T], path: Path) -> Iterator[T]:

@@ -157,8 +157,7 @@ class PreparedPlan:
         values = {**self._defaults, **given} if given else self._defaults
         binders = self._binders
         return [
-            binders[name](values[name]) if name in binders else values[name]
-            for name in self._order
+            binders[name](values[name]) if name in binders else values[name] for name in self._order
         ]
 
     def result(self, raw_rows: list[tuple[Any, ...]]) -> PreparedResult:
@@ -284,9 +283,7 @@ def create_inline_reader(
         poolclass=NullPool,
         connect_args={"check_same_thread": False},
     )
-    _install_sqlite_hooks(
-        engine, busy_timeout_ms, sqlite_cache_mib, True, wal=True, begin=False
-    )
+    _install_sqlite_hooks(engine, busy_timeout_ms, sqlite_cache_mib, True, wal=True, begin=False)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

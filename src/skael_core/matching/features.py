@@ -8,6 +8,7 @@ Scoring then needs only set operations and arithmetic on these.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import msgspec
 
@@ -103,7 +104,7 @@ def _features(
 ) -> JobFeatures:
     """:func:`job_features` given the skills of the description's required text, the
     years it asks for and the job's technology slugs."""
-    words, title_rank, title_skills = title_features(job.job_title)
+    words, title_rank, title_skills = _title_features(job.job_title)
     order = canonical_skills((*slugs, *title_skills, *required))
     rank = seniority_level(job.seniority)
     return JobFeatures(
@@ -111,9 +112,19 @@ def _features(
         title_tokens=words,
         seniority_rank=rank if rank is not None else title_rank,
         min_years=years if years is not None else job.experience,
-        location_keys=place_keys(job.location, job.country, job.country_code),
+        location_keys=_place_keys(job.location, job.country, job.country_code),
         skill_order=order,
     )
+
+
+# Titles and places repeat from posting to posting: their features are remembered.
+@lru_cache(maxsize=8192)
+def _title_features(title: str) -> tuple[frozenset[str], int | None, tuple[str, ...]]:
+    words, rank, skills = title_features(title)
+    return words, rank, tuple(skills)
+
+
+_place_keys = lru_cache(maxsize=8192)(place_keys)
 
 
 def prepare_job(job: Job) -> Job:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .vocab import SEPARATOR, _text_tokens, re_fold, section_tokens
@@ -460,6 +461,15 @@ def _heading_of(line: str) -> str | None:
     return _heading_text(line)
 
 
+@lru_cache(maxsize=4096)
+def _line_kind(line: str) -> tuple[bool, bool] | None:
+    """:func:`_heading_kind` of the heading that ``line`` (not blank) is, or None when it
+    is none. Headings repeat from posting to posting ("Requirements", "What we offer"),
+    so the answers are remembered."""
+    heading = _heading_of(line)
+    return None if heading is None else _heading_kind(heading)
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -478,10 +488,10 @@ def _read(
     firsts = [0]  # where each section starts; kinds: (lists requirements, is optional)
     kinds = [(False, False)]
     for i in [i for i, s in enumerate(stripped) if s and (s[0] in "#*_" or s[-1] == ":")]:
-        heading = _heading_of(lines[i])
-        if heading is not None:
+        kind = _line_kind(lines[i])
+        if kind is not None:
             firsts.append(i)
-            kinds.append(_heading_kind(heading))
+            kinds.append(kind)
             stripped[i] = stripped[i].lstrip("#+")  # leading marks are no tokens
     firsts.append(len(lines))
     markup = "*" in description or "_" in description or "`" in description or "]" in description

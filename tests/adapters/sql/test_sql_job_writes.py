@@ -1,0 +1,127 @@
+"""How postings are written: ids as the database's own counter would give them, known
+postings refreshed in place with their technologies, the bulk statements' limits."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+import sqlalchemy as sa
+
+from adapters.sql.sql_support import SqlTarget, posting
+from skael_adapters.sql import SqlDatabase, bulk, upgrade
+from skael_adapters.sql.tables import job_technologies, jobs
+from skael_core.model import JobFilter, Technology
+
+
+async def _ids(db: SqlDatabase, *numbers: int) -> list[int]:
+    async with db.unit_of_work() as uow:
+        report = await uow.jobs.upsert_many([posting(n) for n in numbers])
+        await uow.commit()
+    return list(report.ids)
+
+
+async def test_new_postings_get_increasing_ids_and_a_deleted_id_never_returns(
+    database: SqlDatabase,
+) -> None:
+    first = await _ids(database, 1, 2, 3)
+    assert first == sorted(first) and len(set(first)) == 3
+    async with database.engine.begin() as connection:
+        await connection.execute(sa.delete(jobs).where(jobs.c.id == first[-1]))
+    (fourth,) = await _ids(database, 4)
+    assert fourth > first[-1]
+    # the posting deleted comes back as a new one, with an id of its own
+    (again,) = await _ids(database, 3)
+    assert again > fourth
+
+
+async def test_sqlite_remembers_the_ids_given_as_its_own_counter_would(
+    sqlite_target: SqlTarget,
+) -> None:
+    await upgrade(sqlite_target.url)
+    db = SqlDatabase.from_url(sqlite_target.url)
+    try:
+        ids = await _ids(db, *range(1, 2501))  # three writes
+        assert ids == list(range(ids[0], ids[0] + 2500))
+        async with db.engine.connect() as connection:
+            seq = await connection.exec_driver_sql(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'jobs'"
+            )
+            assert seq.scalar_one() == ids[-1]
+            # a row the database numbers itself follows the ones given
+            await connection.exec_driver_sql(
+                "INSERT INTO jobs (rank_data, source, source_id, job_title, title_lc, "
+                "is_remote, data) VALUES ('{}', 'raw', 1, 't', 't', 0, '{}')"
+            )
+            own = await connection.exec_driver_sql("SELECT max(id) FROM jobs")
+            assert own.scalar_one() == ids[-1] + 1
+            await connection.rollback()
+    finally:
+        await db.dispose()
+
+
+async def test_a_batch_of_new_known_and_repeated_postings(database: SqlDatabase) -> None:
+    old = await _ids(database, 1, 2)
+    retitled = msgspec.structs.replace(
+        posting(2),
+        job_title="Staff Engineer 2",
+        technologies=(Technology(technology_slug="elixir", technology_name="Elixir"),),
+    )
+    batch = [retitled, posting(3), posting(1), msgspec.structs.replace(posting(3), company="Last")]
+    async with database.unit_of_work() as uow:
+        report = await uow.jobs.upsert_many(batch)
+        await uow.commit()
+    assert (report.new, report.updated) == (1, 2)
+    assert report.ids[0] == old[1] and report.ids[2] == old[0]
+    assert report.ids[1] == report.ids[3] and report.ids[1] > max(old)
+    async with database.unit_of_work() as uow:
+        stored = {job.id: job for job in await uow.jobs.get_many(list(report.ids))}
+        assert stored[old[1]].job_title == "Staff Engineer 2"
+        assert stored[report.ids[1]].company == "Last"
+        # the refreshed posting's technologies were replaced, not added to
+        assert (await uow.jobs.list(JobFilter(technology="elixir"), 0, 5)).total == 1
+        before = posting(2).technologies[0].technology_slug
+        holding = await uow.jobs.list(JobFilter(technology=before), 0, 10)
+        assert old[1] not in [job.id for job in holding.items]
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(
+            sa.select(job_technologies.c.slug).where(job_technologies.c.job_id == old[1])
+        )
+        assert rows.scalars().all() == ["elixir"]
+
+
+async def test_a_refreshed_posting_keeps_its_technology_copies_in_step(
+    database: SqlDatabase,
+) -> None:
+    (job_id,) = await _ids(database, 1)
+    moved = msgspec.structs.replace(posting(1), country_code="ES", remote=True)
+    async with database.unit_of_work() as uow:
+        await uow.jobs.upsert_many([moved])
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        slug = posting(1).technologies[0].technology_slug
+        spain = await uow.jobs.list(
+            JobFilter(technology=slug, country_code="ES", remote=True), 0, 5
+        )
+        assert [job.id for job in spain.items] == [job_id]
+        france = await uow.jobs.list(JobFilter(technology=slug, country_code="FR"), 0, 5)
+        assert france.total == 0
+
+
+async def test_bulk_updates_set_the_columns_named(database: SqlDatabase) -> None:
+    a, b = await _ids(database, 1, 2)
+    async with database.engine.begin() as connection:
+        await bulk.update_rows(
+            connection, jobs, ["job_title", "title_lc"], [("One", "one", a), ("Two", "two", b)]
+        )
+        rows = await connection.execute(sa.select(jobs.c.id, jobs.c.job_title).order_by(jobs.c.id))
+        assert rows.all() == [(a, "One"), (b, "Two")]
+
+
+async def test_sqlite_bulk_inserts_return_nothing_and_say_so(sqlite_target: SqlTarget) -> None:
+    db = SqlDatabase.from_url(sqlite_target.url)
+    try:
+        async with db.engine.connect() as connection:
+            with pytest.raises(ValueError, match="RETURNING"):
+                await bulk.insert_rows(connection, jobs, ["source"], [("x",)], returning=["id"])
+    finally:
+        await db.dispose()
