@@ -9,6 +9,13 @@ import pytest
 from skael_web import cli
 
 
+@pytest.fixture(autouse=True)
+def nothing_frozen() -> None:
+    """Start with no frozen objects (a web app started earlier in this process froze its
+    start-up objects); unfreezing only hands them back to the collector."""
+    gc.unfreeze()
+
+
 def test_an_import_collects_young_objects_less_often_and_restores_the_settings() -> None:
     before = gc.get_threshold()
     assert gc.get_freeze_count() == 0
