@@ -26,7 +26,7 @@ from .tables import job_technologies, jobs
 UPSERT_BATCH = 1000
 """Jobs per write: one statement per table (two on SQLite when known jobs are updated)."""
 
-_JOB_READ = [jobs.c.id, jobs.c.data, *(jobs.c[name] for name in mapping.JOB_COLUMNS)]
+_JOB_READ = [jobs.c[name] for name in mapping.JOB_READ_NAMES]
 _JOB_BY_ID = prepared(sa.select(*_JOB_READ).where(jobs.c.id == sa.bindparam("id")))
 _JOBS_BY_IDS = sa.select(*_JOB_READ).where(jobs.c.id.in_(sa.bindparam("ids", expanding=True)))
 _LATEST_ID = prepared(sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0)))
@@ -398,18 +398,18 @@ class SqlJobRepository(SqlRepository, JobRepository):
 
     async def get(self, job_id: int) -> Job | None:
         row = (await self._conn.execute(_JOB_BY_ID, {"id": job_id})).first()
-        return None if row is None else mapping.job_to_domain_cached(row)
+        return None if row is None else mapping.job_to_domain(row)
 
     async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
         if not job_ids:
             return []
         rows = await self._conn.execute(_JOBS_BY_IDS, {"ids": sorted(set(job_ids))})
-        found = {row.id: mapping.job_to_domain_cached(row) for row in rows}
+        found = {row.id: mapping.job_to_domain(row) for row in rows}
         return [found[i] for i in job_ids if i in found]
 
     async def list(self, filters: JobFilter, skip: int, limit: int) -> Page[Job]:
         rows, counted = job_list_queries(filters)
-        return await self._page(rows, skip, limit, mapping.job_to_domain_cached, counted)
+        return await self._page(rows, skip, limit, mapping.job_to_domain, counted)
 
     async def candidates(self, filters: JobFilter, skills: Sequence[str], limit: int) -> list[Job]:
         if limit <= 0:

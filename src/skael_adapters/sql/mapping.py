@@ -183,15 +183,7 @@ def job_technologies(job: Job) -> dict[str, str]:
 
 
 JOB_READ_NAMES = ("id", "data", *JOB_COLUMNS)
-"""The columns, in order, of a row :func:`job_to_domain_cached` maps."""
-
-
-def job_to_domain(row: Row[Any]) -> Job:
-    data = _decode_job_data(row.data)
-    fields = {name: getattr(data, name) for name in _JOB_DATA_FIELDS}
-    columns = {name: getattr(row, name) for name in JOB_COLUMNS}
-    columns["remote"] = None if row.remote is None else bool(row.remote)
-    return Job(id=row.id, **columns, **fields)
+"""The columns, in order, of a row :func:`job_to_domain` maps."""
 
 
 def _job_from_values(values: tuple[Any, ...]) -> Job:
@@ -248,8 +240,8 @@ full_jobs = DecodedJobs[tuple[Any, ...]](4_000, lambda _id, row: _job_from_value
 """The process's memory of whole jobs (about 6 kB each), by their row's values."""
 
 
-def job_to_domain_cached(row: Row[Any]) -> Job:
-    """:func:`job_to_domain` through :data:`full_jobs`; ``row`` must hold :data:`JOB_READ`."""
+def job_to_domain(row: Row[Any]) -> Job:
+    """The job of a row of :data:`JOB_READ_NAMES`, decoded once (see :data:`full_jobs`)."""
     return full_jobs(row[0], tuple(row))
 
 
