@@ -45,6 +45,7 @@ from skael_core.ports import (
     SavedJobRepository,
     UnitOfWork,
     UserRepository,
+    page_reaches_end,
 )
 
 T = TypeVar("T")
@@ -144,8 +145,8 @@ def _page(items: Sequence[T], skip: int, limit: int) -> Page[T]:
     """As SQL pages are: a page that reaches the end knows the total; otherwise it is
     given up to ``LIST_COUNT_LIMIT``."""
     page = list(items[skip : skip + limit])
-    end_in_sight = limit > 0 and len(page) < limit and (bool(page) or skip == 0)
-    total = len(items) if end_in_sight or len(items) <= LIST_COUNT_LIMIT else None
+    known = page_reaches_end(skip, limit, len(page)) or len(items) <= LIST_COUNT_LIMIT
+    total = len(items) if known else None
     return Page(items=page, total=total)
 
 

@@ -258,7 +258,14 @@ class RevokedTokens(Protocol):
 
 
 LIST_COUNT_LIMIT = 10_000
-"""The most matches a list page counts: a page of a longer list has ``total`` None."""
+"""The most matches a list page counts: a page of a longer list has ``total`` None,
+unless the page reaches the end of the list (see :func:`page_reaches_end`)."""
+
+
+def page_reaches_end(skip: int, limit: int, shown: int) -> bool:
+    """Whether a page of ``shown`` items, asked for with ``skip`` and ``limit``, saw the
+    end of its list: then the list's total is ``skip + shown``, with no count."""
+    return limit > 0 and shown < limit and (shown > 0 or skip == 0)
 
 
 class RankingCache(Protocol):

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from skael_core.model import Page
-from skael_core.ports import LIST_COUNT_LIMIT
+from skael_core.ports import LIST_COUNT_LIMIT, page_reaches_end
 
 T = TypeVar("T")
 
@@ -55,7 +55,7 @@ class SqlRepository:
         there are at most ``LIST_COUNT_LIMIT`` (``None`` above: counting them all would
         cost more than the page). ``countable`` selects the same rows more cheaply."""
         rows = (await self._conn.execute(query.limit(limit).offset(skip))).all()
-        if limit > 0 and len(rows) < limit and (rows or skip == 0):
+        if page_reaches_end(skip, limit, len(rows)):
             total: int | None = skip + len(rows)  # the page reached the end: no need to count
         else:
             every = countable if countable is not None else every_row(query)
