@@ -268,25 +268,23 @@ class RankJobsForUser(UseCase):
         async with self._uow(read_only=True) as uow:
             profile = self._stand_in((await load_user(uow, target)).profile, job_title, experience)
             person = profile_features(profile)
-            key = None
-            if self._rankings is not None:
+            rankings, key, ranking = self._rankings, b"", None
+            if rankings is not None:
                 latest = await uow.jobs.latest_id()
                 key = _ENCODE((profile, filters, today, self._max_candidates, latest))
-                cached = await self._rankings.get(key)
-                if cached is not None:
-                    page_ids = list(cached[skip : skip + limit])
-                    jobs = await uow.jobs.get_many(page_ids)
-                    return [RankedJob(job=j, match=score_job(person, j, today)) for j in jobs]
-            candidates = await uow.jobs.candidates(
-                filters, person_skills(profile), self._max_candidates
-            )
-            ranked = [RankedJob(job=job, match=score_job(person, job, today)) for job in candidates]
-            ranked.sort(key=_rank_key)
-            if key is not None and self._rankings is not None:
-                await self._rankings.put(key, array("q", [r.job.id for r in ranked]))
-            page = ranked[skip : skip + limit]
-            full = {job.id: job for job in await uow.jobs.get_many([r.job.id for r in page])}
-        return [RankedJob(job=full[r.job.id], match=r.match) for r in page if r.job.id in full]
+                ranking = await rankings.get(key)
+            if ranking is None:
+                candidates = await uow.jobs.candidates(
+                    filters, person_skills(profile), self._max_candidates
+                )
+                ranked = [RankedJob(job=j, match=score_job(person, j, today)) for j in candidates]
+                ranked.sort(key=_rank_key)
+                ranking = array("q", [r.job.id for r in ranked])
+                if rankings is not None:
+                    await rankings.put(key, ranking)
+            jobs = await uow.jobs.get_many(list(ranking[skip : skip + limit]))
+        # the page's jobs whole, scored as they are now (a cached order may be older)
+        return [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
 
     @staticmethod
     def _stand_in(profile: Profile, job_title: str | None, experience: int | None) -> Profile:
