@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 
 from skael_adapters.sql import SqlDatabase
 from skael_core.model import Job, Profile, Technology, User
+from support import server_url
 
 POSTGRES_URL_VARIABLE = "SKAEL_TEST_POSTGRES_URL"
 T0 = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
@@ -28,12 +27,7 @@ class SqlTarget:
 
 def postgres_url() -> str:
     """The test server's URL; skips the test without one (fails it under CI)."""
-    url = os.environ.get(POSTGRES_URL_VARIABLE)
-    if url:
-        return url
-    if os.environ.get("CI"):
-        pytest.fail(f"{POSTGRES_URL_VARIABLE} must be set when CI is set", pytrace=False)
-    pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set: no PostgreSQL to test against")
+    return server_url(POSTGRES_URL_VARIABLE)
 
 
 TECHNOLOGIES = ["python", "go", "rust", "java", "aws", "kubernetes", "react", "postgresql"]
