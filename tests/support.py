@@ -8,11 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from litestar.stores.memory import MemoryStore
 
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.security import Argon2PasswordHasher, HmacTokenService
-from skael_adapters.stores import StoreLoginThrottle, StoreRevokedTokens
+from skael_adapters.stores import LocalStore, StoreLoginThrottle, StoreRevokedTokens
 from skael_adapters.system import FixedClock, PycountryCatalog
 from skael_core.errors import SkaelError
 from skael_core.model import (
@@ -77,8 +76,8 @@ def make_core(
             clock=clock,
             hasher=fast_hasher(),
             tokens=HmacTokenService(SECRET, clock),
-            revoked=StoreRevokedTokens(MemoryStore(), clock),
-            throttle=StoreLoginThrottle(MemoryStore(), now=lambda: clock.now().timestamp()),
+            revoked=StoreRevokedTokens(LocalStore(), clock),
+            throttle=StoreLoginThrottle(LocalStore(), now=lambda: clock.now().timestamp()),
             source=source or ListJobSource(),
             writer=writer or EchoWriter(),
             countries=PycountryCatalog(),

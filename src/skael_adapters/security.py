@@ -73,7 +73,15 @@ _HEADER = _b64(msgspec.json.encode(_Header(alg="HS256")))
 
 
 class HmacTokenService(TokenService):
-    """Signs and checks access tokens with one secret key."""
+    """Signs and checks access tokens with one secret key.
+
+    A token whose signature checked out is remembered with its claims (the last
+    ``VERIFIED_SIZE`` of them), so a client sending the same token again costs a dict
+    lookup and the expiry check, not a signature; the same string always carries the
+    same claims.
+    """
+
+    VERIFIED_SIZE = 10_000
 
     def __init__(self, secret: str | bytes, clock: Clock, lifetime_seconds: int = 3600) -> None:
         key = secret.encode() if isinstance(secret, str) else secret
@@ -82,6 +90,7 @@ class HmacTokenService(TokenService):
         self._key = key
         self._clock = clock
         self._lifetime = lifetime_seconds
+        self._verified: dict[str, tuple[TokenClaims, int]] = {}
 
     def issue(self, user_id: int, version: int) -> IssuedToken:
         now = int(self._clock.now().timestamp())
@@ -94,6 +103,18 @@ class HmacTokenService(TokenService):
         return IssuedToken(token=token, token_id=token_id, expires_in=self._lifetime)
 
     def verify(self, token: str) -> TokenClaims:
+        known = self._verified.get(token)
+        if known is None:
+            known = self._checked(token)
+            if len(self._verified) >= self.VERIFIED_SIZE:
+                self._verified.clear()
+            self._verified[token] = known
+        if known[1] <= self._clock.now().timestamp():
+            raise Unauthenticated("token has expired")
+        return known[0]
+
+    def _checked(self, token: str) -> tuple[TokenClaims, int]:
+        """The claims of a well-formed token signed with this key, and its expiry."""
         parts = token.split(".")
         if len(parts) != 3 or parts[0] != _HEADER:
             raise Unauthenticated("malformed token")
@@ -105,14 +126,11 @@ class HmacTokenService(TokenService):
             user_id = int(claims.sub)
         except (ValueError, msgspec.DecodeError):
             raise Unauthenticated("malformed token") from None
-        if claims.exp <= self._clock.now().timestamp():
-            raise Unauthenticated("token has expired")
-        return TokenClaims(
-            user_id=user_id,
-            token_id=claims.jti,
-            version=claims.ver,
-            expires_at=datetime.fromtimestamp(claims.exp, UTC),
+        expires_at = datetime.fromtimestamp(claims.exp, UTC)
+        found = TokenClaims(
+            user_id=user_id, token_id=claims.jti, version=claims.ver, expires_at=expires_at
         )
+        return found, claims.exp
 
     def _sign(self, signing_input: str) -> str:
         return _b64(hmac.new(self._key, signing_input.encode(), hashlib.sha256).digest())

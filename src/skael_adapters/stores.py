@@ -1,6 +1,6 @@
 """Shared state for every worker on a Litestar store: revoked tokens and login failures.
 
-The store is a ``MemoryStore`` in one process, or, when several workers must agree
+The store is a :class:`LocalStore` in one process, or, when several workers must agree
 (``SKAEL_REDIS_URL``), a :class:`FallbackStore` around a ``RedisStore``: while Redis does
 not answer, each process carries on with a memory store of its own (see
 ``docs/architecture.md``, "Shared state when Redis is down").
@@ -20,7 +20,6 @@ from typing import Final, Literal, TypeVar
 import msgspec
 import redis.exceptions
 from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -43,6 +42,83 @@ in time, or an answer that is not Redis's (a wrong port, a read-only replica, no
 
 PROBE_KEY: Final = "probe"
 SWEEP_EVERY: Final = 60.0
+
+
+class LocalStore(Store):
+    """A store of one process: a dict, with each value's expiry kept beside it.
+
+    Every request reads it (revoked tokens), so it takes no lock: its methods run on the
+    event loop's thread and never await between reading and writing. Expired values
+    read as absent and are dropped when read, and all of them once every ``sweep_every``
+    seconds of writes, so the dict stays as large as the live values.
+    """
+
+    __slots__ = ("_next_sweep", "_now", "_sweep_every", "_values")
+
+    def __init__(
+        self, *, now: Callable[[], float] = time.monotonic, sweep_every: float = SWEEP_EVERY
+    ) -> None:
+        self._values: dict[str, tuple[bytes, float | None]] = {}
+        self._now = now
+        self._sweep_every = sweep_every
+        self._next_sweep = now() + sweep_every
+
+    def _live(self, key: str) -> tuple[bytes, float | None] | None:
+        found = self._values.get(key)
+        if found is not None and found[1] is not None and found[1] <= self._now():
+            del self._values[key]
+            return None
+        return found
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        now = self._now()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self._sweep_every
+            self._drop_expired(now)
+        data = value.encode() if isinstance(value, str) else value
+        self._values[key] = (data, None if expires_in is None else now + _seconds(expires_in))
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        found = self._live(key)
+        if found is None:
+            return None
+        if renew_for and found[1] is not None:
+            self._values[key] = (found[0], self._now() + _seconds(renew_for))
+        return found[0]
+
+    async def delete(self, key: str) -> None:
+        self._values.pop(key, None)
+
+    async def delete_all(self) -> None:
+        self._values.clear()
+
+    async def delete_expired(self) -> None:
+        self._drop_expired(self._now())
+
+    def _drop_expired(self, now: float) -> None:
+        expired = [
+            k for k, (_, until) in self._values.items() if until is not None and until <= now
+        ]
+        for key in expired:
+            del self._values[key]
+
+    async def exists(self, key: str) -> bool:
+        return self._live(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        found = self._live(key)
+        if found is None or found[1] is None:
+            return None
+        return math.ceil(found[1] - self._now())
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _seconds(duration: int | timedelta) -> float:
+    return duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
 
 
 class StoreRevokedTokens(RevokedTokens):
@@ -143,7 +219,7 @@ class FallbackStore(Store):
         now: Callable[[], float] = time.monotonic,
     ) -> None:
         self._shared = shared
-        self._local = MemoryStore()
+        self._local = LocalStore(now=now)
         self._timeout = timeout
         self._retry_every = retry_every
         self._name = name
@@ -151,7 +227,6 @@ class FallbackStore(Store):
         self._now = now
         self._down = False
         self._next_try = 0.0
-        self._next_sweep = now() + SWEEP_EVERY
         self._unsynced: set[str] = set()
 
     @property
@@ -214,7 +289,6 @@ class FallbackStore(Store):
 
     async def _shared_usable(self) -> bool:
         """Whether this call may go to the shared store; tries it again when one is due."""
-        await self._sweep()
         if not self._down:
             return True
         if self._now() < self._next_try:
@@ -249,11 +323,6 @@ class FallbackStore(Store):
             self._name,
             str(error) or type(error).__name__,
         )
-
-    async def _sweep(self) -> None:
-        if self._now() >= self._next_sweep:
-            self._next_sweep = self._now() + SWEEP_EVERY
-            await self._local.delete_expired()
 
 
 async def _copy(key: str, source: Store, target: Store) -> None:

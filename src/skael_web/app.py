@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import importlib.util
 import logging
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Final
@@ -53,9 +54,15 @@ SECURITY_HEADERS: Final = {
 # --------------------------------------------------------------------------- bridges
 
 
-def provide_core(state: State) -> Skael:
-    core: Skael = state.container.core()
-    return core
+def core_provider(container: Container) -> Callable[[], Skael]:
+    """The ``core`` dependency: ``container``'s core, asked for on every call (a test may
+    override a provider), with no parameter for Litestar to parse per request."""
+
+    def provide_core() -> Skael:
+        core: Skael = container.core()
+        return core
+
+    return provide_core
 
 
 async def database_answers(container: Container) -> bool:
@@ -275,7 +282,7 @@ def create_app(container: Container | None = None) -> Litestar:
         route_handlers=[*CONTROLLERS, _docs_assets()],
         state=State({"container": container}),
         dependencies={
-            "core": Provide(provide_core, sync_to_thread=False),
+            "core": Provide(core_provider(container), sync_to_thread=False),
             "caller": Provide(provide_caller, sync_to_thread=False),
             "database_ok": Provide(provide_database_ok),
         },

@@ -13,13 +13,13 @@ from typing import Any, Protocol
 import httpx
 from dependency_injector import containers, providers
 from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
 
 from skael_adapters.caches import MemoryRankingCache
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.security import Argon2PasswordHasher, HmacTokenService
 from skael_adapters.stores import (
     FallbackStore,
+    LocalStore,
     StoreLoginThrottle,
     StoreRevokedTokens,
     redis_with_fallback,
@@ -58,7 +58,7 @@ def _database(settings: Settings) -> Any:
 def _store(settings: Settings) -> Store:
     if settings.redis_url:
         return redis_with_fallback(settings.redis_url, namespace=settings.redis_namespace)
-    return MemoryStore()
+    return LocalStore()
 
 
 def _http_client(settings: Settings) -> httpx.AsyncClient:

@@ -1,5 +1,6 @@
-"""Revoked tokens and login throttling on a Litestar store: memory, and a real Redis;
-the fallback store that stands in for Redis when it does not answer."""
+"""Revoked tokens and login throttling on a Litestar store: the process's own store,
+Litestar's memory store and a real Redis; the fallback store that stands in for Redis
+when it does not answer."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from litestar.stores.redis import RedisStore
 from servers import free_port
 from skael_adapters.stores import (
     FallbackStore,
+    LocalStore,
     StoreLoginThrottle,
     StoreRevokedTokens,
     redis_with_fallback,
@@ -34,8 +36,11 @@ def _redis_or_skip() -> str:
     return server_url("SKAEL_TEST_REDIS_URL")
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.fixture(params=["local", "memory", pytest.param("redis", marks=pytest.mark.redis)])
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    if request.param == "local":
+        yield LocalStore()
+        return
     if request.param == "memory":
         yield MemoryStore()
         return
@@ -288,3 +293,34 @@ async def test_redis_cut_off_and_back_keeps_revocations(store_log: list[str]) ->
             await direct._redis.aclose()
             await store.aclose()
     assert len(store_log) == 2, store_log
+
+
+async def test_the_local_store_forgets_values_when_they_expire() -> None:
+    now = Seconds()
+    store = LocalStore(now=now, sweep_every=30)
+    await store.set("short", "a", expires_in=10)
+    await store.set("long", b"b", expires_in=timedelta(seconds=100))
+    await store.set("forever", b"c")
+    assert await store.get("short") == b"a" and await store.exists("short")
+    assert await store.expires_in("short") == 10 and await store.expires_in("forever") is None
+    now.now += 10
+    assert await store.get("short") is None and not await store.exists("short")
+    assert await store.expires_in("short") is None
+    assert await store.get("long", renew_for=50) == b"b"
+    assert await store.expires_in("long") == 50
+    now.now += 50
+    assert not await store.exists("long")
+    assert await store.get("forever") == b"c"
+
+
+async def test_the_local_store_drops_expired_values_it_is_never_asked_for() -> None:
+    now = Seconds()
+    store = LocalStore(now=now, sweep_every=30)
+    for i in range(100):
+        await store.set(f"revoked:{i}", b"1", expires_in=5)
+    await store.set("kept", b"1")
+    assert len(store) == 101
+    now.now += 31
+    await store.set("next", b"1", expires_in=5)  # a write after the sweep period sweeps
+    assert len(store) == 2
+    assert await store.exists("kept") and await store.exists("next")

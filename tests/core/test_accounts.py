@@ -140,6 +140,17 @@ async def test_tokens_expire(core: Skael, clock: FixedClock) -> None:
         await core.authenticate.execute(session.token.token)
 
 
+async def test_a_token_checked_before_expires_all_the_same(core: Skael, clock: FixedClock) -> None:
+    session = await register(core)
+    for _ in range(2):  # the second check finds the token's signature already verified
+        assert (await core.authenticate.execute(session.token.token)).user_id == session.user_id
+    clock.advance(seconds=3599)
+    await core.authenticate.execute(session.token.token)
+    clock.advance(seconds=2)
+    with pytest.raises(Unauthenticated, match="expired"):
+        await core.authenticate.execute(session.token.token)
+
+
 @pytest.mark.parametrize("token", ["", "abc", "a.b.c", "Basic dXNlcjpwYXNz"])
 async def test_malformed_tokens_are_unauthenticated(core: Skael, token: str) -> None:
     with pytest.raises(Unauthenticated):
@@ -148,6 +159,7 @@ async def test_malformed_tokens_are_unauthenticated(core: Skael, token: str) -> 
 
 async def test_a_tampered_token_is_refused(core: Skael) -> None:
     session = await register(core)
+    await core.authenticate.execute(session.token.token)
     head, body, sig = session.token.token.split(".")
     with pytest.raises(Unauthenticated):
         await core.authenticate.execute(f"{head}.{body}.{sig[:-2]}AA")

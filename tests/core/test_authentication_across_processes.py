@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from litestar.stores.memory import MemoryStore
 
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.security import HmacTokenService
-from skael_adapters.stores import StoreLoginThrottle, StoreRevokedTokens
+from skael_adapters.stores import LocalStore, StoreLoginThrottle, StoreRevokedTokens
 from skael_adapters.system import FixedClock, PycountryCatalog
 from skael_core.errors import Unauthenticated
 from skael_core.service import Ports, Skael
@@ -24,7 +23,7 @@ from support import SECRET, EchoWriter, ListJobSource, fast_hasher, register
 PASSWORD = "correct horse battery"
 
 
-def process(database: MemoryDatabase, store: MemoryStore, clock: FixedClock) -> Skael:
+def process(database: MemoryDatabase, store: LocalStore, clock: FixedClock) -> Skael:
     return Skael(
         Ports(
             uow=database.unit_of_work,
@@ -32,7 +31,7 @@ def process(database: MemoryDatabase, store: MemoryStore, clock: FixedClock) -> 
             hasher=fast_hasher(),
             tokens=HmacTokenService(SECRET, clock),
             revoked=StoreRevokedTokens(store, clock),
-            throttle=StoreLoginThrottle(MemoryStore()),
+            throttle=StoreLoginThrottle(LocalStore()),
             source=ListJobSource(),
             writer=EchoWriter(),
             countries=PycountryCatalog(),
@@ -47,7 +46,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def shared(clock: FixedClock) -> tuple[Skael, Skael]:
-    database, store = MemoryDatabase(), MemoryStore()
+    database, store = MemoryDatabase(), LocalStore()
     return process(database, store, clock), process(database, store, clock)
 
 
@@ -102,7 +101,7 @@ async def test_without_a_shared_store_a_change_reaches_other_processes_within_th
     clock: FixedClock,
 ) -> None:
     database = MemoryDatabase()
-    one, two = process(database, MemoryStore(), clock), process(database, MemoryStore(), clock)
+    one, two = process(database, LocalStore(), clock), process(database, LocalStore(), clock)
     session = await register(one)
     await two.authenticate.execute(session.token.token)
     await one.change_password.execute(session.user_id, None, PASSWORD, "another horse 123")
@@ -120,9 +119,9 @@ async def test_a_new_process_reads_the_version_from_the_store_of_record(
     clock: FixedClock,
 ) -> None:
     database = MemoryDatabase()
-    one = process(database, MemoryStore(), clock)
+    one = process(database, LocalStore(), clock)
     session = await register(one)
     await one.change_password.execute(session.user_id, None, PASSWORD, "another horse 123")
-    restarted = process(database, MemoryStore(), clock)  # its token store starts empty
+    restarted = process(database, LocalStore(), clock)  # its token store starts empty
     with pytest.raises(Unauthenticated):
         await restarted.authenticate.execute(session.token.token)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from litestar.stores.memory import MemoryStore
-
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.sample import SampleJobSource
 from skael_adapters.security import HmacTokenService
-from skael_adapters.stores import StoreLoginThrottle, StoreRevokedTokens
+from skael_adapters.stores import LocalStore, StoreLoginThrottle, StoreRevokedTokens
 from skael_adapters.system import PycountryCatalog, SystemClock
 from skael_adapters.writers import TemplateDocumentWriter
 from skael_core.model import ApplicationStatus, JobFilter
@@ -25,8 +23,8 @@ async def test_register_import_rank_save_apply_without_http() -> None:
             clock=clock,
             hasher=fast_hasher(),
             tokens=HmacTokenService("a secret of at least thirty-two bytes!!", clock),
-            revoked=StoreRevokedTokens(MemoryStore(), clock),
-            throttle=StoreLoginThrottle(MemoryStore()),
+            revoked=StoreRevokedTokens(LocalStore(), clock),
+            throttle=StoreLoginThrottle(LocalStore()),
             source=source,
             writer=TemplateDocumentWriter(),
             countries=PycountryCatalog(),
