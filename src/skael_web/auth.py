@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 
 from skael_core.errors import Unauthenticated
@@ -58,8 +59,14 @@ async def authenticate(
     connection.state.caller = await core_of(connection).authenticate.execute(token)
 
 
-def provide_caller(request: Request[Any, Any, Any]) -> Caller:
-    """The authenticated caller of this request (set by :func:`authenticate`)."""
+def provide_caller(request: Request[Any, Any, Any], core: NamedDependency[Skael]) -> Caller:
+    """The authenticated caller of this request (set by :func:`authenticate`).
+
+    It names ``core`` so that Litestar resolves the two one after the other: handlers
+    take both, and two independent dependencies are resolved concurrently, in a task
+    group whose two tasks cost more than the dependencies themselves.
+    """
+    del core
     caller = getattr(request.state, "caller", None)
     if not isinstance(caller, Caller):
         raise Unauthenticated("this route needs a bearer token")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import msgspec
+import pytest
 
 from contract.contract_builders import at, day, job, stored_jobs, tech
 from skael_core.model import CatalogEntry, Job, JobFilter
@@ -111,6 +112,22 @@ async def test_get_many_follows_the_order_asked_and_skips_unknown_ids(
         assert [j.id for j in found] == [c, a, c]
         assert await uow.jobs.get_many([]) == []
         assert b not in [j.id for j in found]
+
+
+@pytest.mark.parametrize("count", [1, 4, 5, 17, 128, 129, 300])
+async def test_get_many_reads_lists_of_any_length(
+    uow_factory: UnitOfWorkFactory, count: int
+) -> None:
+    ids = await stored_jobs(uow_factory, *(job(n) for n in range(1, 302)))
+    asked = ids[::-1][:count] + ids[:2]  # newest first, then two of them again
+    async with uow_factory() as uow:
+        found = await uow.jobs.get_many(asked)
+    assert [j.id for j in found] == asked
+    titles = [f"Software Engineer {n}" for n in range(301, 301 - count, -1)] + [
+        "Software Engineer 1",
+        "Software Engineer 2",
+    ]
+    assert [j.job_title for j in found] == titles
 
 
 async def test_known_source_ids_are_the_most_recently_discovered(

@@ -29,6 +29,15 @@ UPSERT_BATCH = 1000
 _JOB_READ = [jobs.c[name] for name in mapping.JOB_READ_NAMES]
 _JOB_BY_ID = prepared(sa.select(*_JOB_READ).where(jobs.c.id == sa.bindparam("id")))
 _JOBS_BY_IDS = sa.select(*_JOB_READ).where(jobs.c.id.in_(sa.bindparam("ids", expanding=True)))
+_ID_SLOTS = (4, 8, 16, 32, 64, 128)
+"""Sizes of the prepared ``id IN (...)`` reads: a page's ids fill the smallest that holds
+them, the last id repeated in the spare places (longer lists use the expanding read)."""
+_JOBS_BY_ID_SLOTS = {
+    size: prepared(
+        sa.select(*_JOB_READ).where(jobs.c.id.in_([sa.bindparam(f"id{i}") for i in range(size)]))
+    )
+    for size in _ID_SLOTS
+}
 _LATEST_ID = prepared(sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0)))
 _SLIM_READ = [jobs.c.id, jobs.c.rank_data]
 _RECENT_JOBS = (jobs.c.date_posted.desc().nulls_last(), jobs.c.id.desc())
@@ -403,7 +412,14 @@ class SqlJobRepository(SqlRepository, JobRepository):
     async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
         if not job_ids:
             return []
-        rows = await self._conn.execute(_JOBS_BY_IDS, {"ids": sorted(set(job_ids))})
+        ids = sorted(set(job_ids))
+        size = next((size for size in _ID_SLOTS if size >= len(ids)), 0)
+        if size:
+            last = len(ids) - 1
+            slots = {f"id{i}": ids[min(i, last)] for i in range(size)}
+            rows = await self._conn.execute(_JOBS_BY_ID_SLOTS[size], slots)
+        else:
+            rows = await self._conn.execute(_JOBS_BY_IDS, {"ids": ids})
         found = {row.id: mapping.job_to_domain(row) for row in rows}
         return [found[i] for i in job_ids if i in found]
 
