@@ -114,12 +114,17 @@ class TokenClaims(Domain, frozen=True, kw_only=True):
 # --------------------------------------------------------------------------- jobs
 
 
-class Technology(Domain, frozen=True, kw_only=True):
+# The Structs of a job (gc=False) are left out of garbage collection: frozen and made
+# of immutable values only, they can take part in no reference cycle, and a server
+# keeps tens of thousands of decoded jobs, which every full collection would walk.
+
+
+class Technology(Domain, frozen=True, kw_only=True, gc=False):
     technology_slug: str
     technology_name: str
 
 
-class Company(Domain, frozen=True, kw_only=True):
+class Company(Domain, frozen=True, kw_only=True, gc=False):
     id: str | None = None
     company_name: str | None = None
     company_domain: str | None = None
@@ -134,13 +139,13 @@ class Company(Domain, frozen=True, kw_only=True):
     employee_count: int | None = None
 
 
-class HiringMember(Domain, frozen=True, kw_only=True):
+class HiringMember(Domain, frozen=True, kw_only=True, gc=False):
     name: str | None = None
     title: str | None = None
     linkedin_profile_url: str | None = None
 
 
-class JobFeatures(Domain, frozen=True, kw_only=True):
+class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     """What the scorer needs from a job, computed once when the job is stored.
 
     ``skills`` are canonical skill keys; ``title_tokens`` normalised title words;
@@ -158,7 +163,7 @@ class JobFeatures(Domain, frozen=True, kw_only=True):
     skill_order: tuple[str, ...] = ()
 
 
-class Job(Domain, frozen=True, kw_only=True):
+class Job(Domain, frozen=True, kw_only=True, gc=False):
     """One stored posting; ``(source, source_id)`` is unique across the store."""
 
     id: int = 0
