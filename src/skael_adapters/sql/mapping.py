@@ -236,8 +236,9 @@ class DecodedJobs(Generic[S]):
 slim_jobs = DecodedJobs[str](20_000, job_to_slim)
 """The process's memory of slim jobs (about 2 kB each), by ``(id, rank_data)``."""
 
-full_jobs = DecodedJobs[tuple[Any, ...]](4_000, lambda _id, row: _job_from_values(row))
-"""The process's memory of whole jobs (about 6 kB each), by their row's values."""
+full_jobs = DecodedJobs[tuple[Any, ...]](8_192, lambda _id, row: _job_from_values(row))
+"""The process's memory of whole jobs (about 5 kB each, some 40 MB when full), by their
+row's values."""
 
 
 def job_to_domain(row: Row[Any]) -> Job:
