@@ -1,11 +1,13 @@
 """Benchmark of the SQL adapter: bulk import of postings, then job-list latency.
 
     python bench/bench_sql.py [--jobs 100000] [--runs 400] [--postgres URL]
+                              [--skip-sqlite] [--skip-postgres]
 
 Generates ``--jobs`` realistic postings deterministically (core ``Job`` objects with a
 few technologies each), upserts them through ``SqlJobRepository.upsert_many`` into a
-fresh SQLite file (and PostgreSQL when ``--postgres`` or ``SKAEL_TEST_POSTGRES_URL``
-is given; it works in a schema of its own, dropped afterwards), reporting postings per
+fresh SQLite file and into PostgreSQL (``--postgres``, else ``SKAEL_TEST_POSTGRES_URL``,
+else the local server at 127.0.0.1:5432; it works in a schema of its own, dropped
+afterwards; ``--skip-postgres`` leaves it out), reporting postings per
 second and peak RSS; then times ``jobs.list(filters, 0, 50)`` over ``--runs`` varied
 filters (country, remote, technology, minimum salary, seniority and combinations), at
 the repository level inside an open unit of work. Goals: import >= 20,000 postings/s,
@@ -336,12 +338,20 @@ async def bench(
     return result
 
 
+DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=400)
     parser.add_argument("--batch", type=int, default=5_000, help="postings per unit of work")
-    parser.add_argument("--postgres", default=os.environ.get("SKAEL_TEST_POSTGRES_URL"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("SKAEL_TEST_POSTGRES_URL") or DEFAULT_POSTGRES,
+        help="the PostgreSQL server to run on too (a schema of its own, dropped after)",
+    )
+    parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--sqlite-file", type=Path, help="keep the SQLite database here")
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
@@ -366,7 +376,7 @@ async def main() -> None:
             finally:
                 await db.dispose()
 
-    if args.postgres:
+    if not args.skip_postgres:
         async with isolated_postgres_schema(args.postgres, prefix="skael_bench") as schema:
             await upgrade(schema.url, **schema.engine_options)
             db = SqlDatabase.from_url(schema.url, **schema.engine_options)
