@@ -105,14 +105,12 @@ def require_known_body_type(
     )
 
 
-async def correct_allow_header(message: Message, scope: Scope) -> None:
+def correct_allow_header(message: Message, scope: Scope) -> None:
     """``Allow`` of an automatic OPTIONS answer lists every method of the route.
 
     Litestar 2 builds the OPTIONS handler with the first handler registered on a path
     and lists only the methods known then (litestar-org/litestar#4169).
     """
-    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
-        return
     headers = MutableScopeHeaders.from_message(message)
     if "allow" not in headers:
         return
@@ -166,7 +164,8 @@ def admission(app: ASGIApp) -> ASGIApp:
             connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
             await authenticate(connection, handler)
             require_known_body_type(connection, handler)
-            single_valued_query(connection, handler)
+            if scope.get("query_string"):
+                single_valued_query(connection, handler)
         await app(scope, receive, send)
 
     return admit
@@ -175,8 +174,12 @@ def admission(app: ASGIApp) -> ASGIApp:
 _SECURITY_RAW: Final = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
 
 
-async def add_security_headers(message: Message, scope: Scope) -> None:
+async def finish_headers(message: Message, scope: Scope) -> None:
+    """The security headers on every answer; the whole ``Allow`` on automatic OPTIONS
+    answers (one hook: Litestar calls each hook for every message it sends)."""
     if message["type"] == "http.response.start":
+        if scope.get("method") == "OPTIONS":
+            correct_allow_header(message, scope)
         headers = list(message.get("headers") or ())
         present = {name.lower() for name, _ in headers}
         headers.extend(h for h in _SECURITY_RAW if h[0] not in present)
@@ -291,7 +294,7 @@ def create_app(container: Container | None = None) -> Litestar:
         cors_config=_cors(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,
         before_request=decode_json_strictly,
-        before_send=[correct_allow_header, add_security_headers],
+        before_send=[finish_headers],
         on_startup=[_start],
         on_shutdown=[_stop],
         openapi_config=_openapi(),
