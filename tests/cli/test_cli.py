@@ -155,11 +155,11 @@ def test_fetch_failures_are_one_line_and_store_nothing(
 
 def test_db_upgrade_downgrade_base_and_upgrade_on_sqlite(env: dict[str, str]) -> None:
     for args, expected in [
-        (("db", "upgrade"), "schema at 0001"),
-        (("db", "current"), "0001"),
+        (("db", "upgrade"), "schema at 0002"),
+        (("db", "current"), "0002"),
         (("db", "downgrade", "base"), "schema at base"),
         (("db", "current"), "base"),
-        (("db", "upgrade"), "schema at 0001"),
+        (("db", "upgrade"), "schema at 0002"),
     ]:
         done = run(env, *args)
         assert done.returncode == 0, done.stderr
@@ -193,9 +193,9 @@ def test_db_commands_on_postgres_and_import(env: dict[str, str], postgres_databa
     behind = run(env, "jobs", "import", str(EXPORT))
     assert behind.returncode != 0 and "skael db upgrade" in behind.stderr
     for args, expected in [
-        (("db", "upgrade"), "schema at 0001"),
+        (("db", "upgrade"), "schema at 0002"),
         (("db", "downgrade", "base"), "schema at base"),
-        (("db", "upgrade"), "schema at 0001"),
+        (("db", "upgrade"), "schema at 0002"),
         (("jobs", "import", str(EXPORT)), "60 new"),
         (("jobs", "import", str(EXPORT)), "0 new, 60 updated"),
     ]:

@@ -88,7 +88,9 @@ def text_conditions(f: JobFilter, table: sa.FromClause = jobs) -> list[sa.Column
             sa.or_(_contains(c.location_lc, f.location), _contains(c.country_lc, f.location))
         )
     if f.q:
-        haystacks = (c.title_lc, c.company_lc, c.description_lc)
+        # the description's copy is kept only where SQL's lower() would not give it
+        description = sa.func.coalesce(c.description_lc, sa.func.lower(c.description))
+        haystacks = (c.title_lc, c.company_lc, description)
         found.append(sa.or_(*(_contains(h, f.q) for h in haystacks)))
     return found
 

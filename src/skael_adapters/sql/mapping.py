@@ -10,6 +10,7 @@ inside ``Activity.metadata`` come back as JSON gives them (lists, not tuples).
 from __future__ import annotations
 
 import itertools
+import string
 from collections.abc import Callable
 from datetime import UTC
 from typing import Any, Generic, TypeVar
@@ -139,6 +140,19 @@ def _lower(value: str | None) -> str | None:
     return None if value is None else value.lower()
 
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def search_copy(text: str | None) -> str | None:
+    """The lower-case copy of a long text kept for substring search, or None when SQL's
+    ``lower()`` gives the same (SQLite's folds ASCII letters only): a text with no
+    capital letter outside ASCII is not stored twice."""
+    if text is None or text.isascii():
+        return None
+    lowered = text.lower()
+    return None if lowered == text.translate(_ASCII_LOWER) else lowered
+
+
 def job_to_row(job: Job) -> dict[str, Any]:
     """Columns of ``job``, with the derived ones the filters use."""
     row: dict[str, Any] = {name: getattr(job, name) for name in JOB_COLUMNS}
@@ -149,7 +163,7 @@ def job_to_row(job: Job) -> dict[str, Any]:
         location_lc=_lower(job.location),
         country_lc=_lower(job.country),
         seniority_lc=_lower(job.seniority),
-        description_lc=_lower(job.description),
+        description_lc=search_copy(job.description),
         is_remote=bool(job.remote),
         offered_salary=job.max_salary if job.max_salary is not None else job.min_salary,
         rank_data=_rank_data(job),

@@ -2,7 +2,8 @@
 
 Jobs keep in columns what the list filters and orders need, plus a few derived columns
 so that every filter means exactly what the in-memory adapter means: lower-cased copies
-(``*_lc``, lowered by Python, since SQL ``lower()`` only folds ASCII on SQLite),
+(``*_lc``, lowered by Python, since SQL ``lower()`` only folds ASCII on SQLite; the
+description's only where that makes a difference, see ``mapping.search_copy``),
 ``is_remote`` (``bool(remote)``) and ``offered_salary`` (the maximum, else the
 minimum). Everything else of a job is one JSON document (``data``); what ranking reads
 of a job (columns and a few fields of ``data``) is also a short one (``rank_data``), so

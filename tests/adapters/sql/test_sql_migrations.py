@@ -12,8 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from adapters.sql.sql_support import SqlTarget
+from contract.contract_builders import job, stored_jobs
 from skael_adapters.sql import SqlDatabase, migrate
 from skael_adapters.sql.tables import include_object, metadata
+from skael_core.model import JobFilter
 
 TABLES = {table.name for table in metadata.sorted_tables}
 
@@ -102,3 +104,43 @@ def test_the_migrations_run_from_synchronous_code(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'skael.db'}"
     asyncio.run(migrate.upgrade(url))
     assert asyncio.run(migrate.is_current(url))
+
+
+DESCRIPTIONS = {
+    1: "We build things with PYTHON.",  # capitals in ASCII only: no copy kept
+    2: "Ein Team in ZÜRICH.",  # a capital outside ASCII: the copy is kept
+    3: "Un café à Paris.",  # no capital outside ASCII: no copy kept
+}
+
+
+async def test_0002_keeps_the_description_copy_only_where_lower_needs_it(
+    sql_target: SqlTarget,
+) -> None:
+    options = sql_target.engine_options
+    await migrate.upgrade(sql_target.url, **options)
+    db = SqlDatabase.from_url(sql_target.url, **options)
+    try:
+        await stored_jobs(
+            db.unit_of_work, *(job(n, description=text) for n, text in DESCRIPTIONS.items())
+        )
+
+        def copies(connection: sa.Connection) -> dict[int, str | None]:
+            rows = connection.execute(sa.text("SELECT source_id, description_lc FROM jobs"))
+            return {int(source_id): copy for source_id, copy in rows}
+
+        kept = {2: "ein team in zürich."}
+        assert await _on(sql_target, copies) == {1: None, 3: None, **kept}
+        await migrate.downgrade(sql_target.url, "0001", **options)
+        everything = {n: text.lower() for n, text in DESCRIPTIONS.items()}
+        assert await _on(sql_target, copies) == everything
+        await migrate.upgrade(sql_target.url, **options)
+        # PostgreSQL's lower() folds Ü too: there the migration keeps no copy at all
+        kept = {} if sql_target.name == "postgres" else kept
+        assert await _on(sql_target, copies) == {1: None, 2: None, 3: None, **kept}
+
+        for needle, expected in [("python", "1"), ("zürich", "2"), ("CAFÉ À", "3")]:
+            async with db.unit_of_work(read_only=True) as uow:
+                page = await uow.jobs.list(JobFilter(q=needle.lower()), 0, 10)
+            assert [str(j.source_id) for j in page.items] == [expected], needle
+    finally:
+        await db.dispose()
