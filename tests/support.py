@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +136,23 @@ def server_url(variable: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{variable} must be set when CI is set", pytrace=False)
     pytest.skip(f"{variable} is not set: no server to test against")
+
+
+def process_gone(pid: int) -> bool:
+    """The process has ended: waited for, or a zombie waiting for its new parent."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def cli_env(folder: Path) -> dict[str, str]:
+    """What the ``skael`` command needs to run on a SQLite file and data folder in
+    ``folder``, with no provider key (the sample source)."""
+    return {
+        "SKAEL_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'skael.db'}",
+        "SKAEL_DATA_DIR": str(folder / "data"),
+        "SKAEL_SECRET_KEY": "cli-test-secret-" + "y" * 40,
+        "THEIRSTACK_API_KEY": "",
+    }

@@ -13,6 +13,10 @@ posting. Postings are decoded with the Theirstack wire Structs and mapped by the
 ``to_job`` as the live source. A bad record becomes an :class:`ImportItem` carrying an
 error and its position; only a file that cannot be opened or read at all raises
 :class:`ImportFileError`.
+
+:func:`open_export` also gives the lines of a JSON Lines export undecoded, with their
+numbers, for :mod:`skael_adapters.parallel_import` to decode elsewhere with
+:func:`line_item`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import gzip
 import io
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -76,19 +81,45 @@ def iter_postings(path: str | Path, *, source: str = "theirstack") -> Iterator[I
     The file is opened and recognised at once, so a missing or unreadable file raises
     :class:`ImportFileError` here rather than on the first ``next``.
     """
+    return open_export(path, source=source).items
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedExport:
+    """An export opened and recognised; read one of the two iterators, they share the file.
+
+    ``items`` gives every record mapped or refused, as :func:`iter_postings`. ``lines``
+    is set for JSON Lines only: each non-blank line undecoded with its 1-based number,
+    then :class:`ImportFileError` where the file turns unreadable (after the lines read
+    before it), for :func:`line_item` to decode, possibly in another process.
+    """
+
+    items: Iterator[ImportItem]
+    lines: Iterator[tuple[int, bytes]] | None = None
+
+
+def open_export(path: str | Path, *, source: str = "theirstack") -> OpenedExport:
+    """The export at ``path``, opened and recognised at once (see :func:`iter_postings`)."""
     path = Path(path)
     stream = _open(path)
     try:
         first = _first_line(stream, path)
         if first is None:
             stream.close()
-            return iter(())
+            return OpenedExport(items=iter(()))
         if _is_lines(path, first):
-            return _lines(stream, first, path, source)
-        return _whole(stream, first, path, source)
+            lines = _numbered_lines(stream, first, path)
+            items = (line_item(line, number, source) for number, line in lines)
+            return OpenedExport(items=items, lines=lines)
+        return OpenedExport(items=_whole(stream, first, path, source))
     except BaseException:
         stream.close()
         raise
+
+
+def line_item(line: bytes, number: int, source: str = "theirstack") -> ImportItem:
+    """Line ``number`` of a JSON Lines export, mapped or refused (as :func:`iter_postings`)."""
+    return _item(line, number, f"line {number}", source)
 
 
 def iter_batches(
@@ -150,16 +181,16 @@ def _is_lines(path: Path, first: tuple[int, bytes]) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def _lines(
-    stream: _Stream, first: tuple[int, bytes], path: Path, source: str
-) -> Iterator[ImportItem]:
+def _numbered_lines(
+    stream: _Stream, first: tuple[int, bytes], path: Path
+) -> Iterator[tuple[int, bytes]]:
     last = first[0]
     with stream:
-        yield _item(first[1], last, f"line {last}", source)
+        yield first
         try:
             for last, line in enumerate(stream, start=first[0] + 1):
                 if line.strip():
-                    yield _item(line, last, f"line {last}", source)
+                    yield last, line
         except _READ_ERRORS as exc:
             raise ImportFileError(f"{path}: unreadable after line {last} ({exc})") from None
 

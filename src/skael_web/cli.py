@@ -11,9 +11,9 @@ import gc
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +22,9 @@ from skael_core.model import Job
 
 from .container import Container, build_container, prepare_database, shutdown
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from skael_adapters.parallel_import import ImportPool
 
 T = TypeVar("T")
 BATCH = 2000
@@ -172,17 +175,35 @@ def fetch(
 @jobs.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Abort on the first bad record; write nothing.")
-def import_(paths: Sequence[Path], strict: bool) -> None:
-    """Import provider exports: a search response, a JSON list or JSON Lines (gzip too)."""
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Processes that decode and prepare postings while this one stores them "
+    "(default: the available CPUs minus one, at least 1; 0: none). Used only when more "
+    "than one CPU is available and the files hold a few MB or more.",
+)
+def import_(paths: Sequence[Path], strict: bool, workers: int | None) -> None:
+    """Import provider exports: a search response, a JSON list or JSON Lines (gzip too).
+
+    Everything is stored in one transaction: an import that fails or is interrupted
+    stores nothing. Bad records are skipped and counted (with --strict, the first one
+    aborts the import). Large files are decoded and prepared by worker processes
+    (--workers) while this process stores the postings.
+    """
+    from skael_adapters import parallel_import as parallel
     from skael_adapters.importer import ImportFileError, iter_postings
 
     counts = {"read": 0, "bad": 0}
     problems: list[str] = []
+    wanted = parallel.default_workers() if workers is None else workers
+    pool = _import_pool(paths, wanted)
+    read = pool.items if pool is not None else iter_postings
 
     def batches() -> Iterator[list[Job]]:
         batch: list[Job] = []
         for path in paths:
-            for item in _progress(iter_postings(path), path):
+            for item in _progress(read(path), path):
                 if item.job is None:
                     counts["bad"] += 1
                     message = f"{path}:{item.position}: {item.error}"
@@ -201,18 +222,35 @@ def import_(paths: Sequence[Path], strict: bool) -> None:
     async def work(c: Container) -> Any:
         await prepare_database(c)
         with _few_collections():
-            return await c.core().import_jobs.execute(batches())
+            # the pool's items come with their jobs prepared by the workers
+            return await c.core().import_jobs.execute(batches(), prepared=pool is not None)
 
-    try:
-        report = _run(work)
-    except ImportFileError as error:
-        raise click.ClickException(str(error)) from None
+    with pool if pool is not None else nullcontext():
+        try:
+            report = _run(work)
+        except (ImportFileError, parallel.ImportWorkerError) as error:
+            raise click.ClickException(str(error)) from None
     for message in problems[:20]:
         click.echo(f"skipped {message}", err=True)
     click.echo(
         f"imported {counts['read']} postings: {report.new} new, {report.updated} updated, "
         f"{counts['bad']} bad records skipped"
     )
+
+
+def _import_pool(paths: Sequence[Path], workers: int) -> ImportPool | None:
+    """Worker processes for the import when they pay (see ``parallel_import.pays_off``),
+    started now so that they start up while the database is prepared; None for an
+    import in this process alone, also when they cannot be started."""
+    from skael_adapters import parallel_import as parallel
+
+    if not parallel.pays_off(paths, workers):
+        return None
+    try:
+        return parallel.ImportPool(workers)
+    except OSError as error:
+        logging.getLogger(__name__).warning("importing in one process: %s", error)
+        return None
 
 
 IMPORT_GC_THRESHOLD = 50_000

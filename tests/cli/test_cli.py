@@ -16,7 +16,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from support import server_url
+from support import cli_env, server_url
 from theirstack_fake import FakeTheirstack
 
 DATA = Path(__file__).parents[1] / "data" / "theirstack"
@@ -42,12 +42,7 @@ def run(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.Comp
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "SKAEL_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'skael.db'}",
-        "SKAEL_DATA_DIR": str(tmp_path / "data"),
-        "SKAEL_SECRET_KEY": "cli-test-secret-" + "y" * 40,
-        "THEIRSTACK_API_KEY": "",
-    }
+    return cli_env(tmp_path)
 
 
 def job_count(env: dict[str, str]) -> int:

@@ -156,18 +156,29 @@ class FetchJobs:
 
 
 class ImportJobs:
-    """Store postings from batches, all in one unit of work: every batch or none."""
+    """Store postings from batches, all in one unit of work: every batch or none.
+
+    Each job goes through :func:`~skael_core.matching.prepare_job` (matching features,
+    key requirements, canonical technologies) before it is stored, unless the caller
+    says ``prepared=True``: then every job must already be the result of ``prepare_job``
+    (computed elsewhere, e.g. in worker processes) and is stored as given. Either way,
+    a failure while reading the batches or storing them leaves nothing stored, and the
+    ranking cache is cleared once the import has stored any job.
+    """
 
     def __init__(self, uow: UnitOfWorkFactory, rankings: RankingCache | None = None) -> None:
         self._uow = uow
         self._rankings = rankings
 
-    async def execute(self, batches: Iterable[Sequence[Job]]) -> UpsertReport:
+    async def execute(
+        self, batches: Iterable[Sequence[Job]], *, prepared: bool = False
+    ) -> UpsertReport:
         ids: list[int] = []
         new = updated = 0
         async with self._uow() as uow:
             for batch in batches:
-                report = await uow.jobs.upsert_many([prepare_job(job) for job in batch])
+                jobs = batch if prepared else [prepare_job(job) for job in batch]
+                report = await uow.jobs.upsert_many(jobs)
                 ids.extend(report.ids)
                 new += report.new
                 updated += report.updated
