@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from skael_adapters.system import FixedClock
@@ -14,8 +16,9 @@ from skael_core.errors import (
     Unauthenticated,
 )
 from skael_core.model import Certification, RemotePreference, WorkExperience
+from skael_core.ports import PasswordHasher
 from skael_core.service import Skael
-from skael_core.usecases.accounts import ProfileChanges
+from skael_core.usecases.accounts import ChangePassword, ProfileChanges, UpdateProfile
 from support import register
 
 PASSWORD = "correct horse battery"
@@ -270,3 +273,66 @@ async def test_feedback_is_an_activity(core: Skael) -> None:
     assert activity.metadata == {"page": "jobs", "feedback": "Love it"}
     with pytest.raises(InvalidInput):
         await core.send_feedback.execute(session.user_id, None, "   ")
+
+
+class WritingWhileHashing:
+    """A hasher that, while it hashes, has another user's profile written: a write
+    transaction held around the hashing would make that write wait for it."""
+
+    def __init__(self, inner: PasswordHasher, core: Skael, other: int) -> None:
+        self._inner, self._core, self._other = inner, core, other
+        self.writes = 0
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        await self._write()
+        return await self._inner.verify(password_hash, password)
+
+    async def hash(self, password: str) -> str:
+        await self._write()
+        return await self._inner.hash(password)
+
+    async def _write(self) -> None:
+        changes = ProfileChanges(experience=self.writes)
+        update = self._core.update_profile.execute(self._other, None, changes)
+        await asyncio.wait_for(update, timeout=2)
+        self.writes += 1
+
+
+@pytest.mark.parametrize("through", ["change_password", "update_profile"])
+async def test_no_write_transaction_waits_for_a_password_hash(core: Skael, through: str) -> None:
+    session = await register(core)
+    other = await register(core, "bob@example.com", user_name="Bob")
+    hasher = WritingWhileHashing(core.ports.hasher, core, other.user_id)
+    if through == "change_password":
+        change = ChangePassword(core.ports.uow, hasher, core.ports.revoked)
+        await change.execute(session.user_id, None, PASSWORD, "a brand new secret")
+    else:
+        update = UpdateProfile(core.ports.uow, hasher, core.ports.countries, core.ports.revoked)
+        await update.execute(
+            session.user_id, None, ProfileChanges(), "a brand new secret", PASSWORD
+        )
+    assert hasher.writes == 2  # verified the old password, hashed the new one
+    await core.log_in.execute("ada@example.com", "a brand new secret")
+
+
+async def test_a_password_changed_while_another_change_hashes_is_a_conflict(
+    core: Skael,
+) -> None:
+    session = await register(core)
+
+    class ChangedMeanwhile:
+        def __init__(self, inner: PasswordHasher) -> None:
+            self._inner = inner
+
+        async def verify(self, password_hash: str, password: str) -> bool:
+            return await self._inner.verify(password_hash, password)
+
+        async def hash(self, password: str) -> str:
+            other = core.change_password.execute(session.user_id, None, PASSWORD, "the other one")
+            await asyncio.wait_for(other, timeout=2)
+            return await self._inner.hash(password)
+
+    change = ChangePassword(core.ports.uow, ChangedMeanwhile(core.ports.hasher), core.ports.revoked)
+    with pytest.raises(Conflict):
+        await change.execute(session.user_id, None, PASSWORD, "a brand new secret")
+    await core.log_in.execute("ada@example.com", "the other one")

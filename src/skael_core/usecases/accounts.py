@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from .. import normalize as norm
-from ..errors import InvalidInput, NotFound, Throttled, Unauthenticated
+from ..errors import Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
 from ..model import (
     ActionType,
     Activity,
@@ -293,17 +293,17 @@ class UpdateProfile:
         old_password: str | None = None,
     ) -> User:
         target = owner(actor, user_id)
+        checked = None
+        if password is not None:  # hashed before the write transaction, which it would hold
+            checked = await checked_password(
+                self._uow, self._hasher, target, password, old_password, "password",
+                check=lambda user: self._updates(user, changes),
+            )  # fmt: skip
         async with self._uow() as uow:
             user = await load_user(uow, target)
-            updates: dict[str, Any] = {
-                "profile": apply_changes(user.profile, changes, self._countries)
-            }
-            if changes.email is not UNSET:
-                updates["email"] = norm.canonical_email(changes.email)
-            if password is not None:
-                updates.update(
-                    await password_change(self._hasher, user, password, old_password, "password")
-                )
+            updates = self._updates(user, changes)
+            if checked is not None:
+                updates.update(checked.updates(user))
             user = msgspec.structs.replace(user, **updates)
             await uow.users.update(user)
             await uow.commit()
@@ -311,19 +311,55 @@ class UpdateProfile:
             await self._revoked.revoke_user(user.id, user.token_version)
         return user
 
+    def _updates(self, user: User, changes: ProfileChanges) -> dict[str, Any]:
+        """The fields of ``user`` that ``changes`` give (validated), password aside."""
+        updates: dict[str, Any] = {"profile": apply_changes(user.profile, changes, self._countries)}
+        if changes.email is not UNSET:
+            updates["email"] = norm.canonical_email(changes.email)
+        return updates
 
-async def password_change(
-    hasher: PasswordHasher, user: User, new: str, old: str | None, field: str
-) -> dict[str, Any]:
-    """The fields that give ``user`` a new password, provided ``old`` is the current one."""
+
+class CheckedPassword(msgspec.Struct, frozen=True):
+    """A new password's hash, made once the old password was verified against
+    ``verified_hash`` (see :func:`checked_password`)."""
+
+    verified_hash: str
+    new_hash: str
+
+    def updates(self, user: User) -> dict[str, Any]:
+        """The fields that give ``user`` (read again in the write transaction) the new
+        password; a :class:`Conflict` if its password changed since it was verified."""
+        if user.password_hash != self.verified_hash:
+            raise Conflict("the password was changed meanwhile; try again")
+        return {"password_hash": self.new_hash, "token_version": user.token_version + 1}
+
+
+async def checked_password(
+    uow: UnitOfWorkFactory,
+    hasher: PasswordHasher,
+    target: int,
+    new: str,
+    old: str | None,
+    field: str,
+    check: Callable[[User], object] = lambda user: None,
+) -> CheckedPassword:
+    """The hash of ``new`` for user ``target``, provided ``old`` is their password.
+
+    Hashing takes a good part of a second of CPU, so it runs outside any write
+    transaction: the user is read in a read-only one, ``check`` validates the rest of
+    the request against it first (so bad input fails before the slow part), then the
+    old password is verified and the new one hashed. The caller applies the result in
+    its write transaction with :meth:`CheckedPassword.updates`.
+    """
+    async with uow(read_only=True) as reading:
+        user = await load_user(reading, target)
+    check(user)
     if old is None:
         raise InvalidInput.field("old_password", "is required to change the password")
     if not await hasher.verify(user.password_hash, old):
         raise InvalidInput.field("old_password", "does not match the current password")
-    return {
-        "password_hash": await hasher.hash(norm.password(new, field)),
-        "token_version": user.token_version + 1,
-    }
+    new_hash = await hasher.hash(norm.password(new, field))
+    return CheckedPassword(verified_hash=user.password_hash, new_hash=new_hash)
 
 
 class ChangePassword:
@@ -340,12 +376,12 @@ class ChangePassword:
         self, actor: int, user_id: int | None, old_password: str, new_password: str
     ) -> User:
         target = owner(actor, user_id)
+        checked = await checked_password(
+            self._uow, self._hasher, target, new_password, old_password, "new_password"
+        )
         async with self._uow() as uow:
             user = await load_user(uow, target)
-            updates = await password_change(
-                self._hasher, user, new_password, old_password, "new_password"
-            )
-            user = msgspec.structs.replace(user, **updates)
+            user = msgspec.structs.replace(user, **checked.updates(user))
             await uow.users.update(user)
             await uow.commit()
         await self._revoked.revoke_user(user.id, user.token_version)
