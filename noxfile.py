@@ -71,7 +71,7 @@ WRITES_RESULTS = {"bench_http.py": "http", "bench_latency.py": "latency", "bench
 def bench(session: nox.Session) -> None:
     """The benchmarks behind docs/benchmarks.md, then their charts (docs/img/*.png).
 
-    ``nox -s bench`` runs them all as the document quotes them (about an hour on a quiet
+    ``nox -s bench`` runs them all as the document quotes them (about 10 minutes on a quiet
     two-core machine; bench_http.py needs Debian's wrk, bench_latency.py PostgreSQL and
     Redis, see its --postgres and --redis). ``nox -s bench -- quick`` (or
     SKAEL_BENCH_QUICK=1) is a short smoke run whose results go to bench/results/quick_*
