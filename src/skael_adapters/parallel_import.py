@@ -342,8 +342,7 @@ def _write_requests(fd: int, requests: queue.SimpleQueue[bytes | None]) -> None:
             if broken:
                 continue
             try:
-                _write_all(pipe, _HEADER.pack(len(block)))
-                _write_all(pipe, block)
+                _send(pipe, block)
             except OSError:
                 broken = True
 
@@ -352,15 +351,24 @@ def _read_answers(fd: int, answers: queue.SimpleQueue[bytearray | None]) -> None
     """Queue each answer as it arrives; None when the worker's output ends."""
     try:
         with open(fd, "rb", buffering=0) as pipe:
-            while (header := _read_exactly(pipe, _HEADER.size)) is not None:
-                answer = _read_exactly(pipe, _HEADER.unpack(header)[0])
-                if answer is None:
-                    break
+            while (answer := _receive(pipe)) is not None:
                 answers.put(answer)
     except OSError:
         pass
     finally:
         answers.put(None)
+
+
+def _send(pipe: io.RawIOBase, message: bytes) -> None:
+    """One message: its length (``_HEADER``), then its bytes."""
+    _write_all(pipe, _HEADER.pack(len(message)))
+    _write_all(pipe, message)
+
+
+def _receive(pipe: io.RawIOBase) -> bytearray | None:
+    """The next message :func:`_send` wrote, or None when the pipe ends first."""
+    header = _read_exactly(pipe, _HEADER.size)
+    return None if header is None else _read_exactly(pipe, _HEADER.unpack(header)[0])
 
 
 def _write_all(pipe: io.RawIOBase, data: bytes) -> None:
@@ -394,14 +402,9 @@ def serve_worker(requests_fd: int, answers_fd: int, source: str) -> None:
         open(requests_fd, "rb", buffering=0) as requests,
         open(answers_fd, "wb", buffering=0) as answers,
     ):
-        while (header := _read_exactly(requests, _HEADER.size)) is not None:
-            block = _read_exactly(requests, _HEADER.unpack(header)[0])
-            if block is None:
-                return
-            answer = _encode(prepare_lines(_decode_lines(block), source))
+        while (block := _receive(requests)) is not None:
             try:
-                _write_all(answers, _HEADER.pack(len(answer)))
-                _write_all(answers, answer)
+                _send(answers, _encode(prepare_lines(_decode_lines(block), source)))
             except BrokenPipeError:  # the importing process is gone
                 return
 
