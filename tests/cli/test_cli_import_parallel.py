@@ -94,12 +94,9 @@ def nothing_frozen() -> Iterator[None]:
 
 @pytest.fixture
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "skael.db"
-    monkeypatch.setenv("SKAEL_DATABASE_URL", f"sqlite+aiosqlite:///{path}")
-    monkeypatch.setenv("SKAEL_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SKAEL_SECRET_KEY", "cli-test-secret-" + "z" * 40)
-    monkeypatch.setenv("THEIRSTACK_API_KEY", "")
-    yield path
+    for name, value in cli_env(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    yield tmp_path / "skael.db"
 
 
 def use_database(monkeypatch: pytest.MonkeyPatch, path: Path) -> Path:
