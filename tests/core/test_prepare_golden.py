@@ -441,9 +441,7 @@ def _synthetic(rng: random.Random, number: int, lines: list[str], titles: list[s
             line = rng.choice(_CRAFTED)
         else:
             picked = rng.sample(words, rng.randint(1, 6))
-            line = rng.choice(_BULLETS) + "".join(
-                w + rng.choice(_SEPARATORS) for w in picked[:-1]
-            )
+            line = rng.choice(_BULLETS) + "".join(w + rng.choice(_SEPARATORS) for w in picked[:-1])
             line += picked[-1]
         out.append(_vary(rng, line, words) if line else line)
     description = "".join(line + rng.choice(_BREAKS) for line in out)

@@ -12,7 +12,7 @@ new, ``UPDATE .. WHERE key`` when they are known).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,19 +22,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 def binder(
     dialect: Dialect, table: sa.Table, columns: Sequence[str]
-) -> Callable[[Mapping[str, Any]], list[Any]]:
-    """A function turning one row (column -> value) into the driver's values, in order."""
+) -> Callable[[list[Any]], list[Any]]:
+    """A function turning one row's values (in ``columns`` order) into the driver's, in
+    place: each value goes through its column type's bind processor."""
     processors = [
         (position, process)
         for position, name in enumerate(columns)
         if (process := table.c[name].type.bind_processor(dialect)) is not None
     ]
 
-    def bind(row: Mapping[str, Any]) -> list[Any]:
-        values = [row[name] for name in columns]
+    def bind(values: list[Any]) -> list[Any]:
         for position, process in processors:
-            if values[position] is not None:
-                values[position] = process(values[position])
+            value = values[position]
+            if value is not None:
+                values[position] = process(value)
         return values
 
     return bind

@@ -41,7 +41,7 @@ _JOBS_BY_ID_SLOTS = {
 _LATEST_ID = prepared(sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0)))
 _SLIM_READ = [jobs.c.id, jobs.c.rank_data]
 _RECENT_JOBS = (jobs.c.date_posted.desc().nulls_last(), jobs.c.id.desc())
-_JOB_UPSERT_COLUMNS = [c.name for c in jobs.c if c.name != "id"]
+_JOB_UPSERT_COLUMNS = list(mapping.JOB_ROW_NAMES)
 _JOB_REFRESHED = [name for name in _JOB_UPSERT_COLUMNS if name not in ("source", "source_id")]
 _TECHNOLOGY_COLUMNS = ["job_id", "slug", "name", *mapping.TECHNOLOGY_COPIES]
 _COPIED_POSITIONS = [_JOB_UPSERT_COLUMNS.index(name) for name in mapping.TECHNOLOGY_COPIES]
@@ -312,7 +312,7 @@ class SqlJobRepository(SqlRepository, JobRepository):
         rows: list[tuple[Any, ...]] = []
         technologies: list[tuple[int, list[Any]]] = []
         for index, job in enumerate(batch):
-            bound = bind(mapping.job_to_row(job))
+            bound = bind(mapping.job_row(job))
             rows.append(tuple(bound))
             # a technology row repeats the job's (already bound) filter columns
             copies = [bound[p] for p in _COPIED_POSITIONS]

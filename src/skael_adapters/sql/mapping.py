@@ -10,6 +10,7 @@ inside ``Activity.metadata`` come back as JSON gives them (lists, not tuples).
 from __future__ import annotations
 
 import itertools
+import operator
 import string
 from collections.abc import Callable
 from datetime import UTC
@@ -96,10 +97,10 @@ JobData: type[msgspec.Struct] = msgspec.defstruct(
         for f in msgspec.structs.fields(Job)
         if f.name != "id" and f.name not in JOB_COLUMNS
     ],
-    kw_only=True,
     omit_defaults=True,
 )
 _JOB_DATA_FIELDS = JobData.__struct_fields__
+_job_data_values = operator.attrgetter(*_JOB_DATA_FIELDS)
 _decode_job_data = msgspec.json.Decoder(JobData).decode
 
 RANK_FIELDS = (
@@ -129,10 +130,11 @@ RANK_FIELDS = (
 JobRankData: type[msgspec.Struct] = msgspec.defstruct(
     "JobRankData",
     [(f.name, f.type, f.default) for f in msgspec.structs.fields(Job) if f.name in RANK_FIELDS],
-    kw_only=True,
     omit_defaults=True,
 )
 _RANK_DATA_FIELDS = JobRankData.__struct_fields__
+_rank_data_values = operator.attrgetter(*_RANK_DATA_FIELDS)
+_DISCOVERED_AT = _RANK_DATA_FIELDS.index("discovered_at")
 _decode_slim_job = msgspec.json.Decoder(Job).decode
 
 
@@ -153,34 +155,53 @@ def search_copy(text: str | None) -> str | None:
     return None if lowered == text.translate(_ASCII_LOWER) else lowered
 
 
-def job_to_row(job: Job) -> dict[str, Any]:
-    """Columns of ``job``, with the derived ones the filters use."""
-    row: dict[str, Any] = {name: getattr(job, name) for name in JOB_COLUMNS}
-    data = JobData(**{name: getattr(job, name) for name in _JOB_DATA_FIELDS})
-    row.update(
-        title_lc=job.job_title.lower(),
-        company_lc=_lower(job.company),
-        location_lc=_lower(job.location),
-        country_lc=_lower(job.country),
-        seniority_lc=_lower(job.seniority),
-        description_lc=search_copy(job.description),
-        is_remote=bool(job.remote),
-        offered_salary=job.max_salary if job.max_salary is not None else job.min_salary,
-        rank_data=_rank_data(job),
-        data=_json(data),
+JOB_ROW_NAMES = (
+    *JOB_COLUMNS,
+    "title_lc",
+    "company_lc",
+    "location_lc",
+    "country_lc",
+    "seniority_lc",
+    "description_lc",
+    "is_remote",
+    "offered_salary",
+    "rank_data",
+    "data",
+)
+"""The columns :func:`job_row` gives, in its order: every column of ``jobs`` but ``id``."""
+
+_job_column_values = operator.attrgetter(*JOB_COLUMNS)
+
+
+def job_row(job: Job) -> list[Any]:
+    """The values of :data:`JOB_ROW_NAMES` for ``job``, with the derived columns the
+    filters use. Imports call this for every posting: fields are read in bulk
+    (``attrgetter``) and the two documents are built positionally."""
+    row = list(_job_column_values(job))
+    max_salary = job.max_salary
+    row += (
+        job.job_title.lower(),
+        _lower(job.company),
+        _lower(job.location),
+        _lower(job.country),
+        _lower(job.seniority),
+        search_copy(job.description),
+        bool(job.remote),
+        max_salary if max_salary is not None else job.min_salary,
+        _rank_data(job),
+        _encode(JobData(*_job_data_values(job))).decode(),
     )
     return row
 
 
 def _rank_data(job: Job) -> str:
-    fields = {name: getattr(job, name) for name in _RANK_DATA_FIELDS}
+    fields = _rank_data_values(job)
     # as the discovered_at column gives it back: timezone-aware UTC (naive means UTC)
     moment = job.discovered_at
-    if moment is not None:
-        fields["discovered_at"] = (
-            moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-        )
-    return _json(JobRankData(**fields))
+    if moment is not None and moment.tzinfo is not UTC:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        fields = (*fields[:_DISCOVERED_AT], moment, *fields[_DISCOVERED_AT + 1 :])
+    return _encode(JobRankData(*fields)).decode()
 
 
 TECHNOLOGY_COPIES = ("date_posted", "country_code", "is_remote", "seniority_lc", "offered_salary")

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.sql.sql_support import SqlTarget, posting
-from skael_adapters.sql import SqlDatabase, bulk, upgrade
+from skael_adapters.sql import SqlDatabase, bulk, mapping, upgrade
 from skael_adapters.sql.tables import job_technologies, jobs
 from skael_core.model import JobFilter, Technology
 
@@ -125,3 +125,11 @@ async def test_sqlite_bulk_inserts_return_nothing_and_say_so(sqlite_target: SqlT
                 await bulk.insert_rows(connection, jobs, ["source"], [("x",)], returning=["id"])
     finally:
         await db.dispose()
+
+
+def test_a_job_row_fills_every_column_but_the_id() -> None:
+    assert sorted(mapping.JOB_ROW_NAMES) == sorted(c.name for c in jobs.c if c.name != "id")
+    values = mapping.job_row(posting(7))
+    assert len(values) == len(mapping.JOB_ROW_NAMES)
+    row = dict(zip(mapping.JOB_ROW_NAMES, values, strict=True))
+    assert row["source_id"] == 7 and row["title_lc"] == row["job_title"].lower()
