@@ -27,6 +27,7 @@ from skael_core.model import (
     Document,
     DocumentKind,
     Job,
+    JobFeatures,
     Profile,
     SavedJob,
     ScorePart,
@@ -87,15 +88,17 @@ JOB_COLUMNS = (
     "max_salary",
     "description",
 )
-"""Job fields kept in columns of their own; every other field (but ``id``) is in ``data``."""
+"""Job fields kept in columns of their own; ``features`` is read from ``rank_data``, and
+every other field (but ``id``) is in ``data``."""
 
 # Built from the Job Struct itself, so a field added to Job is stored, never dropped.
+# Rows written before ``features`` left ``data`` still hold it there: decoding skips it.
 JobData: type[msgspec.Struct] = msgspec.defstruct(
     "JobData",
     [
         (f.name, f.type, f.default)
         for f in msgspec.structs.fields(Job)
-        if f.name != "id" and f.name not in JOB_COLUMNS
+        if f.name not in ("id", "features") and f.name not in JOB_COLUMNS
     ],
     omit_defaults=True,
 )
@@ -136,6 +139,8 @@ _RANK_DATA_FIELDS = JobRankData.__struct_fields__
 _rank_data_values = operator.attrgetter(*_RANK_DATA_FIELDS)
 _DISCOVERED_AT = _RANK_DATA_FIELDS.index("discovered_at")
 _decode_slim_job = msgspec.json.Decoder(Job).decode
+_RankFeatures = msgspec.defstruct("RankFeatures", [("features", JobFeatures, JobFeatures())])
+_decode_features = msgspec.json.Decoder(_RankFeatures).decode
 
 
 def _lower(value: str | None) -> str | None:
@@ -217,17 +222,18 @@ def job_technologies(job: Job) -> dict[str, str]:
     return {t.technology_slug: t.technology_name for t in job.technologies}
 
 
-JOB_READ_NAMES = ("id", "data", *JOB_COLUMNS)
+JOB_READ_NAMES = ("id", "data", "rank_data", *JOB_COLUMNS)
 """The columns, in order, of a row :func:`job_to_domain` maps."""
 
 
 def _job_from_values(values: tuple[Any, ...]) -> Job:
     named = dict(zip(JOB_READ_NAMES, values, strict=True))
     data = _decode_job_data(named.pop("data"))
+    features = _decode_features(named.pop("rank_data")).features  # type: ignore[attr-defined]
     fields = {name: getattr(data, name) for name in _JOB_DATA_FIELDS}
     remote = named["remote"]
     named["remote"] = None if remote is None else bool(remote)
-    return Job(**named, **fields)
+    return Job(**named, **fields, features=features)
 
 
 def job_to_slim(job_id: int, rank_data: str) -> Job:

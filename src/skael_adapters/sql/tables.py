@@ -5,9 +5,11 @@ so that every filter means exactly what the in-memory adapter means: lower-cased
 (``*_lc``, lowered by Python, since SQL ``lower()`` only folds ASCII on SQLite; the
 description's only where that makes a difference, see ``mapping.search_copy``),
 ``is_remote`` (``bool(remote)``) and ``offered_salary`` (the maximum, else the
-minimum). Everything else of a job is one JSON document (``data``); what ranking reads
-of a job (columns and a few fields of ``data``) is also a short one (``rank_data``), so
-that ranking reads and decodes one column per job. ``job_technologies``
+minimum). What ranking reads of a job (a few columns and fields, and the matching
+features) is one short JSON document (``rank_data``), so that ranking reads and decodes
+one column per job; everything else is another (``data``). A whole job is read from the
+columns, ``data`` and the features in ``rank_data``: nothing is stored twice but the
+few columns ranking needs. ``job_technologies``
 holds one row per (job, slug) for the technology filter and catalog, repeating the
 job's date and facet columns so that a technology list is read in order from its index.
 

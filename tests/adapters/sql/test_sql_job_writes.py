@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from adapters.sql.sql_support import SqlTarget, posting
 from skael_adapters.sql import SqlDatabase, bulk, mapping, upgrade
 from skael_adapters.sql.tables import job_technologies, jobs
-from skael_core.model import JobFilter, Technology
+from skael_core.model import JobFeatures, JobFilter, Technology
 
 
 async def _ids(db: SqlDatabase, *numbers: int) -> list[int]:
@@ -133,3 +133,22 @@ def test_a_job_row_fills_every_column_but_the_id() -> None:
     assert len(values) == len(mapping.JOB_ROW_NAMES)
     row = dict(zip(mapping.JOB_ROW_NAMES, values, strict=True))
     assert row["source_id"] == 7 and row["title_lc"] == row["job_title"].lower()
+
+
+async def test_features_come_from_the_ranking_document_even_where_data_repeats_them(
+    database: SqlDatabase,
+) -> None:
+    features = JobFeatures(skills=frozenset({"python"}), title_tokens=frozenset({"engineer"}))
+    job = msgspec.structs.replace(posting(1), features=features)
+    async with database.unit_of_work() as uow:
+        (job_id,) = (await uow.jobs.upsert_many([job])).ids
+        await uow.commit()
+    async with database.engine.begin() as connection:
+        data = (await connection.execute(sa.select(jobs.c.data))).scalar_one()
+        assert "features" not in msgspec.json.decode(data)
+        # a row written before features left ``data`` holds them there too
+        older = {**msgspec.json.decode(data), "features": {"skills": ["cobol"]}}
+        await connection.execute(sa.update(jobs).values(data=msgspec.json.encode(older).decode()))
+    async with database.unit_of_work() as uow:
+        stored = await uow.jobs.get(job_id)
+    assert stored == msgspec.structs.replace(job, id=job_id)
