@@ -68,7 +68,7 @@ async def insert_rows(
         return list(result) if returning else []
     if returning:
         raise ValueError(f"RETURNING from a bulk insert is not supported on {dialect.name}")
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({_marks(dialect, len(columns))}){tail}"
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({markers(dialect, len(columns))}){tail}"
     await connection.exec_driver_sql(sql, [tuple(row) for row in rows])
     return []
 
@@ -83,7 +83,7 @@ async def update_rows(
 ) -> None:
     """Set ``columns`` of existing rows: each row holds its values in ``columns`` order
     (bound by :func:`binder`) and then its ``key``. One ``executemany``."""
-    *marks, last = _marks(connection.dialect, len(columns) + 1).split(", ")
+    *marks, last = markers(connection.dialect, len(columns) + 1).split(", ")
     sets = ", ".join(f"{name} = {mark}" for name, mark in zip(columns, marks, strict=True))
     sql = f"UPDATE {table.name} SET {sets} WHERE {key} = {last}"
     await connection.exec_driver_sql(sql, [tuple(row) for row in rows])
@@ -99,7 +99,7 @@ def _tail(conflict: Sequence[str], update: Sequence[str], returning: Sequence[st
     return tail
 
 
-def _marks(dialect: Dialect, count: int) -> str:
+def markers(dialect: Dialect, count: int) -> str:
     """``count`` parameter markers of ``dialect``'s style, comma-separated."""
     style = dialect.paramstyle
     if style == "numeric_dollar":

@@ -363,9 +363,10 @@ class SqlJobRepository(SqlRepository, JobRepository):
         for source, source_ids in by_source.items():
             # straight to the driver: building this statement through SQLAlchemy (a
             # thousand bound values) costs ten times what SQLite takes to answer it
-            marks = ", ".join("?" * len(source_ids))
+            first, *marks = bulk.markers(self._conn.dialect, 1 + len(source_ids)).split(", ")
             result = await self._conn.exec_driver_sql(
-                f"SELECT source_id, id FROM jobs WHERE source = ? AND source_id IN ({marks})",
+                f"SELECT source_id, id FROM jobs WHERE source = {first}"
+                f" AND source_id IN ({', '.join(marks)})",
                 (source, *source_ids),
             )
             found.update(((source, source_id), job_id) for source_id, job_id in result)

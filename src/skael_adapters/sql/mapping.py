@@ -194,7 +194,7 @@ def job_row(job: Job) -> list[Any]:
         bool(job.remote),
         max_salary if max_salary is not None else job.min_salary,
         _rank_data(job),
-        _encode(JobData(*_job_data_values(job))).decode(),
+        _json(JobData(*_job_data_values(job))),
     )
     return row
 
@@ -206,7 +206,7 @@ def _rank_data(job: Job) -> str:
     if moment is not None and moment.tzinfo is not UTC:
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
         fields = (*fields[:_DISCOVERED_AT], moment, *fields[_DISCOVERED_AT + 1 :])
-    return _encode(JobRankData(*fields)).decode()
+    return _json(JobRankData(*fields))
 
 
 TECHNOLOGY_COPIES = ("date_posted", "country_code", "is_remote", "seniority_lc", "offered_salary")
@@ -230,7 +230,7 @@ def _job_from_values(values: tuple[Any, ...]) -> Job:
     named = dict(zip(JOB_READ_NAMES, values, strict=True))
     data = _decode_job_data(named.pop("data"))
     features = _decode_features(named.pop("rank_data")).features  # type: ignore[attr-defined]
-    fields = {name: getattr(data, name) for name in _JOB_DATA_FIELDS}
+    fields = dict(zip(_JOB_DATA_FIELDS, _job_data_values(data), strict=True))
     remote = named["remote"]
     named["remote"] = None if remote is None else bool(remote)
     return Job(**named, **fields, features=features)
