@@ -255,12 +255,18 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def import_postings(db: SqlDatabase, postings: Sequence[Job], batch: int) -> float:
-    """Seconds to upsert every posting, one unit of work per ``batch``."""
+async def import_postings(
+    db: SqlDatabase, postings: Sequence[Job], batch: int, per_unit: int = 0
+) -> float:
+    """Seconds to upsert every posting, ``batch`` per call, ``per_unit`` per unit of work
+    (0: all in one, as ``skael jobs import`` stores an export)."""
+    per_unit = per_unit or len(postings)
     started = time.perf_counter()
-    for start in range(0, len(postings), batch):
+    for unit_start in range(0, len(postings), per_unit):
+        unit = postings[unit_start : unit_start + per_unit]
         async with db.unit_of_work() as uow:
-            await uow.jobs.upsert_many(postings[start : start + batch])
+            for start in range(0, len(unit), batch):
+                await uow.jobs.upsert_many(unit[start : start + batch])
             await uow.commit()
     return time.perf_counter() - started
 
@@ -302,14 +308,19 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 
 async def bench(
-    name: str, db: SqlDatabase, postings: Sequence[Job], filters: Sequence[JobFilter], batch: int
+    name: str,
+    db: SqlDatabase,
+    postings: Sequence[Job],
+    filters: Sequence[JobFilter],
+    batch: int,
+    per_unit: int,
 ) -> dict[str, float]:
-    seconds = await import_postings(db, postings, batch)
+    seconds = await import_postings(db, postings, batch, per_unit)
     rate = len(postings) / seconds
     rss = peak_rss_mb()
     async with db.unit_of_work() as uow:
         assert await uow.jobs.count() == len(postings)
-    reimport = await import_postings(db, postings[:10_000], batch)
+    reimport = await import_postings(db, postings[:10_000], batch, per_unit)
     await settle(db)
     calls, units = await time_lists(db, filters)
     result = {
@@ -345,7 +356,14 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=400)
-    parser.add_argument("--batch", type=int, default=5_000, help="postings per unit of work")
+    parser.add_argument("--batch", type=int, default=5_000, help="postings per upsert_many call")
+    parser.add_argument(
+        "--per-unit",
+        type=int,
+        default=0,
+        help="postings per unit of work (default 0: the whole import in one, as skael jobs"
+        " import does; 5000 was this script's earlier way)",
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get("SKAEL_TEST_POSTGRES_URL") or DEFAULT_POSTGRES,
@@ -372,7 +390,7 @@ async def main() -> None:
             await upgrade(url)
             db = SqlDatabase.from_url(url)
             try:
-                await bench("sqlite", db, postings, filters, args.batch)
+                await bench("sqlite", db, postings, filters, args.batch, args.per_unit)
             finally:
                 await db.dispose()
 
@@ -381,7 +399,7 @@ async def main() -> None:
             await upgrade(schema.url, **schema.engine_options)
             db = SqlDatabase.from_url(schema.url, **schema.engine_options)
             try:
-                await bench("postgresql", db, postings, filters, args.batch)
+                await bench("postgresql", db, postings, filters, args.batch, args.per_unit)
             finally:
                 await db.dispose()
 

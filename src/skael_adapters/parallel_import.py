@@ -97,8 +97,12 @@ def available_cpus() -> int:
 
 
 def default_workers() -> int:
-    """One worker for each available CPU but the importing process's own, at least one."""
-    return max(1, available_cpus() - 1)
+    """One worker for each available CPU.
+
+    The importing process needs about two thirds of a CPU to store what one worker
+    prepares (``bench/bench_import.py``, see docs/benchmarks.md): with a worker per CPU
+    the workers take up the rest, instead of one worker being the bottleneck."""
+    return available_cpus()
 
 
 def pays_off(paths: Iterable[str | Path], workers: int) -> bool:

@@ -180,8 +180,8 @@ def fetch(
     type=click.IntRange(min=0),
     default=None,
     help="Processes that decode and prepare postings while this one stores them "
-    "(default: the available CPUs minus one, at least 1; 0: none). Used only when more "
-    "than one CPU is available and the files hold a few MB or more.",
+    "(default: one per available CPU; 0: none). Used only when more than one CPU is "
+    "available and the files hold a few MB or more.",
 )
 def import_(paths: Sequence[Path], strict: bool, workers: int | None) -> None:
     """Import provider exports: a search response, a JSON list or JSON Lines (gzip too).

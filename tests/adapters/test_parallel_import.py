@@ -185,7 +185,7 @@ def test_workers_pay_with_two_cpus_and_a_few_megabytes(
     big.write_bytes(b"x" * parallel.PARALLEL_MIN_BYTES)
     monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
 
-    assert parallel.default_workers() == 1
+    assert parallel.default_workers() == 2
     assert parallel.pays_off([big], 1)
     assert parallel.pays_off([small, big, tmp_path / "missing.jsonl"], 3)
     assert not parallel.pays_off([small], 1)
@@ -194,4 +194,4 @@ def test_workers_pay_with_two_cpus_and_a_few_megabytes(
     assert not parallel.pays_off([big], 1)
     assert parallel.default_workers() == 1
     monkeypatch.setattr(parallel, "available_cpus", lambda: 8)
-    assert parallel.default_workers() == 7
+    assert parallel.default_workers() == 8

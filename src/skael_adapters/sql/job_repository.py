@@ -20,7 +20,7 @@ from skael_core.model import CatalogEntry, Job, JobFilter, Page, UpsertReport
 from skael_core.ports import JobRepository
 
 from . import bulk, mapping
-from .base import SqlRepository, batched
+from .base import ConnectionHolder, SqlRepository, batched
 from .engine import prepared
 from .tables import job_technologies, jobs
 
@@ -54,6 +54,14 @@ _NEXT_SQLITE_JOB_ID = (
     "SELECT max(ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0),"
     " ifnull((SELECT max(id) FROM jobs), 0)) + 1"
 )
+_SECONDARY_INDEXES = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    " AND tbl_name IN ('jobs', 'job_technologies') ORDER BY name"
+)
+
+DEFER_INDEXES_FROM = 2_000
+"""Jobs a SQLite transaction writes before it may build the list indexes once at its
+end instead of entry by entry (see :class:`_IndexDeferral`)."""
 
 
 def _contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bool]:
@@ -279,7 +287,46 @@ class _PreparedBatch(NamedTuple):
     copies: list[tuple[Any, ...]]  # each job's TECHNOLOGY_COPIES values, bound
 
 
+class _IndexDeferral:
+    """A SQLite write transaction's choice between keeping the list indexes of ``jobs``
+    and ``job_technologies`` up to date row by row, and building them once at its end.
+
+    Each of those nine indexes costs a b-tree insert per job (per technology row for
+    the technology index), more than half of SQLite's work on an import; ``CREATE
+    INDEX`` over the finished table sorts its entries and writes the b-tree in order,
+    at about half the cost per entry. So once a transaction has written at least
+    ``DEFER_INDEXES_FROM`` jobs and at least as many as the table held when it began,
+    the indexes are dropped, in the transaction, and built again before it commits
+    (:meth:`SqlJobRepository.before_commit`). Building over the whole table then costs
+    at most what the rows of the transaction itself would have cost, and less the
+    larger the import is against what was stored.
+
+    Nobody else sees the indexes missing: other connections read the last committed
+    state (WAL) and no other writer runs while this one holds the write lock. A
+    rollback, or a crash, puts the dropped indexes back with everything else. The
+    unique key (``source``, ``source_id``) and the primary keys stay, so the
+    transaction still finds its known jobs by key. Statements of the same transaction
+    that filter or sort jobs are answered without the indexes, correctly but slower.
+    PostgreSQL keeps its indexes: dropping one there locks out its readers.
+    """
+
+    def __init__(self) -> None:
+        self.stored: int | None = None  # highest job id when the transaction began
+        self.written = 0  # jobs written by the transaction
+        self.rebuild: list[str] = []  # CREATE INDEX statements of the dropped indexes
+
+    def due(self, incoming: int) -> bool:
+        """Whether, with ``incoming`` more jobs, the indexes should be built at the end."""
+        assert self.stored is not None
+        self.written += incoming
+        return not self.rebuild and self.written >= max(DEFER_INDEXES_FROM, self.stored)
+
+
 class SqlJobRepository(SqlRepository, JobRepository):
+    def __init__(self, uow: ConnectionHolder) -> None:
+        super().__init__(uow)
+        self._deferral = _IndexDeferral()
+
     async def upsert_many(self, jobs_in: Sequence[Job]) -> UpsertReport:
         # One row per key: the last values, at the place the key first appeared (so new
         # ids follow first appearance, as in memory). A statement never meets a key twice.
@@ -287,7 +334,11 @@ class SqlJobRepository(SqlRepository, JobRepository):
         for job in jobs_in:
             latest[(job.source, job.source_id)] = job
         batches = list(batched(latest.values(), UPSERT_BATCH))
-        write = self._write_sqlite if self._conn.dialect.name == "sqlite" else self._write_postgres
+        if self._conn.dialect.name == "sqlite":
+            write = self._write_sqlite
+            await self._defer_indexes_if_due(len(latest))
+        else:
+            write = self._write_postgres
         ids: dict[tuple[str, int], int] = {}
         known_count = 0
         prepared = self._prepare(batches[0]) if batches else None
@@ -324,6 +375,28 @@ class SqlJobRepository(SqlRepository, JobRepository):
         # a technology row repeats its job's (already bound) filter columns
         copies = list(map(_copied_values, rows))
         return _PreparedBatch(keys, rows, technologies, copies)
+
+    async def _defer_indexes_if_due(self, incoming: int) -> None:
+        deferral = self._deferral
+        if deferral.stored is None:
+            deferral.stored = await self.latest_id()
+        if not deferral.due(incoming):
+            return
+        found = await self._conn.exec_driver_sql(_SECONDARY_INDEXES)
+        indexes: list[tuple[str, str]] = [(row[0], row[1]) for row in found]
+        for name, _ in indexes:
+            await self._conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        deferral.rebuild = [sql for _, sql in indexes]
+
+    async def before_commit(self) -> None:
+        """Build the indexes this transaction dropped (see :class:`_IndexDeferral`)."""
+        rebuild, self._deferral.rebuild = self._deferral.rebuild, []
+        for sql in rebuild:
+            await self._conn.exec_driver_sql(sql)
+
+    def transaction_ended(self) -> None:
+        """Forget the ended transaction's writes: the next one starts counting anew."""
+        self._deferral = _IndexDeferral()
 
     async def _write_sqlite(self, batch: _PreparedBatch) -> tuple[list[int], int]:
         """Store ``batch``: its ids (in order) and how many of its jobs were known.

@@ -123,15 +123,19 @@ class SqlUnitOfWork(UnitOfWork):
                 if connection.in_transaction():
                     await connection.rollback()
             finally:
+                self.jobs.transaction_ended()
                 await connection.close()
 
     async def commit(self) -> None:
         if self.connection.in_transaction():
+            await self.jobs.before_commit()
             await self.connection.commit()
+        self.jobs.transaction_ended()
 
     async def rollback(self) -> None:
         if self.connection.in_transaction():
             await self.connection.rollback()
+        self.jobs.transaction_ended()
 
 
 class SqlDatabase:

@@ -1,14 +1,21 @@
 """How postings are written: ids as the database's own counter would give them, known
-postings refreshed in place with their technologies, the bulk statements' limits."""
+postings refreshed in place with their technologies, the bulk statements' limits, and
+the list indexes a large SQLite import builds at its end."""
 
 from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
 
 import msgspec
 import pytest
 import sqlalchemy as sa
 
-from adapters.sql.sql_support import SqlTarget, posting
+from adapters.sql.sql_support import SqlTarget, counting_statements, posting
+from skael_adapters.memory import MemoryDatabase
 from skael_adapters.sql import SqlDatabase, bulk, mapping, upgrade
+from skael_adapters.sql.job_repository import DEFER_INDEXES_FROM
 from skael_adapters.sql.tables import job_technologies, jobs
 from skael_core.model import JobFeatures, JobFilter, Technology
 
@@ -152,3 +159,132 @@ async def test_features_come_from_the_ranking_document_even_where_data_repeats_t
     async with database.unit_of_work() as uow:
         stored = await uow.jobs.get(job_id)
     assert stored == msgspec.structs.replace(job, id=job_id)
+
+
+# ----------------------------------------------------------- list indexes built at the end
+
+_SECONDARY = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    " AND tbl_name IN ('jobs', 'job_technologies') ORDER BY name"
+)
+
+
+async def _indexes(db: SqlDatabase) -> list[tuple[str, str]]:
+    async with db.engine.connect() as connection:
+        return [tuple(row) for row in await connection.exec_driver_sql(_SECONDARY)]
+
+
+@pytest.fixture
+async def sqlite_database(sqlite_target: SqlTarget) -> AsyncIterator[SqlDatabase]:
+    await upgrade(sqlite_target.url)
+    db = SqlDatabase.from_url(sqlite_target.url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+async def test_a_large_sqlite_import_builds_the_list_indexes_at_its_end(
+    sqlite_database: SqlDatabase,
+) -> None:
+    db = sqlite_database
+    schema = await _indexes(db)
+    assert len(schema) == 9
+    postings = [posting(n) for n in range(1, DEFER_INDEXES_FROM + 501)]
+    memory = MemoryDatabase()
+    for store in (db, memory):
+        async with store.unit_of_work() as uow:
+            for start in range(0, len(postings), 1000):
+                await uow.jobs.upsert_many(postings[start : start + 1000])
+            if store is db:
+                # inside the transaction the indexes are gone; other connections still
+                # see every one of them, and no job yet
+                with contextlib.closing(sqlite3.connect(str(db.engine.url.database))) as other:
+                    assert other.execute(_SECONDARY).fetchall() == schema
+                    assert other.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
+                mine = await uow.connection.exec_driver_sql(_SECONDARY)
+                assert mine.all() == []
+            await uow.commit()
+    assert await _indexes(db) == schema  # the same indexes, built again
+    async with db.engine.connect() as connection:
+        check = await connection.exec_driver_sql("PRAGMA integrity_check")
+        assert check.scalars().all() == ["ok"]
+        plan = await connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE country_code = 'FR'"
+            " ORDER BY date_posted DESC, id DESC LIMIT 5"
+        )
+        assert "ix_jobs_country_code_date_posted_sqlite" in " ".join(map(str, plan.all()))
+    filters = [
+        JobFilter(country_code="FR"),
+        JobFilter(technology="rust", remote=True),
+        JobFilter(seniority="senior", min_salary=60000),
+        JobFilter(company="company 3"),
+    ]
+    for f in filters:
+        async with db.unit_of_work() as sql_uow, memory.unit_of_work() as memory_uow:
+            stored = await sql_uow.jobs.list(f, 0, 50)
+            expected = await memory_uow.jobs.list(f, 0, 50)
+        assert stored.total == expected.total
+        assert [j.source_id for j in stored.items] == [j.source_id for j in expected.items]
+
+
+async def test_a_rolled_back_import_leaves_the_indexes_in_place(
+    sqlite_database: SqlDatabase,
+) -> None:
+    db = sqlite_database
+    schema = await _indexes(db)
+
+    class Injected(Exception):
+        pass
+
+    with pytest.raises(Injected):
+        async with db.unit_of_work() as uow:
+            await uow.jobs.upsert_many([posting(n) for n in range(1, DEFER_INDEXES_FROM + 1)])
+            raise Injected
+    assert await _indexes(db) == schema
+    async with db.unit_of_work() as uow:
+        assert await uow.jobs.count() == 0
+        # the unit of work starts afresh: a small write keeps the indexes as it goes
+        with counting_statements(db) as statements:
+            await uow.jobs.upsert_many([posting(1)])
+            await uow.commit()
+    assert not [s for s in statements if "INDEX" in s]
+
+
+async def test_an_import_smaller_than_the_stored_jobs_keeps_the_indexes_as_it_goes(
+    sqlite_database: SqlDatabase,
+) -> None:
+    db = sqlite_database
+    first = [posting(n) for n in range(1, 3 * DEFER_INDEXES_FROM + 1)]
+    async with db.unit_of_work() as uow:
+        with counting_statements(db) as statements:
+            await uow.jobs.upsert_many(first)
+            await uow.commit()
+    assert len([s for s in statements if s.startswith("DROP INDEX")]) == 9
+    assert len([s for s in statements if s.startswith("CREATE INDEX")]) == 9
+    # a second import, new and known postings, smaller than what is stored
+    second = [posting(n) for n in range(2 * DEFER_INDEXES_FROM, 4 * DEFER_INDEXES_FROM)]
+    with counting_statements(db) as statements:
+        async with db.unit_of_work() as uow:
+            report = await uow.jobs.upsert_many(second)
+            await uow.commit()
+    assert (report.new, report.updated) == (DEFER_INDEXES_FROM - 1, DEFER_INDEXES_FROM + 1)
+    assert not [s for s in statements if "INDEX" in s]
+    async with db.engine.connect() as connection:
+        check = await connection.exec_driver_sql("PRAGMA integrity_check")
+        assert check.scalars().all() == ["ok"]
+
+
+async def test_postgres_keeps_its_indexes_through_a_large_import(
+    postgres_target: SqlTarget,
+) -> None:
+    await upgrade(postgres_target.url, **postgres_target.engine_options)
+    db = SqlDatabase.from_url(postgres_target.url, **postgres_target.engine_options)
+    try:
+        with counting_statements(db) as statements:
+            async with db.unit_of_work() as uow:
+                await uow.jobs.upsert_many([posting(n) for n in range(1, DEFER_INDEXES_FROM + 501)])
+                await uow.commit()
+        assert not [s for s in statements if "INDEX" in s]
+    finally:
+        await db.dispose()
