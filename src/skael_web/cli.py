@@ -21,7 +21,7 @@ from skael_core.errors import SkaelError
 from skael_core.model import Job
 
 from .container import Container, build_container, prepare_database, shutdown
-from .settings import Settings
+from .settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from skael_adapters.parallel_import import ImportPool
@@ -46,7 +46,20 @@ def _run(work: Callable[[Container], Awaitable[T]], container: Container | None 
         raise click.ClickException(error.detail) from None
 
 
-@click.group()
+class _Skael(click.Group):
+    """The command group: a setting it cannot use and an error the core raised on
+    purpose (a database it cannot reach, say) end as one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as error:
+            raise click.ClickException(str(error)) from None
+        except SkaelError as error:
+            raise click.ClickException(error.detail) from None
+
+
+@click.group(cls=_Skael)
 @click.version_option(package_name="skael")
 @click.option("-v", "--verbose", is_flag=True, help="Log retries and progress details.")
 def main(verbose: bool) -> None:
@@ -69,10 +82,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     import uvicorn
 
     settings = Settings.from_env()
-    if settings.is_sqlite and not settings.database_url.startswith("memory"):
-        from skael_adapters.sql import migrate
-
-        asyncio.run(migrate.ensure_schema(settings.database_url))
+    # the database answers and its schema is current before the server starts (SQLite
+    # is created or migrated here), so a bad URL or a server that is down is one line
+    asyncio.run(prepare_database(build_container(settings)))
     uvicorn.run(
         "skael_web.app:create_app",
         factory=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +12,13 @@ import msgspec
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./skael.db"
 DEFAULT_THEIRSTACK_URL = "https://api.theirstack.com"
+
+
+class SettingsError(ValueError):
+    """A setting of the environment Skael cannot use; the message names the variable."""
+
+
+_AT_FIELD = re.compile(r" - at `\$\.(\w+)[^`]*`$")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,7 +68,28 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             fields["cors_origins"] = [
                 o.strip() for o in str(fields["cors_origins"]).split(",") if o.strip()
             ]
-        return msgspec.convert(fields, cls, strict=False)
+        try:
+            settings = msgspec.convert(fields, cls, strict=False)
+        except msgspec.ValidationError as error:
+            message = str(error)
+            at = _AT_FIELD.search(message)
+            name = f"SKAEL_{at[1].upper()}" if at else "a SKAEL_ setting"
+            reason = _AT_FIELD.sub("", message)
+            raise SettingsError(f"{name}: {reason[:1].lower()}{reason[1:]}") from None
+        settings.check_database_url()
+        return settings
+
+    def check_database_url(self) -> None:
+        """``SettingsError`` when ``database_url`` is neither ``memory`` nor a URL of a
+        database Skael runs on."""
+        if self.database_url.startswith("memory"):
+            return
+        from skael_adapters.sql.engine import check_url
+
+        try:
+            check_url(self.database_url)
+        except ValueError as error:
+            raise SettingsError(f"SKAEL_DATABASE_URL: {error}") from None
 
     @property
     def is_sqlite(self) -> bool:

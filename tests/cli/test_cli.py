@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import uuid
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 from support import cli_env, server_url
 from theirstack_fake import FakeTheirstack
@@ -197,3 +199,80 @@ def test_db_commands_on_postgres_and_import(env: dict[str, str], postgres_databa
         done = run(env, *args)
         assert done.returncode == 0, done.stderr
         assert expected in done.stdout
+
+
+# ------------------------------------------------------- databases it cannot use or reach
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _one_line_error(done: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("Error: ")
+    for word in words:
+        assert word in lines[0]
+
+
+COMMANDS = [("db", "current"), ("db", "upgrade"), ("jobs", "import", str(EXPORT))]
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("mysql://someone@db.example.com/jobs", ["SKAEL_DATABASE_URL", "'mysql'", "not supported"]),
+        ("postgres//nothing", ["SKAEL_DATABASE_URL", "not a database URL"]),
+    ],
+)
+def test_a_database_url_skael_cannot_use_is_a_one_line_error(
+    env: dict[str, str], url: str, words: list[str]
+) -> None:
+    env["SKAEL_DATABASE_URL"] = url
+    for command in COMMANDS:
+        _one_line_error(run(env, *command), *words)
+
+
+def test_an_unreachable_database_is_a_one_line_error_without_its_password(
+    env: dict[str, str],
+) -> None:
+    port = _free_port()
+    env["SKAEL_DATABASE_URL"] = f"postgresql+asyncpg://skael:hunter22@127.0.0.1:{port}/jobs"
+    for command in COMMANDS:
+        done = run(env, *command)
+        _one_line_error(done, "cannot connect to the database", f"127.0.0.1:{port}/jobs")
+        assert "hunter22" not in done.stderr
+        assert "Connect call failed" in done.stderr
+
+
+def test_a_setting_of_the_wrong_kind_is_a_one_line_error(env: dict[str, str]) -> None:
+    env["SKAEL_TOKEN_LIFETIME"] = "an hour"
+    _one_line_error(run(env, "db", "current"), "SKAEL_TOKEN_LIFETIME", "expected `int`")
+
+
+def test_serve_does_not_start_on_a_database_it_cannot_reach(env: dict[str, str]) -> None:
+    env["SKAEL_DATABASE_URL"] = f"postgresql+asyncpg://skael@127.0.0.1:{_free_port()}/jobs"
+    done = run(env, "serve", "--port", str(_free_port()), timeout=60)
+    _one_line_error(done, "cannot connect to the database")
+
+
+@pytest.mark.postgres
+def test_a_missing_postgres_database_or_driver_option_is_a_one_line_error(
+    env: dict[str, str],
+) -> None:
+    base = make_url(server_url("SKAEL_TEST_POSTGRES_URL"))
+    missing = f"skael_missing_{uuid.uuid4().hex[:10]}"
+    env["SKAEL_DATABASE_URL"] = base.set(database=missing).render_as_string(hide_password=False)
+    for command in COMMANDS:
+        _one_line_error(
+            run(env, *command), "cannot connect", f'database "{missing}" does not exist'
+        )
+    # asyncpg takes no libpq "options": the driver's refusal, in one line
+    env["SKAEL_DATABASE_URL"] = base.update_query_dict(
+        {"options": "-csearch_path=x"}
+    ).render_as_string(hide_password=False)
+    _one_line_error(run(env, "db", "current"), "cannot connect", "'options'")

@@ -35,6 +35,26 @@ E = TypeVar("E")
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./skael.db"
 
+DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+"""The kinds of database URL Skael runs on."""
+
+_URL_FORMS = "sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+
+
+def check_url(url: str | URL) -> URL:
+    """``url`` parsed; ``ValueError`` saying what is wrong when Skael cannot use it.
+
+    The message never repeats the URL itself, which may hold a password.
+    """
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        raise ValueError(f"not a database URL; use {_URL_FORMS}") from None
+    if parsed.drivername not in DRIVERS:
+        raise ValueError(f"{parsed.drivername!r} databases are not supported; use {_URL_FORMS}")
+    return parsed
+
+
 READ_ONLY = "skael_read_only"
 """Execution option that marks a connection's transactions as read-only."""
 
@@ -59,7 +79,7 @@ def create_engine(
     ``foreign_keys=False`` is for SQLite schema migrations only (recreating a table in
     batch mode must not cascade).
     """
-    parsed = make_url(url)
+    parsed = check_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(
             parsed,

@@ -20,6 +20,12 @@ checked, a statement the database refuses) stays what it is: a bug.
 
 :func:`connection_failures` guards opening a connection; :func:`leaving` guards leaving a
 unit of work, where the error of its body (if any) is judged together with the rollback.
+
+:func:`opening` guards the first connection of a command or of start-up (schema checks
+and migrations): whatever stops it from opening (the server refused or is not there,
+the database does not exist, the password is wrong, the URL holds an option the driver
+does not take) becomes ``StoreUnavailable`` with a one-line detail naming the database
+(without its password) and the cause, since nothing of Skael's ran yet.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from contextlib import contextmanager
 
 import asyncpg
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL
 
 from skael_core.errors import StoreUnavailable
 
@@ -78,6 +85,19 @@ def connection_failures() -> Iterator[None]:
 
 
 @contextmanager
+def opening(url: URL) -> Iterator[None]:
+    """Inside the block (opening a connection to ``url``), any failure raises
+    ``StoreUnavailable`` that says which database and why."""
+    try:
+        yield
+    except Exception as error:
+        where = url.render_as_string(hide_password=True)
+        cause = _first_line(_innermost(error))
+        log.info("cannot connect to %s: %s", where, cause)
+        raise StoreUnavailable(f"cannot connect to the database {where}: {cause}") from error
+
+
+@contextmanager
 def leaving(pending: BaseException | None) -> Iterator[None]:
     """Guard the rollback and close of a unit of work left with ``pending`` (or nothing).
 
@@ -111,6 +131,18 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
             current.__cause__,
             current.__context__,
         ]
+
+
+def _innermost(error: BaseException) -> BaseException:
+    """The error at the bottom of ``error``: the driver's own under SQLAlchemy's wrapper,
+    and what that one was raised from."""
+    current = error
+    while True:
+        orig = getattr(current, "orig", None)
+        below = orig if isinstance(orig, BaseException) else current.__cause__
+        if below is None:
+            return current
+        current = below
 
 
 def _first_line(error: BaseException) -> str:

@@ -26,7 +26,8 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
 
-from .engine import create_engine, is_memory_sqlite
+from . import failures
+from .engine import check_url, create_engine, is_memory_sqlite
 
 T = TypeVar("T")
 
@@ -105,7 +106,8 @@ async def run_on(target: Target, work: Callable[[Connection], T], **engine_optio
     """Run ``work`` with a synchronous connection to ``target``, SQLite foreign keys off."""
     if isinstance(target, AsyncEngine):
         return await _run_on_engine(target, work)
-    _make_sqlite_folder(target)
+    with failures.opening(check_url(target)):
+        _make_sqlite_folder(target)
     if not is_memory_sqlite(target):
         engine_options.setdefault("poolclass", NullPool)
     engine = create_engine(target, **engine_options)
@@ -116,7 +118,9 @@ async def run_on(target: Target, work: Callable[[Connection], T], **engine_optio
 
 
 async def _run_on_engine(engine: AsyncEngine, work: Callable[[Connection], T]) -> T:
-    async with engine.connect() as connection:
+    with failures.opening(engine.url):
+        connection = await engine.connect().start()
+    try:
         if connection.dialect.name != "sqlite":
             return await connection.run_sync(work)
         await _sqlite_foreign_keys(connection, on=False)
@@ -124,6 +128,8 @@ async def _run_on_engine(engine: AsyncEngine, work: Callable[[Connection], T]) -
             return await connection.run_sync(work)
         finally:
             await _sqlite_foreign_keys(connection, on=True)
+    finally:
+        await connection.close()
 
 
 async def _sqlite_foreign_keys(connection: AsyncConnection, *, on: bool) -> None:
