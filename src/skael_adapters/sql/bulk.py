@@ -11,6 +11,8 @@ new, ``UPDATE .. WHERE key`` when they are known).
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,7 +30,7 @@ def binder(
     processors = [
         (position, process)
         for position, name in enumerate(columns)
-        if (process := table.c[name].type.bind_processor(dialect)) is not None
+        if (process := _processor(table.c[name], dialect)) is not None
     ]
 
     def bind(values: list[Any]) -> list[Any]:
@@ -39,6 +41,35 @@ def binder(
         return values
 
     return bind
+
+
+def _processor(column: sa.Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column type's bind processor; on SQLite, followed for dates and times by the
+    text the sqlite3 driver's adapters would make of them (``isoformat``), so that a
+    value repeated in several rows (a job's date in its technology rows) is turned into
+    text once."""
+    process = column.type.bind_processor(dialect)
+    if dialect.name != "sqlite":
+        return process
+    python_type = _python_type(column.type)
+    if python_type is dt.datetime:
+        to_text = operator.methodcaller("isoformat", " ")
+    elif python_type is dt.date:
+        to_text = operator.methodcaller("isoformat")
+    else:
+        return process
+    if process is None:
+        return to_text
+    return lambda value: to_text(process(value))
+
+
+def _python_type(kind: Any) -> type | None:
+    """The Python type of a column type's values (a decorated type's: its base's)."""
+    base = kind.impl_instance if isinstance(kind, sa.TypeDecorator) else kind
+    try:
+        return base.python_type  # type: ignore[no-any-return]
+    except NotImplementedError:
+        return None
 
 
 async def insert_rows(

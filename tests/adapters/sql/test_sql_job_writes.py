@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import msgspec
 import pytest
@@ -288,3 +289,30 @@ async def test_postgres_keeps_its_indexes_through_a_large_import(
         assert not [s for s in statements if "INDEX" in s]
     finally:
         await db.dispose()
+
+
+async def test_sqlite_dates_are_stored_as_the_driver_would_store_them(
+    sqlite_database: SqlDatabase,
+) -> None:
+    # the bulk path turns dates into text itself; a Core insert leaves it to the driver
+    job = msgspec.structs.replace(
+        posting(1), discovered_at=datetime(2025, 6, 1, 9, 30, 15, 250, tzinfo=UTC)
+    )
+    (job_id,) = await _ids(sqlite_database, 1)
+    async with sqlite_database.unit_of_work() as uow:
+        await uow.jobs.upsert_many([job])
+        await uow.commit()
+    row = dict(zip(mapping.JOB_ROW_NAMES, mapping.job_row(job), strict=True))
+    async with sqlite_database.engine.connect() as connection:
+        await connection.execute(sa.insert(jobs).values(id=job_id + 1, **{**row, "source_id": 2}))
+        stored = await connection.exec_driver_sql(
+            "SELECT date_posted, discovered_at, typeof(date_posted) FROM jobs ORDER BY id"
+        )
+        bulk_row, core_row = stored.all()
+        assert bulk_row == core_row
+        assert bulk_row == ("2025-05-31", "2025-06-01 09:30:15.000250", "text")
+        copies = await connection.exec_driver_sql(
+            "SELECT DISTINCT date_posted FROM job_technologies WHERE job_id = ?", (job_id,)
+        )
+        assert copies.scalars().all() == ["2025-05-31"]
+        await connection.rollback()
