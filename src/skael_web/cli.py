@@ -47,8 +47,9 @@ def _run(work: Callable[[Container], Awaitable[T]], container: Container | None 
 
 
 class _Skael(click.Group):
-    """The command group: a setting it cannot use and an error the core raised on
-    purpose (a database it cannot reach, say) end as one line, never a traceback."""
+    """The command group: a setting it cannot use, an error the core raised on purpose
+    (a database it cannot reach, say) and a migration that cannot be made end as one
+    line, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -57,6 +58,12 @@ class _Skael(click.Group):
             raise click.ClickException(str(error)) from None
         except SkaelError as error:
             raise click.ClickException(error.detail) from None
+        except Exception as error:
+            from skael_adapters.sql import MigrationError
+
+            if isinstance(error, MigrationError):
+                raise click.ClickException(str(error)) from None
+            raise
 
 
 @click.group(cls=_Skael)

@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -77,7 +78,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             reason = _AT_FIELD.sub("", message)
             raise SettingsError(f"{name}: {reason[:1].lower()}{reason[1:]}") from None
         settings.check_database_url()
+        settings.check_service_urls()
         return settings
+
+    def check_service_urls(self) -> None:
+        """``SettingsError`` when the provider's, Redis's or the writer's URL is not one
+        of the kinds they take."""
+        wanted = {
+            "theirstack_url": ("http", "https"),
+            "redis_url": ("redis", "rediss", "unix"),
+            "llm_url": ("http", "https"),
+        }
+        for name, schemes in wanted.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            parsed = urlsplit(value)
+            if parsed.scheme not in schemes or not (parsed.netloc or parsed.scheme == "unix"):
+                kinds = ", ".join(f"{scheme}://" for scheme in schemes)
+                raise SettingsError(f"SKAEL_{name.upper()}: not a URL of the kind {kinds}")
 
     def check_database_url(self) -> None:
         """``SettingsError`` when ``database_url`` is neither ``memory`` nor a URL of a

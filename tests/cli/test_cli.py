@@ -276,3 +276,19 @@ def test_a_missing_postgres_database_or_driver_option_is_a_one_line_error(
         {"options": "-csearch_path=x"}
     ).render_as_string(hide_password=False)
     _one_line_error(run(env, "db", "current"), "cannot connect", "'options'")
+
+
+def test_a_migration_that_cannot_be_made_is_a_one_line_error(env: dict[str, str]) -> None:
+    _one_line_error(
+        run(env, "db", "downgrade", "nosuchrev"),
+        "'nosuchrev'",
+        "the revisions are base, 0001, 0002, head",
+    )
+    assert run(env, "db", "upgrade").returncode == 0
+    import sqlite3
+
+    path = env["SKAEL_DATABASE_URL"].split("///", 1)[1]
+    with sqlite3.connect(path) as db:  # as a newer Skael would leave it
+        db.execute("UPDATE alembic_version SET version_num = 'f00d'")
+    _one_line_error(run(env, "jobs", "import", str(EXPORT)), "'f00d', unknown to this Skael")
+    assert job_count(env) == 0

@@ -16,7 +16,7 @@ Modules: :mod:`.engine` (engines and their SQLite/PostgreSQL settings), :mod:`.t
 """
 
 from .engine import DEFAULT_SQLITE_URL, create_engine
-from .migrate import current, downgrade, ensure_schema, is_current, upgrade
+from .migrate import MigrationError, current, downgrade, ensure_schema, is_current, upgrade
 from .repositories import (
     SqlActivityRepository,
     SqlAnalysisRepository,
@@ -30,6 +30,7 @@ from .uow import SqlDatabase, SqlUnitOfWork
 
 __all__ = [
     "DEFAULT_SQLITE_URL",
+    "MigrationError",
     "SqlActivityRepository",
     "SqlAnalysisRepository",
     "SqlApplicationRepository",

@@ -14,7 +14,8 @@ time.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
@@ -36,6 +38,11 @@ MIGRATION_LOCK = zlib.crc32(b"skael-migrations")
 """PostgreSQL advisory lock key held while migrating."""
 
 Target = str | URL | AsyncEngine
+
+
+class MigrationError(Exception):
+    """A migration that cannot be made: a revision the shipped scripts do not know (or
+    a step in the wrong direction), or a database at a revision they do not know."""
 
 
 def alembic_config(connection: Connection | None = None, url: str | URL | None = None) -> Config:
@@ -57,22 +64,41 @@ def head() -> str:
     return found
 
 
+def revisions() -> list[str]:
+    """The shipped revisions, oldest first."""
+    scripts = ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    return [script.revision for script in reversed(list(scripts))]
+
+
 async def upgrade(target: Target, revision: str = "head", **engine_options: Any) -> None:
-    """Migrate the database up to ``revision``."""
+    """Migrate the database up to ``revision``; ``MigrationError`` for one it cannot reach."""
 
     def run(connection: Connection) -> None:
-        command.upgrade(alembic_config(connection), revision)
+        with _known_revisions():
+            command.upgrade(alembic_config(connection), revision)
 
     await run_on(target, run, **engine_options)
 
 
 async def downgrade(target: Target, revision: str, **engine_options: Any) -> None:
-    """Migrate the database down to ``revision`` (``"base"``: drop every table)."""
+    """Migrate the database down to ``revision`` (``"base"``: drop every table);
+    ``MigrationError`` for one it cannot reach."""
 
     def run(connection: Connection) -> None:
-        command.downgrade(alembic_config(connection), revision)
+        with _known_revisions():
+            command.downgrade(alembic_config(connection), revision)
 
     await run_on(target, run, **engine_options)
+
+
+@contextmanager
+def _known_revisions() -> Iterator[None]:
+    """Alembic's refusals (an unknown revision, a step the wrong way) as MigrationError."""
+    try:
+        yield
+    except CommandError as error:
+        known = ", ".join(["base", *revisions(), "head"])
+        raise MigrationError(f"{error}; the revisions are {known}") from None
 
 
 async def current(target: Target, **engine_options: Any) -> str | None:
@@ -94,11 +120,8 @@ async def ensure_schema(target: Target, **engine_options: Any) -> None:
     found = await current(target, **engine_options)
     if found == head():
         return
-    known = {
-        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
-    }
-    if found is not None and found not in known:
-        raise RuntimeError(f"the database is at revision {found!r}, unknown to this Skael")
+    if found is not None and found not in revisions():
+        raise MigrationError(f"the database is at revision {found!r}, unknown to this Skael")
     await upgrade(target, "head", **engine_options)
 
 

@@ -88,7 +88,7 @@ async def test_ensure_schema_refuses_an_unknown_revision(sql_target: SqlTarget) 
             )
 
     await _on(sql_target, stamp)
-    with pytest.raises(RuntimeError, match="from_the_future"):
+    with pytest.raises(migrate.MigrationError, match="from_the_future"):
         await migrate.ensure_schema(sql_target.url, **options)
 
 
@@ -144,3 +144,13 @@ async def test_0002_keeps_the_description_copy_only_where_lower_needs_it(
             assert [str(j.source_id) for j in page.items] == [expected], needle
     finally:
         await db.dispose()
+
+
+async def test_an_unknown_or_backward_revision_is_a_migration_error(sql_target: SqlTarget) -> None:
+    options = sql_target.engine_options
+    with pytest.raises(migrate.MigrationError, match="the revisions are base, 0001, 0002, head"):
+        await migrate.upgrade(sql_target.url, "nosuchrev", **options)
+    await migrate.upgrade(sql_target.url, **options)
+    with pytest.raises(migrate.MigrationError, match="'0003'"):
+        await migrate.downgrade(sql_target.url, "0003", **options)
+    assert await migrate.current(sql_target.url, **options) == migrate.head()
