@@ -31,7 +31,8 @@ BATCH = 2000
 
 
 def _run(work: Callable[[Container], Awaitable[T]], container: Container | None = None) -> T:
-    """Run ``work`` with a started container; domain errors become one-line exits."""
+    """Run ``work`` with a started container (the command group turns the core's errors
+    into one-line exits)."""
 
     async def main() -> T:
         c = container or build_container()
@@ -40,10 +41,7 @@ def _run(work: Callable[[Container], Awaitable[T]], container: Container | None 
         finally:
             await shutdown(c)
 
-    try:
-        return asyncio.run(main())
-    except SkaelError as error:
-        raise click.ClickException(error.detail) from None
+    return asyncio.run(main())
 
 
 class _Skael(click.Group):

@@ -11,7 +11,6 @@ new, ``UPDATE .. WHERE key`` when they are known).
 
 from __future__ import annotations
 
-import datetime as dt
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -51,25 +50,17 @@ def _processor(column: sa.Column[Any], dialect: Dialect) -> Callable[[Any], Any]
     process = column.type.bind_processor(dialect)
     if dialect.name != "sqlite":
         return process
-    python_type = _python_type(column.type)
-    if python_type is dt.datetime:
+    kind = column.type
+    base = kind.impl_instance if isinstance(kind, sa.TypeDecorator) else kind
+    if isinstance(base, sa.DateTime):
         to_text = operator.methodcaller("isoformat", " ")
-    elif python_type is dt.date:
+    elif isinstance(base, sa.Date):
         to_text = operator.methodcaller("isoformat")
     else:
         return process
     if process is None:
         return to_text
     return lambda value: to_text(process(value))
-
-
-def _python_type(kind: Any) -> type | None:
-    """The Python type of a column type's values (a decorated type's: its base's)."""
-    base = kind.impl_instance if isinstance(kind, sa.TypeDecorator) else kind
-    try:
-        return base.python_type  # type: ignore[no-any-return]
-    except NotImplementedError:
-        return None
 
 
 async def insert_rows(

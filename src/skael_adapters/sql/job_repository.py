@@ -382,8 +382,8 @@ class SqlJobRepository(SqlRepository, JobRepository):
             deferral.stored = await self.latest_id()
         if not deferral.due(incoming):
             return
-        found = await self._conn.exec_driver_sql(_SECONDARY_INDEXES)
-        indexes: list[tuple[str, str]] = [(row[0], row[1]) for row in found]
+        found: list[Any] = list(await self._conn.exec_driver_sql(_SECONDARY_INDEXES))
+        indexes: list[tuple[str, str]] = [(name, sql) for name, sql in found]
         for name, _ in indexes:
             await self._conn.exec_driver_sql(f'DROP INDEX "{name}"')
         deferral.rebuild = [sql for _, sql in indexes]

@@ -129,11 +129,12 @@ async def run_on(target: Target, work: Callable[[Connection], T], **engine_optio
     """Run ``work`` with a synchronous connection to ``target``, SQLite foreign keys off."""
     if isinstance(target, AsyncEngine):
         return await _run_on_engine(target, work)
-    with failures.opening(check_url(target)):
-        _make_sqlite_folder(target)
-    if not is_memory_sqlite(target):
+    url = check_url(target)
+    with failures.opening(url):
+        _make_sqlite_folder(url)
+    if not is_memory_sqlite(url):
         engine_options.setdefault("poolclass", NullPool)
-    engine = create_engine(target, **engine_options)
+    engine = create_engine(url, **engine_options)
     try:
         return await _run_on_engine(engine, work)
     finally:
