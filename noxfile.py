@@ -27,7 +27,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[test]")
-    session.run("mypy", "--strict", "src/skael_core")
+    session.run("mypy", "--strict", "src")
 
 
 @nox.session

@@ -12,6 +12,7 @@ frozen Structs, so a shallow copy of a table is a full snapshot.
 from __future__ import annotations
 
 import asyncio
+import builtins
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
@@ -261,7 +262,9 @@ class MemoryJobRepository(_Repository, JobRepository):
         found = [j for j in self._uow.read("jobs").values() if _matches(j, filters)]
         return _page(_newest(found, _recency), skip, limit)
 
-    async def candidates(self, filters: JobFilter, skills: Sequence[str], limit: int) -> list[Job]:
+    async def candidates(
+        self, filters: JobFilter, skills: Sequence[str], limit: int
+    ) -> builtins.list[Job]:
         wanted = set(skills)
         found = [j for j in self._uow.read("jobs").values() if _matches(j, filters)]
         found.sort(
@@ -270,7 +273,7 @@ class MemoryJobRepository(_Repository, JobRepository):
         )
         return found[:limit]
 
-    async def known_source_ids(self, source: str, limit: int) -> list[int]:
+    async def known_source_ids(self, source: str, limit: int) -> builtins.list[int]:
         jobs = [j for j in self._uow.read("jobs").values() if j.source == source]
         jobs.sort(key=lambda j: (j.discovered_at is not None, j.discovered_at, j.id), reverse=True)
         return [j.source_id for j in jobs[:limit]]

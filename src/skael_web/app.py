@@ -21,6 +21,7 @@ from litestar.config.cors import CORSConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.exceptions import ClientException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.logging.config import LoggingConfig
@@ -159,7 +160,7 @@ def admission(app: ASGIApp) -> ASGIApp:
     """
 
     async def admit(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             handler: BaseRouteHandler = scope["route_handler"]
             connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
             await authenticate(connection, handler)

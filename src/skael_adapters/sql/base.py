@@ -40,8 +40,9 @@ class SqlRepository:
 
     def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
         """The dialect's INSERT, which knows ``ON CONFLICT``."""
-        dialect = sqlite if self._conn.dialect.name == "sqlite" else postgresql
-        return dialect.insert(table)
+        if self._conn.dialect.name == "sqlite":
+            return sqlite.insert(table)
+        return postgresql.insert(table)
 
     async def _page(
         self,

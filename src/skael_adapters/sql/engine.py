@@ -22,7 +22,7 @@ recycle and timeout as given.
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -166,9 +166,10 @@ class PreparedPlan:
         self._defaults: dict[str, Any] = compiled.construct_params(_check=False)
         self._binders = dict(compiled._bind_processors)
         columns = compiled._result_columns
-        self._row = collections.namedtuple(  # type: ignore[misc]
+        row: Any = collections.namedtuple(  # type: ignore[misc]
             "Row", [c.keyname for c in columns], rename=True
         )
+        self._make: Callable[[Iterable[Any]], tuple[Any, ...]] = row._make
         self._processors = [
             (i, p)
             for i, c in enumerate(columns)
@@ -184,7 +185,7 @@ class PreparedPlan:
 
     def result(self, raw_rows: list[tuple[Any, ...]]) -> PreparedResult:
         processors = self._processors
-        make = self._row._make
+        make = self._make
         if not processors:
             return PreparedResult([make(r) for r in raw_rows])
         rows = []

@@ -10,9 +10,10 @@ short JSON document per job (``rank_data``), decoded by msgspec (see "candidates
 from __future__ import annotations
 
 import asyncio
+import builtins
 import operator
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 
@@ -122,7 +123,7 @@ def job_list_queries(f: JobFilter) -> tuple[sa.Select[Any], sa.Select[Any]]:
     and holds the facets), joined to their jobs; the count needs no job row at all
     unless a substring filter is there too.
     """
-    one = sa.literal_column("1")
+    one: sa.ColumnClause[Any] = sa.literal_column("1")
     if not f.technology:
         where = job_conditions(f)
         rows = sa.select(*_JOB_READ).where(*where).order_by(*_RECENT_JOBS)
@@ -442,7 +443,8 @@ class SqlJobRepository(SqlRepository, JobRepository):
                 f" AND source_id IN ({', '.join(marks)})",
                 (source, *source_ids),
             )
-            found.update(((source, source_id), job_id) for source_id, job_id in result)
+            pairs = cast("Iterable[tuple[int, int]]", result)  # rows of (source_id, id)
+            found.update(((source, source_id), job_id) for source_id, job_id in pairs)
         return found
 
     async def _next_id(self) -> int:
@@ -465,7 +467,7 @@ class SqlJobRepository(SqlRepository, JobRepository):
         )
         found = {}
         known: set[int] = set()
-        for job_id, source, source_id, updated in returned:
+        for job_id, source, source_id, updated in map(tuple, returned):
             found[(source, source_id)] = job_id
             if updated:
                 known.add(job_id)
@@ -509,7 +511,9 @@ class SqlJobRepository(SqlRepository, JobRepository):
         rows, counted = job_list_queries(filters)
         return await self._page(rows, skip, limit, mapping.job_to_domain, counted)
 
-    async def candidates(self, filters: JobFilter, skills: Sequence[str], limit: int) -> list[Job]:
+    async def candidates(
+        self, filters: JobFilter, skills: Sequence[str], limit: int
+    ) -> builtins.list[Job]:
         if limit <= 0:
             return []
         wanted = sorted(set(skills))
@@ -537,7 +541,7 @@ class SqlJobRepository(SqlRepository, JobRepository):
         row = (await self._conn.execute(sa.select(*counts))).one()
         return dict(zip(slugs, row, strict=True))
 
-    async def known_source_ids(self, source: str, limit: int) -> list[int]:
+    async def known_source_ids(self, source: str, limit: int) -> builtins.list[int]:
         query = (
             sa.select(jobs.c.source_id)
             .where(jobs.c.source == source)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
-from litestar.openapi.spec import Operation
+from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from skael_core.usecases.jobs import job_filter
@@ -43,7 +43,7 @@ class OptionalBodyOperation(Operation):
     """An operation whose body may be left out (Litestar documents every body as required)."""
 
     def __post_init__(self) -> None:
-        if self.request_body is not None:
+        if isinstance(self.request_body, RequestBody):
             self.request_body.required = False
 
 

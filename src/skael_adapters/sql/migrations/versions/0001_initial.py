@@ -13,6 +13,7 @@ must not change when ``tables.py`` does. Index names follow the naming conventio
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -93,7 +94,7 @@ def _fk(column: str, table: str, referred: str, ondelete: str) -> sa.ForeignKeyC
 
 
 def _owned(
-    table: str, *columns: sa.Column, extra: Sequence[sa.Constraint] = (), job: str = "CASCADE"
+    table: str, *columns: sa.Column[Any], extra: Sequence[sa.Constraint] = (), job: str = "CASCADE"
 ) -> None:
     op.create_table(
         table,
