@@ -234,7 +234,7 @@ async def test_a_missing_key_is_refused_without_a_call(
     ("mode", "said"),
     [
         ("malformed", "the body is not JSON"),
-        ("html", "the body is not JSON"),
+        ("html", "the body is text/html, not JSON"),
         ("wrong-types", "the body is not a job search result: Expected `int`, got `str`"),
         ("no-data", "the body is not a job search result: Object missing required field `data`"),
         ("truncated", "the response body was cut short"),

@@ -123,14 +123,16 @@ class TheirstackJobSource(JobSource):
         trail = _Trail()
         try:
             async with asyncio.timeout(self._deadline):
-                payload = await self._post_with_retries(msgspec.json.encode(body), trail)
+                payload, content_type = await self._post_with_retries(
+                    msgspec.json.encode(body), trail
+                )
         except TimeoutError:
             raise ProviderTimeout(PROVIDER, self._deadline_message(trail)) from None
-        return _result(payload)
+        return _result(payload, content_type)
 
     # ------------------------------------------------------------------ attempts
 
-    async def _post_with_retries(self, body: bytes, trail: _Trail) -> bytes:
+    async def _post_with_retries(self, body: bytes, trail: _Trail) -> tuple[bytes, str]:
         backoff = self._backoff_hook(trail)
         try:
             async for attempt in stamina.retry_context(
@@ -166,7 +168,8 @@ class TheirstackJobSource(JobSource):
 
         return backoff
 
-    async def _post_once(self, body: bytes) -> bytes:
+    async def _post_once(self, body: bytes) -> tuple[bytes, str]:
+        """The body of a successful answer and its Content-Type."""
         request = self._client.build_request(
             "POST", self._url, content=body, headers=self._headers()
         )
@@ -178,7 +181,7 @@ class TheirstackJobSource(JobSource):
             raise _Retryable(f"connection failed ({_describe(exc)})") from exc
         try:
             if response.is_success:
-                return await _read_success(response)
+                return await _read_success(response), response.headers.get("Content-Type", "")
             raise await _failure(response)
         finally:
             await response.aclose()
@@ -247,14 +250,21 @@ async def _failure(response: httpx.Response) -> Exception:
     return ProviderBadResponse(PROVIDER, f"unexpected {said}")
 
 
-def _result(payload: bytes) -> FetchResult:
-    """The postings of a 200 body; any other shape is the provider's failure."""
+def _result(payload: bytes, content_type: str = "") -> FetchResult:
+    """The postings of a 200 body; any other shape is the provider's failure (an HTML
+    error page from a proxy is named as such)."""
     try:
         response = _DECODER.decode(payload)
     except msgspec.ValidationError as exc:
         raise ProviderBadResponse(PROVIDER, f"the body is not a job search result: {exc}") from None
     except msgspec.DecodeError as exc:
-        raise ProviderBadResponse(PROVIDER, f"the body is not JSON: {exc}") from None
+        kind = content_type.partition(";")[0].strip().lower()
+        said = (
+            f"the body is {kind}, not JSON"
+            if kind and "json" not in kind
+            else "the body is not JSON"
+        )
+        raise ProviderBadResponse(PROVIDER, f"{said}: {exc}") from None
     jobs: dict[int, Job] = {}
     for posting in response.data:
         try:
