@@ -181,6 +181,8 @@ def fetch(
         )
         outcome = await core.collect_jobs.execute(query)
         note = f", {outcome.truncated} withheld by the provider" if outcome.truncated else ""
+        if outcome.credits_used:
+            note += f"; {outcome.credits_used} API credits used"
         click.echo(
             f"fetched {outcome.fetched} postings from {outcome.source}: "
             f"{outcome.new} new, {outcome.updated} updated{note}"

@@ -118,6 +118,7 @@ def test_fetch_stores_postings_and_sends_known_ids_next_time(
     done = run(env, "jobs", "fetch", "--title", "Data Engineer", "--country", "Germany")
     assert done.returncode == 0, done.stderr
     assert "fetched 60 postings from theirstack: 60 new" in done.stdout
+    assert "; 60 API credits used" in done.stdout
     sent = provider.requests[0].body
     assert sent["job_title_or"] == ["Data Engineer"]
     assert sent["job_country_code_or"] == ["DE"]

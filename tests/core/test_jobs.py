@@ -27,6 +27,9 @@ async def test_fetch_stores_each_posting_once_and_reports_new(
     assert sorted(source.queries[1][1]) == [1, 2, 3, 4, 5]
     page = await core.list_jobs.execute(JobFilter(), 0, 100)
     assert page.total == 6
+    logged = (await core.list_activity.execute(session.user_id, None)).items
+    fetches = [a.metadata for a in logged if a.action_type == "JOBS_FETCHED"]
+    assert sorted(m["credits_used"] for m in fetches) == [1, 5]
 
 
 async def test_fetch_fills_the_query_from_the_profile(core: Skael, source: ListJobSource) -> None:

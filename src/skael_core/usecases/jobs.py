@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -73,7 +73,8 @@ class CollectJobs(UseCase):
     """Ask the source for postings it has not sent before, and store each once.
 
     The provider ids already stored go into the request, so a known posting is not
-    paid for again. With an ``actor``, the fetch is logged as their activity.
+    paid for again. With an ``actor``, the fetch is logged as their activity, with the
+    provider credits it used when the source tells them.
     """
 
     def __init__(
@@ -96,7 +97,13 @@ class CollectJobs(UseCase):
             report = await uow.jobs.upsert_many(prepared)
             jobs = await uow.jobs.get_many(list(dict.fromkeys(report.ids)))
             if actor is not None:
-                meta = {"source": self._source.name, "fetched": len(jobs), "new": report.new}
+                meta: dict[str, Any] = {
+                    "source": self._source.name,
+                    "fetched": len(jobs),
+                    "new": report.new,
+                }
+                if result.credits_used is not None:
+                    meta["credits_used"] = result.credits_used
                 await self._log(uow, actor, ActionType.JOBS_FETCHED, metadata=meta)
             await uow.commit()
         if self._rankings is not None and report.ids:
