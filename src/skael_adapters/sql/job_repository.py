@@ -383,8 +383,8 @@ class SqlJobRepository(SqlRepository, JobRepository):
             deferral.stored = await self.latest_id()
         if not deferral.due(incoming):
             return
-        found: list[Any] = list(await self._conn.exec_driver_sql(_SECONDARY_INDEXES))
-        indexes: list[tuple[str, str]] = [(name, sql) for name, sql in found]
+        found = await self._conn.exec_driver_sql(_SECONDARY_INDEXES)
+        indexes = list(cast("Iterable[tuple[str, str]]", found))  # rows of (name, sql)
         for name, _ in indexes:
             await self._conn.exec_driver_sql(f'DROP INDEX "{name}"')
         deferral.rebuild = [sql for _, sql in indexes]
@@ -467,7 +467,10 @@ class SqlJobRepository(SqlRepository, JobRepository):
         )
         found = {}
         known: set[int] = set()
-        for job_id, source, source_id, updated in map(tuple, returned):
+        # rows of (id, source, source_id, updated)
+        for job_id, source, source_id, updated in cast(
+            "Iterable[tuple[int, str, int, bool]]", returned
+        ):
             found[(source, source_id)] = job_id
             if updated:
                 known.add(job_id)

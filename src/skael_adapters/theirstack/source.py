@@ -250,7 +250,7 @@ async def _failure(response: httpx.Response) -> Exception:
     return ProviderBadResponse(PROVIDER, f"unexpected {said}")
 
 
-def _result(payload: bytes, content_type: str = "") -> FetchResult:
+def _result(payload: bytes, content_type: str) -> FetchResult:
     """The postings of a 200 body; any other shape is the provider's failure (an HTML
     error page from a proxy is named as such)."""
     try:
