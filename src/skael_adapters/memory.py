@@ -29,6 +29,7 @@ from skael_core.model import (
     CatalogEntry,
     Document,
     DocumentKind,
+    IdentityLink,
     Job,
     JobFilter,
     Page,
@@ -42,6 +43,7 @@ from skael_core.ports import (
     AnalysisRepository,
     ApplicationRepository,
     DocumentRepository,
+    IdentityLinkRepository,
     JobRepository,
     SavedJobRepository,
     UnitOfWork,
@@ -61,6 +63,7 @@ TABLES = (
     "documents",
     "applications",
     "activities",
+    "identity_links",
     "sequences",
 )
 
@@ -94,6 +97,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.documents = MemoryDocumentRepository(self)
         self.applications = MemoryApplicationRepository(self)
         self.activities = MemoryActivityRepository(self)
+        self.identity_links = MemoryIdentityLinkRepository(self)
 
     async def __aenter__(self) -> Self:
         if not self._read_only:
@@ -190,7 +194,8 @@ class MemoryUserRepository(_Repository, UserRepository):
         if user is None:
             return False
         del self._uow.write("emails")[user.email]
-        for name in ("saved_jobs", "analyses", "documents", "applications", "activities"):
+        owned = ("saved_jobs", "analyses", "documents", "applications", "activities")
+        for name in (*owned, "identity_links"):
             table = self._uow.write(name)
             for key in [k for k, v in table.items() if v.user_id == user_id]:
                 del table[key]
@@ -409,3 +414,17 @@ class MemoryActivityRepository(_Repository, ActivityRepository):
             if a.user_id == user_id and (action_type is None or a.action_type == action_type)
         ]
         return _page(_newest(mine, lambda a: (a.created_at, a.id)), skip, limit)
+
+
+class MemoryIdentityLinkRepository(_Repository, IdentityLinkRepository):
+    async def add(self, link: IdentityLink) -> None:
+        links = self._uow.write("identity_links")
+        if (link.issuer, link.subject) in links:
+            raise Conflict(f"subject {link.subject} of {link.issuer} is already linked")
+        if any(o.issuer == link.issuer and o.user_id == link.user_id for o in links.values()):
+            raise Conflict(f"user {link.user_id} is already linked to {link.issuer}")
+        links[(link.issuer, link.subject)] = link
+
+    async def user_for(self, issuer: str, subject: str) -> int | None:
+        link: IdentityLink | None = self._uow.read("identity_links").get((issuer, subject))
+        return None if link is None else link.user_id

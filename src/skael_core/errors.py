@@ -12,6 +12,8 @@ the web layer maps each kind to a status with one table. None carries an HTTP co
     ├── Throttled                too many attempts; ``retry_after`` seconds to wait
     ├── StoreUnavailable         the store of record did not answer (connection lost, refused,
     │                            timed out, locked); trying again may work
+    ├── IdentityProviderUnavailable  the identity provider's signing keys could not be
+    │                            fetched; trying again may work
     └── ProviderError            the job-data provider failed (``provider`` names it)
         ├── ProviderUnavailable  outage, 5xx, connection refused, rate limit exhausted
         ├── ProviderTimeout      no answer within the deadline
@@ -105,6 +107,11 @@ class Throttled(SkaelError):
 
 class StoreUnavailable(SkaelError):
     """The store of record failed to answer; trying again may work."""
+
+
+class IdentityProviderUnavailable(SkaelError):
+    """The signing keys of the configured identity provider could not be fetched, so its
+    tokens cannot be checked now; trying again may work."""
 
 
 class ProviderError(SkaelError):

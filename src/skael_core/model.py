@@ -111,6 +111,35 @@ class TokenClaims(Domain, frozen=True, kw_only=True):
     expires_at: datetime
 
 
+class Identity(Domain, frozen=True, kw_only=True):
+    """A person as an identity provider vouches for them: ``subject`` is their stable id
+    at ``issuer``; the e-mail may change, and counts only when ``email_verified``."""
+
+    issuer: str
+    subject: str
+    email: str | None = None
+    email_verified: bool = False
+    name: str | None = None
+
+
+class IdentityClaims(Domain, frozen=True, kw_only=True):
+    """What a verified identity-provider token says: who, an id for the token (for
+    revocation) and when it expires."""
+
+    identity: Identity
+    token_id: str
+    expires_at: datetime
+
+
+class IdentityLink(Domain, frozen=True, kw_only=True):
+    """A Skael account reached through a subject of an identity provider."""
+
+    issuer: str
+    subject: str
+    user_id: int
+    linked_at: datetime
+
+
 # --------------------------------------------------------------------------- jobs
 
 

@@ -24,6 +24,8 @@ from .model import (
     DocumentKind,
     FetchQuery,
     FetchResult,
+    IdentityClaims,
+    IdentityLink,
     IssuedToken,
     Job,
     JobFilter,
@@ -165,6 +167,19 @@ class ActivityRepository(Protocol):
         ...
 
 
+class IdentityLinkRepository(Protocol):
+    """Which Skael account each subject of an identity provider reaches."""
+
+    async def add(self, link: IdentityLink) -> None:
+        """Store a link; ``Conflict`` if the subject is linked already, or the user already
+        has a link to another subject of the same issuer."""
+        ...
+
+    async def user_for(self, issuer: str, subject: str) -> int | None:
+        """The id of the user linked to ``subject`` at ``issuer``, None if none is."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic piece of work over every repository.
 
@@ -179,6 +194,7 @@ class UnitOfWork(Protocol):
     documents: DocumentRepository
     applications: ApplicationRepository
     activities: ActivityRepository
+    identity_links: IdentityLinkRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -236,6 +252,21 @@ class TokenService(Protocol):
 
     def verify(self, token: str) -> TokenClaims:
         """The token's claims; ``Unauthenticated`` if malformed, forged or expired."""
+        ...
+
+
+class IdentityTokenVerifier(Protocol):
+    """Checks ID tokens of one configured identity provider (an OpenID Connect issuer)."""
+
+    def accepts(self, token: str) -> bool:
+        """Whether ``token`` is of this verifier's kind, to be checked here rather than as
+        a Skael token. Cheap (no signature, no I/O); says nothing about validity."""
+        ...
+
+    async def verify(self, token: str) -> IdentityClaims:
+        """The token's claims once its signature, issuer, audience and times check out;
+        ``Unauthenticated`` saying what is wrong otherwise, and
+        ``IdentityProviderUnavailable`` when the provider's keys cannot be fetched."""
         ...
 
 

@@ -12,6 +12,7 @@ from .ports import (
     Clock,
     CountryCatalog,
     DocumentWriter,
+    IdentityTokenVerifier,
     JobSource,
     LoginThrottle,
     PasswordHasher,
@@ -32,6 +33,7 @@ from .usecases.accounts import (
     UpdateProfile,
 )
 from .usecases.documents import GenerateDocument, GetDocument, ListDocuments
+from .usecases.identities import AuthenticateIdentity
 from .usecases.jobs import (
     CollectJobs,
     FetchJobs,
@@ -71,17 +73,30 @@ class Ports:
     countries: CountryCatalog
     rankings: RankingCache | None = None
     """Optional: without it, every ``relevant jobs`` call ranks anew."""
+    identities: IdentityTokenVerifier | None = None
+    """Optional: an identity provider whose ID tokens are accepted beside Skael's own."""
 
 
 class Skael:
     """Every use case of the product, sharing one set of ports."""
 
-    def __init__(self, ports: Ports, max_candidates: int = 600) -> None:
+    def __init__(
+        self, ports: Ports, max_candidates: int = 600, auto_register_identities: bool = False
+    ) -> None:
         p = ports
         self.ports = ports
         self.register = RegisterUser(p.uow, p.clock, p.hasher, p.tokens, p.countries)
         self.log_in = LogIn(p.uow, p.hasher, p.tokens, p.throttle)
-        self.authenticate = Authenticate(p.uow, p.tokens, p.revoked, p.clock)
+        self.authenticate_identity = (
+            None
+            if p.identities is None
+            else AuthenticateIdentity(
+                p.uow, p.identities, p.revoked, p.clock, auto_register=auto_register_identities
+            )
+        )
+        self.authenticate = Authenticate(
+            p.uow, p.tokens, p.revoked, p.clock, identity=self.authenticate_identity
+        )
         self.log_out = LogOut(p.revoked)
         self.get_profile = GetProfile(p.uow, p.clock)
         self.update_profile = UpdateProfile(p.uow, p.hasher, p.countries, p.revoked)

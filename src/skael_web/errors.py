@@ -38,6 +38,7 @@ from litestar.types import ExceptionHandlersMap
 from skael_core.errors import (
     Conflict,
     Forbidden,
+    IdentityProviderUnavailable,
     InvalidInput,
     NotFound,
     ProviderBadRequest,
@@ -66,6 +67,7 @@ STATUS: Final[Mapping[type[SkaelError], int]] = {
     InvalidInput: 422,
     Throttled: 429,
     StoreUnavailable: 503,
+    IdentityProviderUnavailable: 503,
     ProviderError: 502,
     ProviderUnavailable: 503,
     ProviderTimeout: 504,

@@ -279,5 +279,16 @@ activities = sa.Table(
     sqlite_autoincrement=True,
 )
 
-USER_OWNED = (saved_jobs, analyses, documents, applications, activities)
+identity_links = sa.Table(
+    "identity_links",
+    metadata,
+    sa.Column("issuer", sa.Text, primary_key=True),
+    sa.Column("subject", sa.Text, primary_key=True),
+    _owner(),
+    sa.Column("linked_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("user_id", "issuer"),
+)
+"""Which account a subject of an identity provider reaches; one subject per (user, issuer)."""
+
+USER_OWNED = (saved_jobs, analyses, documents, applications, activities, identity_links)
 """Tables whose rows belong to one user and go when the user goes."""

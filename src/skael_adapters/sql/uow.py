@@ -26,6 +26,7 @@ from skael_core.ports import UnitOfWork
 
 from . import failures, migrate
 from .engine import READ_ONLY, InlineReader, create_engine, create_inline_reader, driver
+from .identity_links import SqlIdentityLinkRepository
 from .repositories import (
     SqlActivityRepository,
     SqlAnalysisRepository,
@@ -91,6 +92,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.documents = SqlDocumentRepository(self)
         self.applications = SqlApplicationRepository(self)
         self.activities = SqlActivityRepository(self)
+        self.identity_links = SqlIdentityLinkRepository(self)
 
     @property
     def connection(self) -> AsyncConnection:

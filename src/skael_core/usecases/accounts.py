@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -30,6 +30,9 @@ from ..ports import (
     UnitOfWorkFactory,
 )
 from .common import Caller, UseCase, load_user, owner
+
+if TYPE_CHECKING:
+    from .identities import AuthenticateIdentity
 
 MAX_EXPERIENCE_YEARS = 70
 MAX_SALARY = 100_000_000
@@ -207,6 +210,9 @@ class Authenticate:
     at once while their shared store is reachable. The memo only saves the read that
     confirms an unchanged user; if the shared store is down, another process's change
     reaches this one when its memo entry expires.
+
+    With ``identity`` given, a token it accepts (an identity provider's ID token, told
+    apart by its header) is checked there instead (:class:`AuthenticateIdentity`).
     """
 
     MEMO_SIZE = 50_000
@@ -218,8 +224,10 @@ class Authenticate:
         revoked: RevokedTokens,
         clock: Clock,
         memo_seconds: float = 60.0,
+        identity: AuthenticateIdentity | None = None,
     ) -> None:
         self._uow = uow
+        self._identity = identity
         self._tokens = tokens
         self._revoked = revoked
         self._clock = clock
@@ -227,6 +235,8 @@ class Authenticate:
         self._known: dict[int, tuple[int, float]] = {}
 
     async def execute(self, token: str) -> Caller:
+        if self._identity is not None and self._identity.accepts(token):
+            return await self._identity.execute(token)
         claims = self._tokens.verify(token)
         if await self._revoked.is_revoked(claims.token_id):
             raise Unauthenticated("token has been revoked")
