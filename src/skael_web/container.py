@@ -25,7 +25,13 @@ from skael_adapters.stores import (
     redis_with_fallback,
 )
 from skael_adapters.system import PycountryCatalog, SystemClock
-from skael_core.ports import DocumentWriter, JobSource, UnitOfWork
+from skael_core.ports import (
+    Clock,
+    DocumentWriter,
+    IdentityTokenVerifier,
+    JobSource,
+    UnitOfWork,
+)
 from skael_core.service import Ports, Skael
 
 from .settings import Settings
@@ -97,6 +103,26 @@ def _writer(settings: Settings, client: httpx.AsyncClient) -> DocumentWriter:
     return TemplateDocumentWriter()
 
 
+def _identity_verifier(
+    settings: Settings, client: httpx.AsyncClient, clock: Clock
+) -> IdentityTokenVerifier | None:
+    """The identity provider's token verifier, owning its key cache; None when off."""
+    oidc = settings.oidc()
+    if oidc is None:
+        return None
+    from skael_adapters.oidc import JwksKeys, OidcTokenVerifier
+
+    keys = JwksKeys(oidc.jwks_url, client, clock, refresh_interval=settings.oidc_refresh_interval)
+    return OidcTokenVerifier(
+        issuer=oidc.issuer,
+        audience=oidc.audience,
+        keys=keys,
+        clock=clock,
+        algorithms=settings.oidc_algorithms,
+        leeway=settings.oidc_clock_skew,
+    )
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -131,6 +157,7 @@ class Container(containers.DeclarativeContainer):
         size=providers.Callable(lambda s: s.ranking_cache_size, settings),
         ttl=providers.Callable(lambda s: s.ranking_cache_ttl, settings),
     )
+    identities = providers.Singleton(_identity_verifier, settings, http_client, clock)
     ports = providers.Singleton(
         Ports,
         uow=database.provided.unit_of_work,
@@ -143,9 +170,13 @@ class Container(containers.DeclarativeContainer):
         writer=writer,
         countries=countries,
         rankings=rankings,
+        identities=identities,
     )
     core = providers.Singleton(
-        Skael, ports, max_candidates=providers.Callable(lambda s: s.max_candidates, settings)
+        Skael,
+        ports,
+        max_candidates=providers.Callable(lambda s: s.max_candidates, settings),
+        auto_register_identities=providers.Callable(lambda s: s.oidc_auto_register, settings),
     )
 
 

@@ -19,6 +19,31 @@ class SettingsError(ValueError):
     """A setting of the environment Skael cannot use; the message names the variable."""
 
 
+_FIREBASE_PROJECT = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]")
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class OidcSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """One OpenID Connect issuer whose ID tokens Skael accepts (see ``Settings.oidc``)."""
+
+    issuer: str
+    audience: str
+    jwks_url: str
+
+    def check(self) -> None:
+        """``SettingsError`` unless the issuer is an http(s) URL and the keys are fetched
+        over https (plain http only from this machine, as tests do)."""
+        issuer = urlsplit(self.issuer)
+        if issuer.scheme not in ("https", "http") or not issuer.netloc:
+            raise SettingsError("SKAEL_OIDC_ISSUER: not a URL of the kind https://")
+        jwks = urlsplit(self.jwks_url)
+        local = jwks.scheme == "http" and (jwks.hostname or "") in _LOOPBACK
+        if not jwks.netloc or not (jwks.scheme == "https" or local):
+            raise SettingsError(
+                "SKAEL_OIDC_JWKS_URL: not a URL of the kind https:// (http:// only for localhost)"
+            )
+
+
 _AT_FIELD = re.compile(r" - at `\$\.(\w+)[^`]*`$")
 
 
@@ -48,6 +73,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_namespace: str = "skael"
     ranking_cache_size: int = 2048
     ranking_cache_ttl: float = 300.0
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    firebase_project_id: str | None = None
+    oidc_auto_register: bool = False
+    oidc_algorithms: tuple[str, ...] = ("RS256", "ES256")
+    oidc_clock_skew: int = 60
+    oidc_refresh_interval: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -65,10 +98,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 fields[field.name] = raw
         if (key := get("THEIRSTACK_API_KEY")) is not None:
             fields.setdefault("theirstack_api_key", key)
-        if "cors_origins" in fields:
-            fields["cors_origins"] = [
-                o.strip() for o in str(fields["cors_origins"]).split(",") if o.strip()
-            ]
+        for listed in ("cors_origins", "oidc_algorithms"):
+            if listed in fields:
+                fields[listed] = [o.strip() for o in str(fields[listed]).split(",") if o.strip()]
         try:
             settings = msgspec.convert(fields, cls, strict=False)
         except msgspec.ValidationError as error:
@@ -79,7 +111,65 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{name}: {reason[:1].lower()}{reason[1:]}") from None
         settings.check_database_url()
         settings.check_service_urls()
+        settings.check_oidc()
         return settings
+
+    def oidc(self) -> OidcSettings | None:
+        """The identity provider whose ID tokens are accepted, None when none is set.
+
+        ``SKAEL_FIREBASE_PROJECT_ID`` fills whichever of issuer, audience and JWKS URL
+        are not given; otherwise all three are needed (``SettingsError`` naming the
+        first one missing).
+        """
+        from skael_adapters.oidc import FIREBASE_ISSUER_PREFIX, FIREBASE_JWKS_URL
+
+        values = {
+            "SKAEL_OIDC_ISSUER": self.oidc_issuer,
+            "SKAEL_OIDC_AUDIENCE": self.oidc_audience,
+            "SKAEL_OIDC_JWKS_URL": self.oidc_jwks_url,
+        }
+        if project := self.firebase_project_id:
+            values["SKAEL_OIDC_ISSUER"] = self.oidc_issuer or FIREBASE_ISSUER_PREFIX + project
+            values["SKAEL_OIDC_AUDIENCE"] = self.oidc_audience or project
+            values["SKAEL_OIDC_JWKS_URL"] = self.oidc_jwks_url or FIREBASE_JWKS_URL
+        if not any(values.values()):
+            return None
+        for name, value in values.items():
+            if not value:
+                raise SettingsError(
+                    f"{name}: needed with the other SKAEL_OIDC_ settings"
+                    " (or set SKAEL_FIREBASE_PROJECT_ID)"
+                )
+        issuer, audience, jwks_url = (str(v) for v in values.values())
+        return OidcSettings(issuer=issuer, audience=audience, jwks_url=jwks_url)
+
+    def check_oidc(self) -> None:
+        """``SettingsError`` when the identity-provider settings cannot be used."""
+        if self.firebase_project_id and not _FIREBASE_PROJECT.fullmatch(self.firebase_project_id):
+            raise SettingsError(
+                "SKAEL_FIREBASE_PROJECT_ID: not a Firebase project id"
+                " (6 to 30 lower-case letters, digits and hyphens)"
+            )
+        oidc = self.oidc()
+        if oidc is None:
+            if self.oidc_auto_register:
+                raise SettingsError(
+                    "SKAEL_OIDC_AUTO_REGISTER: needs an identity provider"
+                    " (SKAEL_FIREBASE_PROJECT_ID, or the SKAEL_OIDC_ settings)"
+                )
+            return
+        oidc.check()
+        self._check_oidc_numbers()
+
+    def _check_oidc_numbers(self) -> None:
+        from skael_adapters.oidc import KEY_TYPES
+
+        if not self.oidc_algorithms or set(self.oidc_algorithms) - set(KEY_TYPES):
+            raise SettingsError(f"SKAEL_OIDC_ALGORITHMS: one or more of {', '.join(KEY_TYPES)}")
+        if not 0 <= self.oidc_clock_skew <= 600:
+            raise SettingsError("SKAEL_OIDC_CLOCK_SKEW: seconds from 0 to 600")
+        if not 0 < self.oidc_refresh_interval <= 86_400:
+            raise SettingsError("SKAEL_OIDC_REFRESH_INTERVAL: seconds above 0, at most 86400")
 
     def check_service_urls(self) -> None:
         """``SettingsError`` when the provider's, Redis's or the writer's URL is not one
