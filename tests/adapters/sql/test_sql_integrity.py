@@ -17,6 +17,7 @@ from skael_core.model import (
     ApplicationStatus,
     Document,
     DocumentKind,
+    IdentityLink,
     SavedJob,
 )
 
@@ -54,6 +55,11 @@ async def _give_everything(db: SqlDatabase, user_id: int, job_ids: list[int]) ->
             await uow.activities.add(
                 Activity(user_id=user_id, job_id=job_id, action_type="JOB_SAVED", created_at=T0)
             )
+        await uow.identity_links.add(
+            IdentityLink(
+                issuer="https://id.test", subject=f"u{user_id}", user_id=user_id, linked_at=T0
+            )
+        )
         await uow.commit()
 
 
@@ -102,6 +108,7 @@ async def test_deleting_a_user_leaves_no_row_naming_them(database: SqlDatabase) 
         "documents": 1,
         "applications": 5,
         "activities": 5,
+        "identity_links": 1,
         "applications.resume_id": 5,
         "users": 1,
     }
