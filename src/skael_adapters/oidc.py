@@ -68,7 +68,7 @@ def max_age(cache_control: str | None) -> float | None:
     return float(found[1]) if found else None
 
 
-def _signing_keys(document: Any) -> dict[str, Key]:
+def signing_keys(document: Any) -> dict[str, Key]:
     """The RSA and EC signing keys of a JWKS document, by ``kid``; others are skipped."""
     if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
         raise ValueError("not a JSON Web Key Set")
@@ -147,7 +147,7 @@ class JwksKeys:
         self._attempted_at = now
         try:
             response = await self._get()
-            keys = _signing_keys(response.json())
+            keys = signing_keys(response.json())
         except ValueError as error:
             self._failed(f"{self.url} did not send a JSON Web Key Set: {error}")
             return
