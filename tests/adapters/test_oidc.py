@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from oidc_issuer import TestIssuer
-from skael_adapters.oidc import JwksKeys, OidcTokenVerifier, signing_keys, max_age
+from skael_adapters.oidc import JwksKeys, OidcTokenVerifier, max_age, signing_keys
 from skael_adapters.system import FixedClock
 from skael_core.errors import IdentityProviderUnavailable, Unauthenticated
 from support import NOW

@@ -189,7 +189,7 @@ def test_a_key_of_the_wrong_type_for_the_algorithm(
 ) -> None:
     sign_up(client, "ada@example.com")
     token = issuer.mint("uid-ada", email="ada@example.com")
-    head, payload, signature = token.split(".")
+    _, payload, signature = token.split(".")
     header = {"alg": "ES256", "kid": issuer.kid, "typ": "JWT"}  # names the RSA key
     forged_head = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
     detail = refused(client, f"{forged_head}.{payload}.{signature}")
