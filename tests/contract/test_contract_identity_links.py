@@ -1,16 +1,21 @@
 """Identity links: one account per (issuer, subject), one subject per (user, issuer),
-gone with their user, all or nothing with the unit of work."""
+gone with their user, all or nothing with the unit of work; concurrent first sign-ins
+of one subject make one link."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
 
 from contract.contract_builders import stored_user
+from skael_adapters.stores import LocalStore, StoreRevokedTokens
+from skael_adapters.system import FixedClock
 from skael_core.errors import Conflict
-from skael_core.model import IdentityLink
-from skael_core.ports import UnitOfWorkFactory
+from skael_core.model import Identity, IdentityClaims, IdentityLink
+from skael_core.ports import IdentityTokenVerifier, UnitOfWorkFactory
+from skael_core.usecases.identities import AuthenticateIdentity
 
 GOOGLE = "https://securetoken.google.com/skael-app"
 OTHER = "https://login.example.org"
@@ -92,3 +97,44 @@ async def test_deleting_the_user_removes_their_links(uow_factory: UnitOfWorkFact
     carol = await stored_user(uow_factory, 3)
     await add(uow_factory, link(carol.id, "uid-ada"))  # the freed subject may link anew
     assert await user_for(uow_factory, "uid-ada") == carol.id
+
+
+class NamedTokens(IdentityTokenVerifier):
+    """ID tokens written as ``subject e-mail``, every one valid (the signature checks
+    are the OIDC adapter's; this drives the linking alone)."""
+
+    def accepts(self, token: str) -> bool:
+        return " " in token
+
+    async def verify(self, token: str) -> IdentityClaims:
+        subject, email = token.split(" ")
+        identity = Identity(issuer=GOOGLE, subject=subject, email=email, email_verified=True)
+        return IdentityClaims(identity=identity, token_id=token, expires_at=AT)
+
+
+def signing_in(uow_factory: UnitOfWorkFactory, auto_register: bool) -> AuthenticateIdentity:
+    return AuthenticateIdentity(
+        uow_factory,
+        NamedTokens(),
+        StoreRevokedTokens(LocalStore(), FixedClock(AT)),
+        FixedClock(AT),
+        auto_register=auto_register,
+    )
+
+
+@pytest.mark.parametrize("auto_register", [False, True])
+async def test_concurrent_first_sign_ins_make_one_link(
+    uow_factory: UnitOfWorkFactory, auto_register: bool
+) -> None:
+    """Twenty first requests of one subject at once: one account, one link, all let in."""
+    if not auto_register:
+        await stored_user(uow_factory, 1)
+    processes = [signing_in(uow_factory, auto_register) for _ in range(4)]
+    callers = await asyncio.gather(
+        *(processes[n % 4].execute("uid-1 person1@example.com") for n in range(20))
+    )
+    assert len({caller.user_id for caller in callers}) == 1
+    async with uow_factory(read_only=True) as uow:
+        user = await uow.users.get_by_email("person1@example.com")
+        assert user is not None and user.id == callers[0].user_id
+        assert await uow.identity_links.user_for(GOOGLE, "uid-1") == user.id
