@@ -202,7 +202,11 @@ def _openapi() -> OpenAPIConfig:
         type="http",
         scheme="bearer",
         bearer_format="JWT",
-        description="The access_token from POST /users/ or POST /users/login.",
+        description=(
+            "The access_token from POST /users/ or POST /users/login, or, when Skael is"
+            " configured for one, an ID token of its identity provider (Firebase or another"
+            " OpenID Connect issuer)."
+        ),
     )
     return OpenAPIConfig(
         title="Skael",
