@@ -4,6 +4,10 @@ One app-wide middleware (``app.admission``) authenticates every route that is no
 marked public (``opt=PUBLIC``) and keeps the :class:`Caller` on the request; handlers
 receive it as the ``caller`` dependency. A route added later is authenticated unless it says
 otherwise, and a test walks the route table to prove it.
+
+The bearer token is a Skael access token or, when an identity provider is configured, one
+of its ID tokens; the core's ``Authenticate`` tells them apart and checks either, and
+both give the same :class:`Caller`.
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ def core_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Skael:
 async def authenticate(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """A valid, unrevoked token of an existing user, unless the route is public."""
+    """A valid, unrevoked token (Skael's or the identity provider's) of an existing user,
+    unless the route is public."""
     if is_public(handler) or connection.scope.get("method") == "OPTIONS":
         return
     token = bearer_token(connection.headers.get("Authorization"))
