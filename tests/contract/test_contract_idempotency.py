@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
-from contract.contract_builders import stored_jobs, stored_user
 from contract.contract_builders import job as posting
+from contract.contract_builders import stored_jobs, stored_user
 from skael_core.model import ActionType, ApplicationStatus
 from skael_core.ports import UnitOfWorkFactory
 from skael_core.service import Skael
