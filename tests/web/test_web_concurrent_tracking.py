@@ -157,7 +157,9 @@ def _check(pair: Pair, stored: Stored, tally: Tally) -> None:
     ("store", "seconds"),
     [
         pytest.param("sqlite", SHORT_S, id="sqlite"),
-        pytest.param("postgres", DURATION_S, id="postgres", marks=pytest.mark.postgres),
+        pytest.param(
+            "postgres", DURATION_S, id="postgres", marks=[pytest.mark.postgres, pytest.mark.slow]
+        ),
     ],
 )
 async def test_history_answers_and_activity_agree_under_concurrency(
