@@ -183,7 +183,9 @@ def _innermost(error: BaseException) -> BaseException:
 
 def _first_line(error: BaseException) -> str:
     if isinstance(error, sa_exc.DBAPIError):
-        return f"{type(error).__name__}: {driver_text(error.orig)}"
+        told = driver_text(error.orig)
+        kind = type(error).__name__
+        return told if told.startswith(f"{kind}:") else f"{kind}: {told}"
     text = str(error).strip().splitlines()
     line = _QUERY_ARGUMENT.sub(r"\1 (value withheld)", text[0] if text else "")
     return f"{type(error).__name__}: {line}"
