@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from contract.contract_builders import job as posting
-from contract.contract_builders import stored_jobs, stored_user
+from contract.contract_builders import saved, stored_jobs, stored_user
 from skael_core.model import ActionType, ApplicationStatus
 from skael_core.ports import UnitOfWorkFactory
 from skael_core.service import Skael
@@ -88,3 +88,19 @@ async def test_applying_after_a_status_of_applied_is_a_first_application(
     first = await core.apply_to_job.execute(me, None, job_id)
     assert first.created
     assert await _logged(core, me, ActionType.JOB_APPLIED) == [first.activity_id]
+
+
+async def test_a_save_whose_activity_is_unknown_is_saved_anew_once(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """A save stored before saves named their activity (migration 0003 found none)."""
+    core, me, job_id = await _setup(uow_factory)
+    async with uow_factory() as uow:
+        await uow.saved_jobs.add(saved(me, job_id))
+        await uow.commit()
+    first = await core.save_job.execute(me, None, job_id)
+    again = await core.save_job.execute(me, None, job_id)
+    assert (first.created, again.created) == (True, False)
+    assert again.activity_id == first.activity_id
+    assert await _logged(core, me, ActionType.JOB_SAVED) == [first.activity_id]
+    assert (await core.list_saved_jobs.execute(me, None)).total == 1
