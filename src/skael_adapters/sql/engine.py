@@ -346,14 +346,15 @@ gives the ``-wal`` and ``-shm`` files it makes beside it the database file's mod
 def _create_private(engine: Engine, url: URL) -> None:
     """Before a connection opens a SQLite file that does not exist yet, create it empty
     with :data:`SQLITE_FILE_MODE` (SQLite takes an empty file as a new database). An
-    existing file keeps its mode."""
+    existing file keeps its mode. A file that cannot be made here (a missing folder, no
+    permission) is left to SQLite, which says why in its own words."""
     path = url.database
     if not path or url.query.get("uri"):
         return
 
     @event.listens_for(engine, "do_connect")
     def _on_connect(*_args: Any) -> None:
-        with contextlib.suppress(FileExistsError):
+        with contextlib.suppress(OSError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SQLITE_FILE_MODE))
 
 
