@@ -320,6 +320,10 @@ class MemoryJobRepository(_Repository, JobRepository):
 
 
 class MemorySavedJobRepository(_Repository, SavedJobRepository):
+    async def get(self, user_id: int, job_id: int) -> SavedJob | None:
+        found: SavedJob | None = self._uow.read("saved_jobs").get((user_id, job_id))
+        return found
+
     async def add(self, saved: SavedJob) -> bool:
         table = self._uow.write("saved_jobs")
         key = (saved.user_id, saved.job_id)
@@ -376,6 +380,10 @@ class MemoryApplicationRepository(_Repository, ApplicationRepository):
     async def get(self, user_id: int, job_id: int) -> Application | None:
         found: Application | None = self._uow.read("applications").get((user_id, job_id))
         return found
+
+    async def lock(self, user_id: int, job_id: int) -> Application | None:
+        """A plain read: a writing unit of work holds the database's lock all its life."""
+        return await self.get(user_id, job_id)
 
     async def save(self, application: Application) -> Application:
         table = self._uow.write("applications")

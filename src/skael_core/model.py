@@ -346,10 +346,14 @@ class Activity(Domain, frozen=True, kw_only=True):
 
 
 class SavedJob(Domain, frozen=True, kw_only=True):
+    """A job a user saved, with the activity that recorded the save (None only for a
+    save stored before activities were linked, whose activity is not known)."""
+
     id: int = 0
     user_id: int
     job_id: int
     saved_at: datetime
+    activity_id: int | None = None
 
 
 class ScorePart(Domain, frozen=True, kw_only=True):
@@ -422,7 +426,8 @@ class StatusChange(Domain, frozen=True, kw_only=True):
 
 
 class Application(Domain, frozen=True, kw_only=True):
-    """One user's application to one job, with the history of its status."""
+    """One user's application to one job, with the history of its status (oldest first,
+    one entry per change) and the activity that recorded applying, once applied."""
 
     id: int = 0
     user_id: int
@@ -433,3 +438,4 @@ class Application(Domain, frozen=True, kw_only=True):
     applied_date: datetime | None = None
     last_updated: datetime
     history: tuple[StatusChange, ...] = ()
+    applied_activity_id: int | None = None

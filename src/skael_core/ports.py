@@ -114,8 +114,11 @@ class JobRepository(Protocol):
 
 
 class SavedJobRepository(Protocol):
+    async def get(self, user_id: int, job_id: int) -> SavedJob | None: ...
+
     async def add(self, saved: SavedJob) -> bool:
-        """Save a job for a user; False (and no change) if it was already saved."""
+        """Save a job for a user; False (and no change) if it was already saved, also by
+        a unit of work running at the same time (this call then waits for it to end)."""
         ...
 
     async def remove(self, user_id: int, job_id: int) -> bool: ...
@@ -146,8 +149,18 @@ class DocumentRepository(Protocol):
 class ApplicationRepository(Protocol):
     async def get(self, user_id: int, job_id: int) -> Application | None: ...
 
+    async def lock(self, user_id: int, job_id: int) -> Application | None:
+        """The application of ``(user_id, job_id)``, held until this unit of work ends:
+        another unit of work that locks the same pair, stored yet or not, waits until
+        then, so a change read here and saved in this unit of work is never lost."""
+        ...
+
     async def save(self, application: Application) -> Application:
-        """Insert (id 0) or replace the one application of ``(user_id, job_id)``."""
+        """Insert (id 0) or replace the one application of ``(user_id, job_id)``.
+
+        Its history only grows: the stored history gains the entries of
+        ``application.history`` past the ones it holds, appended in this unit of work.
+        """
         ...
 
     async def list(

@@ -21,17 +21,19 @@ async def actions(core: Skael, user_id: int) -> list[str]:
     return [a.action_type for a in page.items]
 
 
-async def test_saving_twice_keeps_one_entry_and_logs_each_save(
+async def test_saving_twice_keeps_one_entry_and_logs_the_first_save(
     core: Skael, job_ids: tuple[int, ...]
 ) -> None:
     me = (await register(core)).user_id
-    await core.save_job.execute(me, None, job_ids[0])
-    await core.save_job.execute(me, me, job_ids[0])
+    first = await core.save_job.execute(me, None, job_ids[0])
+    again = await core.save_job.execute(me, me, job_ids[0])
     await core.save_job.execute(me, None, job_ids[1])
+    assert first.created and not again.created
+    assert again.activity_id == first.activity_id
     saved = await core.list_saved_jobs.execute(me, None)
     assert [j.id for j in saved.items] == [job_ids[1], job_ids[0]]
     assert saved.total == 2
-    assert await actions(core, me) == ["JOB_SAVED"] * 3
+    assert await actions(core, me) == ["JOB_SAVED"] * 2
 
 
 async def test_unsave_removes_and_logs_and_unknown_is_not_found(

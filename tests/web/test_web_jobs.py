@@ -196,7 +196,7 @@ def test_relevant_jobs_are_ranked_with_scores(
     assert empty_body.status_code == 200
 
 
-def test_save_and_unsave_are_logged(
+def test_save_and_unsave_are_logged_once_each(
     client: TestClient[Any], ada: Account, job_ids: list[int]
 ) -> None:
     first, second = job_ids[:2]
@@ -204,7 +204,9 @@ def test_save_and_unsave_are_logged(
     assert saved.status_code == 201
     assert saved.json()["activity_id"] > 0
     body = {"user_id": ada.user_id, "job_id": first, "activity_metadata": {"from": "list"}}
-    assert client.post(f"/jobs/{first}/save", json=body, headers=ada.headers).status_code == 201
+    again = client.post(f"/jobs/{first}/save", json=body, headers=ada.headers)
+    assert again.status_code == 200  # saved already: the first save's activity, nothing logged
+    assert again.json()["activity_id"] == saved.json()["activity_id"]
     client.post(f"/jobs/{second}/save/", headers=ada.headers)
     mine = client.get("/jobs/saved", headers=ada.headers).json()
     assert [j["id"] for j in mine["jobs"]] == [second, first]
@@ -215,7 +217,8 @@ def test_save_and_unsave_are_logged(
     assert removed.status_code == 200
     assert removed.json() == {"messages": "success", "msg": "Saved job deleted"}
     assert_error(client.delete(f"/jobs/{first}/save", headers=ada.headers), 404)
-    assert actions(client, ada)[:4] == ["JOB_UNSAVED", "JOB_SAVED", "JOB_SAVED", "JOB_SAVED"]
+    assert actions(client, ada).count("JOB_SAVED") == 2
+    assert actions(client, ada)[:3] == ["JOB_UNSAVED", "JOB_SAVED", "JOB_SAVED"]
 
 
 def test_a_body_naming_another_job_than_the_path_is_refused(

@@ -22,6 +22,8 @@ recycle and timeout as given.
 from __future__ import annotations
 
 import collections
+import contextlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -80,6 +82,9 @@ def create_engine(
     batch mode must not cascade).
     """
     parsed = check_url(url)
+    # a failed statement's text and the log never show its parameters (password
+    # hashes, personal data); see failures.redacted for what the driver says
+    options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(
             parsed,
@@ -136,6 +141,8 @@ def _sqlite_engine(
     _install_sqlite_hooks(
         engine.sync_engine, busy_timeout_ms, cache_mib, foreign_keys, wal=not memory
     )
+    if not memory:
+        _create_private(engine.sync_engine, url)
     return engine
 
 
@@ -305,8 +312,10 @@ def create_inline_reader(
         parsed.set(drivername="sqlite+pysqlite"),
         poolclass=NullPool,
         connect_args={"check_same_thread": False},
+        hide_parameters=True,
     )
     _install_sqlite_hooks(engine, busy_timeout_ms, sqlite_cache_mib, True, wal=True, begin=False)
+    _create_private(engine, parsed)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -327,6 +336,26 @@ SQLITE_PAGE_SIZE = 16_384
 default) hold one job each and leave the rest empty; 16 kB pages hold seven. Importing
 100,000 postings writes a 22% smaller file at 16 kB, with about 21% less work for the
 database (``bench/bench_sql.py``, see docs/benchmarks.md)."""
+
+
+SQLITE_FILE_MODE = 0o600
+"""A new SQLite file is readable by its owner alone: it holds password hashes. SQLite
+gives the ``-wal`` and ``-shm`` files it makes beside it the database file's mode."""
+
+
+def _create_private(engine: Engine, url: URL) -> None:
+    """Before a connection opens a SQLite file that does not exist yet, create it empty
+    with :data:`SQLITE_FILE_MODE` (SQLite takes an empty file as a new database). An
+    existing file keeps its mode. A file that cannot be made here (a missing folder, no
+    permission) is left to SQLite, which says why in its own words."""
+    path = url.database
+    if not path or url.query.get("uri"):
+        return
+
+    @event.listens_for(engine, "do_connect")
+    def _on_connect(*_args: Any) -> None:
+        with contextlib.suppress(OSError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SQLITE_FILE_MODE))
 
 
 def _install_sqlite_hooks(

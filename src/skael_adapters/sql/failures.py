@@ -21,6 +21,13 @@ checked, a statement the database refuses) stays what it is: a bug.
 :func:`connection_failures` guards opening a connection; :func:`leaving` guards leaving a
 unit of work, where the error of its body (if any) is judged together with the rollback.
 
+:func:`leaving` also tells a statement's own failure without the values it carried: no
+SQL parameter ever reaches an exception's text or the log (the engines hide them, see
+:mod:`.engine`), and :func:`redacted` makes the same error again, of the same class,
+whose driver message is withheld where the driver quotes a value (asyncpg's "invalid
+input for query argument $1: 'the value'", PostgreSQL's data exceptions, class 22). The
+error it replaces is not chained: its text would print the values.
+
 :func:`opening` guards the first connection of a command or of start-up (schema checks
 and migrations): whatever stops it from opening (the server refused or is not there,
 the database does not exist, the password is wrong, the URL holds an option the driver
@@ -31,6 +38,7 @@ does not take) becomes ``StoreUnavailable`` with a one-line detail naming the da
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -113,6 +121,34 @@ def leaving(pending: BaseException | None) -> Iterator[None]:
         raise
     if isinstance(pending, Exception) and is_connection_failure(pending):
         raise unavailable(pending) from pending
+    if isinstance(pending, sa_exc.DBAPIError):
+        raise redacted(pending) from None
+
+
+class DriverError(Exception):
+    """What a database driver said about a failed statement, without the values it
+    may quote (see :func:`redacted`)."""
+
+
+def redacted(error: sa_exc.DBAPIError) -> sa_exc.DBAPIError:
+    """``error`` again, of the same class and with the same statement, telling neither
+    its parameters nor any value the driver's message quoted."""
+    told = DriverError(driver_text(error.orig))
+    return type(error)(error.statement, None, told, hide_parameters=True, code=error.code)
+
+
+_QUERY_ARGUMENT = re.compile(r"(query argument \$\d+).*", re.DOTALL)
+
+
+def driver_text(error: BaseException | None) -> str:
+    """The kind of a driver's error and its first line, with quoted values withheld."""
+    state = getattr(error, "sqlstate", None)
+    text = str(error).strip().splitlines()
+    line = _QUERY_ARGUMENT.sub(r"\1 (value withheld)", text[0] if text else "")
+    if isinstance(state, str) and state.startswith("22"):
+        line = "data exception (message withheld: it may quote a value)"
+    kind = type(error).__name__
+    return f"{kind} [SQLSTATE {state}]: {line}" if state else f"{kind}: {line}"
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -146,5 +182,10 @@ def _innermost(error: BaseException) -> BaseException:
 
 
 def _first_line(error: BaseException) -> str:
+    if isinstance(error, sa_exc.DBAPIError):
+        told = driver_text(error.orig)
+        kind = type(error).__name__
+        return told if told.startswith(f"{kind}:") else f"{kind}: {told}"
     text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0] if text else ''}"
+    line = _QUERY_ARGUMENT.sub(r"\1 (value withheld)", text[0] if text else "")
+    return f"{type(error).__name__}: {line}"

@@ -291,11 +291,22 @@ def job_to_domain(row: Row[Any]) -> Job:
 
 
 def saved_job_to_row(saved: SavedJob) -> dict[str, Any]:
-    return {"user_id": saved.user_id, "job_id": saved.job_id, "saved_at": saved.saved_at}
+    return {
+        "user_id": saved.user_id,
+        "job_id": saved.job_id,
+        "saved_at": saved.saved_at,
+        "activity_id": saved.activity_id,
+    }
 
 
 def saved_job_to_domain(row: Row[Any]) -> SavedJob:
-    return SavedJob(id=row.id, user_id=row.user_id, job_id=row.job_id, saved_at=row.saved_at)
+    return SavedJob(
+        id=row.id,
+        user_id=row.user_id,
+        job_id=row.job_id,
+        saved_at=row.saved_at,
+        activity_id=row.activity_id,
+    )
 
 
 def analysis_to_row(analysis: Analysis) -> dict[str, Any]:
@@ -353,11 +364,20 @@ def application_to_row(application: Application) -> dict[str, Any]:
         "resume_id": application.resume_id,
         "applied_date": application.applied_date,
         "last_updated": application.last_updated,
-        "history": _json(application.history),
+        "applied_activity_id": application.applied_activity_id,
     }
 
 
-def application_to_domain(row: Row[Any]) -> Application:
+def status_change_to_row(application_id: int, change: StatusChange) -> dict[str, Any]:
+    return {"application_id": application_id, "status": change.status.value, "at": change.at}
+
+
+def status_change_to_domain(row: Row[Any]) -> StatusChange:
+    return StatusChange(status=ApplicationStatus(row.status), at=row.at)
+
+
+def application_to_domain(row: Row[Any], history: tuple[StatusChange, ...] = ()) -> Application:
+    """The application of ``row``, with its ``history`` (read from its own rows)."""
     return Application(
         id=row.id,
         user_id=row.user_id,
@@ -367,7 +387,8 @@ def application_to_domain(row: Row[Any]) -> Application:
         resume_id=row.resume_id,
         applied_date=row.applied_date,
         last_updated=row.last_updated,
-        history=msgspec.json.decode(row.history, type=tuple[StatusChange, ...]),
+        history=history,
+        applied_activity_id=row.applied_activity_id,
     )
 
 

@@ -8,6 +8,8 @@ repository lives in :mod:`.job_repository`.
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -24,6 +26,7 @@ from skael_core.model import (
     DocumentKind,
     Page,
     SavedJob,
+    StatusChange,
     User,
 )
 from skael_core.ports import (
@@ -39,7 +42,15 @@ from . import mapping
 from .base import SqlRepository, equal, newest
 from .engine import prepared
 from .job_repository import SqlJobRepository
-from .tables import activities, analyses, applications, documents, saved_jobs, users
+from .tables import (
+    activities,
+    analyses,
+    application_history,
+    applications,
+    documents,
+    saved_jobs,
+    users,
+)
 
 __all__ = [
     "SqlActivityRepository",
@@ -107,7 +118,16 @@ class SqlUserRepository(SqlRepository, UserRepository):
 
 
 class SqlSavedJobRepository(SqlRepository, SavedJobRepository):
+    async def get(self, user_id: int, job_id: int) -> SavedJob | None:
+        query = sa.select(saved_jobs).where(
+            saved_jobs.c.user_id == user_id, saved_jobs.c.job_id == job_id
+        )
+        row = (await self._conn.execute(query)).first()
+        return None if row is None else mapping.saved_job_to_domain(row)
+
     async def add(self, saved: SavedJob) -> bool:
+        """Insert unless saved; on PostgreSQL a save of the same job by a transaction not
+        yet ended is waited for (``ON CONFLICT DO NOTHING``), then counts as saved."""
         statement = (
             self._insert(saved_jobs)
             .values(mapping.saved_job_to_row(saved))
@@ -174,15 +194,33 @@ class SqlDocumentRepository(SqlRepository, DocumentRepository):
 
 
 class SqlApplicationRepository(SqlRepository, ApplicationRepository):
+    """Applications, and their history as rows of ``application_history`` appended in the
+    unit of work of each change.
+
+    ``lock`` on PostgreSQL takes the row lock (``SELECT ... FOR UPDATE``); when there is
+    no row yet, a transaction-scoped advisory lock on the (user, job) pair first, so two
+    first changes of one application run one after the other too. Under READ COMMITTED
+    the read after a wait sees what the other transaction committed. On SQLite every
+    writing unit of work holds the database's write lock from its start (``BEGIN
+    IMMEDIATE``), so a plain read is already held.
+    """
+
     async def get(self, user_id: int, job_id: int) -> Application | None:
-        query = sa.select(applications).where(
-            applications.c.user_id == user_id, applications.c.job_id == job_id
-        )
-        row = (await self._conn.execute(query)).first()
-        return None if row is None else mapping.application_to_domain(row)
+        return await self._read(user_id, job_id, for_update=False)
+
+    async def lock(self, user_id: int, job_id: int) -> Application | None:
+        if self._conn.dialect.name != "postgresql":
+            return await self._read(user_id, job_id, for_update=False)
+        found = await self._read(user_id, job_id, for_update=True)
+        if found is None:
+            key = (user_id % _INT4, job_id % _INT4)
+            await self._conn.execute(sa.select(sa.func.pg_advisory_xact_lock(*key)))
+            found = await self._read(user_id, job_id, for_update=True)
+        return found
 
     async def save(self, application: Application) -> Application:
-        """Insert or replace the application of ``(user_id, job_id)``, keeping its id.
+        """Insert or replace the application of ``(user_id, job_id)``, keeping its id, and
+        append the history entries it holds past the stored ones.
 
         A new application always gets its id from the database, whatever it carries.
         """
@@ -193,7 +231,15 @@ class SqlApplicationRepository(SqlRepository, ApplicationRepository):
             set_={name: insert.excluded[name] for name in row if name not in ("user_id", "job_id")},
         )
         result = await self._conn.execute(statement.returning(applications.c.id))
-        return msgspec.structs.replace(application, id=result.scalar_one())
+        application_id = result.scalar_one()
+        stored = await self._conn.execute(
+            sa.select(sa.func.count()).where(application_history.c.application_id == application_id)
+        )
+        new = application.history[stored.scalar_one() :]
+        if new:
+            rows = [mapping.status_change_to_row(application_id, change) for change in new]
+            await self._conn.execute(sa.insert(application_history), rows)
+        return msgspec.structs.replace(application, id=application_id)
 
     async def list(
         self, user_id: int, status: ApplicationStatus | None, skip: int, limit: int
@@ -202,7 +248,39 @@ class SqlApplicationRepository(SqlRepository, ApplicationRepository):
             applications.c.user_id == user_id, *equal(applications.c.status, status)
         )
         query = query.order_by(*newest(applications, "last_updated"))
-        return await self._page(query, skip, limit, mapping.application_to_domain)
+        page = await self._page(query, skip, limit, mapping.application_to_domain)
+        histories = await self._histories([a.id for a in page.items])
+        items = [msgspec.structs.replace(a, history=histories.get(a.id, ())) for a in page.items]
+        return Page(items=items, total=page.total)
+
+    async def _read(self, user_id: int, job_id: int, *, for_update: bool) -> Application | None:
+        query = sa.select(applications).where(
+            applications.c.user_id == user_id, applications.c.job_id == job_id
+        )
+        row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
+        if row is None:
+            return None
+        histories = await self._histories([row.id])
+        return mapping.application_to_domain(row, histories.get(row.id, ()))
+
+    async def _histories(self, ids: Sequence[int]) -> dict[int, tuple[StatusChange, ...]]:
+        """The history of each application of ``ids``, oldest entry first."""
+        if not ids:
+            return {}
+        query = (
+            sa.select(application_history)
+            .where(application_history.c.application_id.in_(ids))
+            .order_by(application_history.c.application_id, application_history.c.id)
+        )
+        found: dict[int, builtins.list[StatusChange]] = {}
+        for row in await self._conn.execute(query):
+            found.setdefault(row.application_id, []).append(mapping.status_change_to_domain(row))
+        return {key: tuple(changes) for key, changes in found.items()}
+
+
+_INT4 = 2**31
+"""PostgreSQL's two-key advisory locks take 32-bit keys: ids are folded into them (two
+pairs that share a key only wait for each other)."""
 
 
 class SqlActivityRepository(SqlRepository, ActivityRepository):

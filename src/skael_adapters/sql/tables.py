@@ -207,6 +207,7 @@ saved_jobs = sa.Table(
     _owner(),
     sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
     sa.Column("saved_at", UtcDateTime, nullable=False),
+    sa.Column("activity_id", Id),  # the activity that recorded the save (see below)
     sa.UniqueConstraint("user_id", "job_id"),
     sa.Index(None, "user_id", "saved_at", "id"),
     sa.Index(None, "job_id"),
@@ -255,7 +256,7 @@ applications = sa.Table(
     sa.Column("resume_id", Id, sa.ForeignKey("documents.id", ondelete="SET NULL")),
     sa.Column("applied_date", UtcDateTime),
     sa.Column("last_updated", UtcDateTime, nullable=False),
-    sa.Column("history", Json, nullable=False),
+    sa.Column("applied_activity_id", Id),  # the activity that recorded applying
     sa.UniqueConstraint("user_id", "job_id"),
     sa.Index(None, "user_id", "last_updated", "id"),
     sa.Index(None, "user_id", "status", "last_updated", "id"),
@@ -263,6 +264,24 @@ applications = sa.Table(
     sa.Index(None, "resume_id"),
     sqlite_autoincrement=True,
 )
+
+application_history = sa.Table(
+    "application_history",
+    metadata,
+    _pk(),
+    sa.Column(
+        "application_id",
+        Id,
+        sa.ForeignKey("applications.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Index(None, "application_id", "id"),
+    sqlite_autoincrement=True,
+)
+"""One row per status change of an application, appended in the unit of work of the
+change (never a rewritten list, which concurrent changes would overwrite)."""
 
 activities = sa.Table(
     "activities",
@@ -291,4 +310,10 @@ identity_links = sa.Table(
 """Which account a subject of an identity provider reaches; one subject per (user, issuer)."""
 
 USER_OWNED = (saved_jobs, analyses, documents, applications, activities, identity_links)
-"""Tables whose rows belong to one user and go when the user goes."""
+"""Tables whose rows belong to one user and go when the user goes (an application's
+history goes with the application).
+
+``saved_jobs.activity_id`` and ``applications.applied_activity_id`` name the activity
+that recorded the save or the application, which a repeated save or application
+answers. They are plain columns, not foreign keys: activities go only with their user,
+and the rows that name them go then too."""

@@ -53,8 +53,17 @@ class AnalysisLogged(msgspec.Struct, frozen=True, kw_only=True):
     activity: Activity
 
 
+class Recorded(msgspec.Struct, frozen=True, kw_only=True):
+    """A save or an application: the activity that recorded it, and whether this call
+    recorded it (False: it was recorded before, and the call changed nothing)."""
+
+    activity_id: int
+    created: bool
+
+
 class SaveJob(UseCase):
-    """Saving a job twice keeps one saved entry; each save is logged."""
+    """Saving is idempotent: the first save is stored and logged; saving a saved job
+    again changes and logs nothing and answers the first save's activity."""
 
     async def execute(
         self,
@@ -63,19 +72,32 @@ class SaveJob(UseCase):
         job_id: int,
         action_type: str | None = None,
         metadata: dict[str, Any] | None = None,
-    ) -> Activity:
+    ) -> Recorded:
         target = owner(actor, user_id)
         extra = _metadata(metadata, "activity_metadata")
+        action = norm.text(action_type, "action_type", MAX_ACTION_TYPE) or ActionType.JOB_SAVED
         async with self._uow() as uow:
             await load_job(uow, job_id)
-            saved = SavedJob(user_id=target, job_id=job_id, saved_at=self._clock.now())
-            is_new = await uow.saved_jobs.add(saved)
-            action = norm.text(action_type, "action_type", MAX_ACTION_TYPE) or ActionType.JOB_SAVED
-            activity = await self._log(
-                uow, target, action, job_id, {**extra, "already_saved": not is_new}
-            )
+            activity: Activity | None = None
+            while True:
+                known = await uow.saved_jobs.get(target, job_id)
+                if known is not None and known.activity_id is not None:
+                    # leaving without commit drops this call's activity, if it logged one
+                    return Recorded(activity_id=known.activity_id, created=False)
+                if known is not None:  # saved before saves named their activity: anew
+                    await uow.saved_jobs.remove(target, job_id)
+                activity = activity or await self._log(uow, target, action, job_id, extra)
+                saved = SavedJob(
+                    user_id=target,
+                    job_id=job_id,
+                    saved_at=self._clock.now(),
+                    activity_id=activity.id,
+                )
+                # False: a call running alongside saved it first; the next turn reads it
+                if await uow.saved_jobs.add(saved):
+                    break
             await uow.commit()
-        return activity
+        return Recorded(activity_id=activity.id, created=True)
 
 
 class UnsaveJob(UseCase):
@@ -163,11 +185,12 @@ class GetMatchScore(UseCase):
 
 
 class ApplyToJob(UseCase):
-    """Applying records the application as Applied (with the resume used, if any)."""
+    """Applying records the application as Applied (with the resume used, if any) and
+    logs it; applying again changes and logs nothing and answers the first activity."""
 
     async def execute(
         self, actor: int, user_id: int | None, job_id: int, resume_id: int | None = None
-    ) -> Activity:
+    ) -> Recorded:
         target = owner(actor, user_id)
         now = self._clock.now()
         async with self._uow() as uow:
@@ -176,15 +199,20 @@ class ApplyToJob(UseCase):
                 document = await uow.documents.get(resume_id)
                 if document is None or document.user_id != target:
                     raise NotFound("resume", resume_id)
-            known = await uow.applications.get(target, job_id)
-            application = _moved(known, target, job_id, ApplicationStatus.APPLIED, now)
+            known = await uow.applications.lock(target, job_id)
+            if known is not None and known.applied_activity_id is not None:
+                return Recorded(activity_id=known.applied_activity_id, created=False)
+            meta = {"resume_id": resume_id} if resume_id is not None else {}
+            activity = await self._log(uow, target, ActionType.JOB_APPLIED, job_id, meta)
+            application = msgspec.structs.replace(
+                _moved(known, target, job_id, ApplicationStatus.APPLIED, now),
+                applied_activity_id=activity.id,
+            )
             if resume_id is not None:
                 application = msgspec.structs.replace(application, resume_id=resume_id)
             await uow.applications.save(application)
-            meta = {"resume_id": resume_id} if resume_id is not None else {}
-            activity = await self._log(uow, target, ActionType.JOB_APPLIED, job_id, meta)
             await uow.commit()
-        return activity
+        return Recorded(activity_id=activity.id, created=True)
 
 
 def _moved(
@@ -238,7 +266,8 @@ class ListApplications(UseCase):
 
 
 class ChangeApplicationStatus(UseCase):
-    """Moving an application (created if new) to a status; each change is logged."""
+    """Moving an application (created if new) to a status; each change is one history
+    entry and one activity naming the status it moved from, however many run at once."""
 
     async def execute(
         self,
@@ -254,7 +283,7 @@ class ChangeApplicationStatus(UseCase):
         now = self._clock.now()
         async with self._uow() as uow:
             await load_job(uow, job_id)
-            known = await uow.applications.get(target, job_id)
+            known = await uow.applications.lock(target, job_id)
             application = _moved(known, target, job_id, status, now, notes)
             application = await uow.applications.save(application)
             previous = known.status.value if known else None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
@@ -36,6 +36,7 @@ from ..schemas import (
     same_id,
 )
 from .deps import Core, CurrentCaller
+from .recorded import ALREADY_RECORDED, recorded
 
 
 @dataclass
@@ -148,24 +149,30 @@ class JobController(Controller):
         """One stored job (JobListingResponse)."""
         return JobListingResponse.of(await core.get_job.execute(job_id))
 
-    @post("/{job_id:int}/save", status_code=201, operation_class=OptionalBodyOperation)
+    @post(
+        "/{job_id:int}/save",
+        status_code=201,
+        responses=ALREADY_RECORDED,
+        operation_class=OptionalBodyOperation,
+    )
     async def save(
         self,
         core: Core,
         caller: CurrentCaller,
         job_id: PathId,
         data: JSONBody[SaveJobIn | None] = None,
-    ) -> ActivityIdOut:
-        """Save a job; saving twice keeps one saved entry."""
+    ) -> Response[ActivityIdOut]:
+        """Save a job: 201 and an activity the first time; saving it again answers 200
+        with that activity and changes nothing."""
         s = data or SaveJobIn()
-        activity = await core.save_job.execute(
+        outcome = await core.save_job.execute(
             caller.user_id,
             s.user_id,
             same_id(job_id, s.job_id, "job_id"),
             s.action_type,
             s.activity_metadata,
         )
-        return ActivityIdOut(activity_id=activity.id)
+        return recorded(outcome)
 
     @delete("/{job_id:int}/save", status_code=200)
     async def unsave(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromQuery, JSONBody
@@ -27,6 +27,7 @@ from ..schemas import (
     read_form_or_json,
 )
 from .deps import Core, CurrentCaller
+from .recorded import ALREADY_RECORDED, recorded
 
 _ID = Schema(type=OpenAPIType.INTEGER, minimum=1)
 _ID_OR_NULL = Schema(one_of=[_ID, Schema(type=OpenAPIType.NULL)])
@@ -95,15 +96,17 @@ class ResumeController(Controller):
     @post(
         "/apply",
         status_code=201,
+        responses=ALREADY_RECORDED,
         opt={"form": True, "body": ApplyIn},
         operation_class=FormOrJsonOperation,
     )
     async def apply(
         self, core: Core, caller: CurrentCaller, request: Request[Any, Any, Any]
-    ) -> ActivityIdOut:
-        """Apply to a job (form or JSON body); the application is recorded as Applied."""
+    ) -> Response[ActivityIdOut]:
+        """Apply to a job (form or JSON body): 201, the application recorded as Applied;
+        applying again answers 200 with the first activity and changes nothing."""
         data = await read_form_or_json(request, ApplyIn)
-        activity = await core.apply_to_job.execute(
+        outcome = await core.apply_to_job.execute(
             caller.user_id, data.user_id, data.job_id, data.resume_id
         )
-        return ActivityIdOut(activity_id=activity.id)
+        return recorded(outcome)

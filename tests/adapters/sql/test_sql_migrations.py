@@ -148,11 +148,11 @@ async def test_0002_keeps_the_description_copy_only_where_lower_needs_it(
 
 async def test_an_unknown_or_backward_revision_is_a_migration_error(sql_target: SqlTarget) -> None:
     options = sql_target.engine_options
-    with pytest.raises(
-        migrate.MigrationError, match=r"the revisions are base, 0001, 0002, (\d{4}, )*head"
-    ):
+    known = ", ".join(migrate.revisions())
+    with pytest.raises(migrate.MigrationError, match=f"the revisions are base, {known}, head"):
         await migrate.upgrade(sql_target.url, "nosuchrev", **options)
-    await migrate.upgrade(sql_target.url, **options)
-    with pytest.raises(migrate.MigrationError, match="'0003'"):
-        await migrate.downgrade(sql_target.url, "0003", **options)
-    assert await migrate.current(sql_target.url, **options) == migrate.head()
+    *_, before, newest = migrate.revisions()
+    await migrate.upgrade(sql_target.url, before, **options)
+    with pytest.raises(migrate.MigrationError, match=f"Destination {newest} is not a valid"):
+        await migrate.downgrade(sql_target.url, newest, **options)
+    assert await migrate.current(sql_target.url, **options) == before
