@@ -78,7 +78,7 @@ def make_core(
             hasher=fast_hasher(),
             tokens=HmacTokenService(SECRET, clock),
             revoked=StoreRevokedTokens(LocalStore(), clock),
-            throttle=StoreLoginThrottle(LocalStore(), now=lambda: clock.now().timestamp()),
+            throttle=StoreLoginThrottle(LocalStore()),
             source=source or ListJobSource(),
             writer=writer or EchoWriter(),
             countries=PycountryCatalog(),

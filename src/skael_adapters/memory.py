@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 from collections import Counter
+from datetime import datetime
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -43,6 +44,7 @@ from skael_core.ports import (
     ApplicationRepository,
     DocumentRepository,
     JobRepository,
+    RevokedTokenRepository,
     SavedJobRepository,
     UnitOfWork,
     UserRepository,
@@ -61,6 +63,7 @@ TABLES = (
     "documents",
     "applications",
     "activities",
+    "revoked_tokens",
     "sequences",
 )
 
@@ -94,6 +97,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.documents = MemoryDocumentRepository(self)
         self.applications = MemoryApplicationRepository(self)
         self.activities = MemoryActivityRepository(self)
+        self.revoked_tokens = MemoryRevokedTokenRepository(self)
 
     async def __aenter__(self) -> Self:
         if not self._read_only:
@@ -409,3 +413,20 @@ class MemoryActivityRepository(_Repository, ActivityRepository):
             if a.user_id == user_id and (action_type is None or a.action_type == action_type)
         ]
         return _page(_newest(mine, lambda a: (a.created_at, a.id)), skip, limit)
+
+
+class MemoryRevokedTokenRepository(_Repository, RevokedTokenRepository):
+    async def add(self, token_id: str, expires_at: datetime) -> None:
+        self._uow.write("revoked_tokens").setdefault(token_id, expires_at)
+
+    async def contains(self, token_id: str) -> bool:
+        return token_id in self._uow.read("revoked_tokens")
+
+    async def purge(self, now: datetime) -> int:
+        stored = self._uow.read("revoked_tokens")
+        expired = [token_id for token_id, until in stored.items() if until <= now]
+        if expired:
+            table = self._uow.write("revoked_tokens")
+            for token_id in expired:
+                del table[token_id]
+        return len(expired)

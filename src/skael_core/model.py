@@ -111,6 +111,13 @@ class TokenClaims(Domain, frozen=True, kw_only=True):
     expires_at: datetime
 
 
+class Failures(Domain, frozen=True, kw_only=True):
+    """Failed attempts counted under one throttling key: how many, and the last one's time."""
+
+    count: int
+    last_at: datetime
+
+
 # --------------------------------------------------------------------------- jobs
 
 

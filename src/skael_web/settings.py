@@ -41,6 +41,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     llm_timeout: float = 30.0
     seed_sample: bool = True
     login_limit: int = 10
+    login_address_limit: int = 100
+    register_limit: int = 20
     login_window: int = 900
     db_pool_size: int = 10
     db_max_overflow: int = 10

@@ -281,3 +281,12 @@ activities = sa.Table(
 
 USER_OWNED = (saved_jobs, analyses, documents, applications, activities)
 """Tables whose rows belong to one user and go when the user goes."""
+
+revoked_tokens = sa.Table(
+    "revoked_tokens",
+    metadata,
+    sa.Column("token_id", sa.String(64), primary_key=True),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Index(None, "expires_at"),
+)
+"""Tokens logged out before they expire (by the token's id), kept until they expire."""

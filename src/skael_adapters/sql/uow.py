@@ -35,6 +35,7 @@ from .repositories import (
     SqlSavedJobRepository,
     SqlUserRepository,
 )
+from .revocations import SqlRevokedTokenRepository
 
 
 class InlineConnection:
@@ -91,6 +92,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.documents = SqlDocumentRepository(self)
         self.applications = SqlApplicationRepository(self)
         self.activities = SqlActivityRepository(self)
+        self.revoked_tokens = SqlRevokedTokenRepository(self)
 
     @property
     def connection(self) -> AsyncConnection:
