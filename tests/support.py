@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,10 @@ class ListJobSource(JobSource):
         excluded = set(exclude_source_ids)
         found = [j for j in self.jobs if j.source_id not in excluded][: query.limit]
         return FetchResult(jobs=tuple(found), credits_used=len(found))
+
+    def matcher(self, query: FetchQuery) -> Callable[[Job], bool]:
+        """Every posting of this source answers every query."""
+        return lambda job: True
 
 
 class EchoWriter(DocumentWriter):

@@ -9,7 +9,7 @@ every change back.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -234,6 +234,11 @@ class JobSource(Protocol):
 
         Failures raise the core's ``ProviderError`` kinds, never a client library's.
         """
+        ...
+
+    def matcher(self, query: FetchQuery) -> Callable[[Job], bool]:
+        """Whether a posting of this source answers ``query`` as a fetch would find it
+        (to list the stored postings a fetch does not send again)."""
         ...
 
 

@@ -190,6 +190,7 @@ def fetch(
     """Fetch postings through the configured source and store them."""
     from skael_core.model import FetchQuery
     from skael_core.normalize import country_codes
+    from skael_core.usecases.jobs import plural
 
     async def work(c: Container) -> None:
         await prepare_database(c)
@@ -205,10 +206,10 @@ def fetch(
         outcome = await core.collect_jobs.execute(query)
         note = f", {outcome.truncated} withheld by the provider" if outcome.truncated else ""
         if outcome.credits_used:
-            note += f"; {outcome.credits_used} API credits used"
+            note += f"; {plural(outcome.credits_used, 'API credit')} used"
         click.echo(
-            f"fetched {outcome.fetched} postings from {outcome.source}: "
-            f"{outcome.new} new, {outcome.updated} updated{note}"
+            f"fetched {plural(outcome.fetched, 'posting')} from {outcome.source}: "
+            f"{outcome.new} new, {outcome.already_stored} already stored{note}"
         )
 
     _run(work)
