@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import builtins
 from collections import Counter
-from datetime import datetime
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 

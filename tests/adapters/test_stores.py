@@ -76,9 +76,7 @@ async def test_throttle_keeps_failures_per_key_until_they_are_forgotten(store: S
     throttle = StoreLoginThrottle(store)
     at = datetime(2026, 11, 25, 10, 0, 0, 500_000, tzinfo=UTC)
     await throttle.put("login:a@example.com|10.0.0.1", Failures(count=3, last_at=at), 60)
-    assert await throttle.failures("login:a@example.com|10.0.0.1") == Failures(
-        count=3, last_at=at
-    )
+    assert await throttle.failures("login:a@example.com|10.0.0.1") == Failures(count=3, last_at=at)
     assert await throttle.failures("login:a@example.com|10.0.0.2") is None
     assert 0 < (await store.expires_in("login:a@example.com|10.0.0.1") or 0) <= 60
 

@@ -89,4 +89,5 @@ def test_postings_the_provider_does_not_send_again_are_listed_as_stored(
     n = len(german)
     assert (second["jobs_fetched"], second["jobs_new"], second["jobs_already_stored"]) == (n, 0, n)
     assert sorted(job["id"] for job in second["jobs"]) == german
-    assert second["summary"] == f"found {n} posting{'s' if n != 1 else ''}: 0 new, {n} already stored"
+    postings = "1 posting" if n == 1 else f"{n} postings"
+    assert second["summary"] == f"found {postings}: 0 new, {n} already stored"

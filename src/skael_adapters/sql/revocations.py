@@ -16,7 +16,7 @@ from .base import SqlRepository
 from .engine import prepared
 from .tables import revoked_tokens
 
-_REVOKED = prepared(
+_REVOKED: sa.Select[tuple[int]] = prepared(
     sa.select(sa.literal_column("1")).where(revoked_tokens.c.token_id == sa.bindparam("id"))
 )
 

@@ -262,15 +262,12 @@ class Authenticate:
             user_id=claims.user_id, token_id=claims.token_id, expires_at=claims.expires_at
         )
 
-
     async def _check_stored(self, claims: TokenClaims, read_user_at: float | None) -> None:
         """Refuse a token logged out in the store of record (unless ``RevokedTokens``
         answers for every process) and, when ``read_user_at`` is given, one whose
         user's version differs; a confirmed version is remembered from then."""
         async with self._uow(read_only=True) as uow:
-            if not self._revoked.is_shared() and await uow.revoked_tokens.contains(
-                claims.token_id
-            ):
+            if not self._revoked.is_shared() and await uow.revoked_tokens.contains(claims.token_id):
                 raise Unauthenticated("token has been revoked")
             if read_user_at is None:
                 return

@@ -148,8 +148,9 @@ class CollectJobs(UseCase):
             source=self._source.name,
         )
 
-
-    async def _stored_answers(self, uow: UnitOfWork, query: FetchQuery, sent: list[Job]) -> list[Job]:
+    async def _stored_answers(
+        self, uow: UnitOfWork, query: FetchQuery, sent: list[Job]
+    ) -> list[Job]:
         """Stored postings of the source, not among ``sent``, that answer ``query``: as
         many as the query's limit leaves room for, newest first."""
         room = query.limit - len(sent)

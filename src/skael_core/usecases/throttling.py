@@ -46,7 +46,8 @@ class BackOff(msgspec.Struct, frozen=True, kw_only=True):
         """The wait that ``count`` failures impose after the last of them."""
         if count < self.limit:
             return 0
-        return min(self.longest, self.first * 2 ** min(count - self.limit, MAX_DOUBLINGS))
+        doubled: int = self.first << min(count - self.limit, MAX_DOUBLINGS)
+        return min(self.longest, doubled)
 
     def live(self, failures: Failures | None, now: float) -> int:
         """The count of ``failures`` still remembered at ``now`` (a timestamp)."""

@@ -148,7 +148,8 @@ async def test_0002_keeps_the_description_copy_only_where_lower_needs_it(
 
 async def test_an_unknown_or_backward_revision_is_a_migration_error(sql_target: SqlTarget) -> None:
     options = sql_target.engine_options
-    with pytest.raises(migrate.MigrationError, match="the revisions are base, 0001, 0002, 0004, head"):
+    revisions = "the revisions are base, 0001, 0002, 0004, head"
+    with pytest.raises(migrate.MigrationError, match=revisions):
         await migrate.upgrade(sql_target.url, "nosuchrev", **options)
     await migrate.upgrade(sql_target.url, **options)
     with pytest.raises(migrate.MigrationError, match="'0003'"):
