@@ -153,11 +153,11 @@ def test_fetch_failures_are_one_line_and_store_nothing(
 
 def test_db_upgrade_downgrade_base_and_upgrade_on_sqlite(env: dict[str, str]) -> None:
     for args, expected in [
-        (("db", "upgrade"), "schema at 0002"),
-        (("db", "current"), "0002"),
+        (("db", "upgrade"), "schema at 0004"),
+        (("db", "current"), "0004"),
         (("db", "downgrade", "base"), "schema at base"),
         (("db", "current"), "base"),
-        (("db", "upgrade"), "schema at 0002"),
+        (("db", "upgrade"), "schema at 0004"),
     ]:
         done = run(env, *args)
         assert done.returncode == 0, done.stderr
@@ -191,9 +191,9 @@ def test_db_commands_on_postgres_and_import(env: dict[str, str], postgres_databa
     behind = run(env, "jobs", "import", str(EXPORT))
     assert behind.returncode != 0 and "skael db upgrade" in behind.stderr
     for args, expected in [
-        (("db", "upgrade"), "schema at 0002"),
+        (("db", "upgrade"), "schema at 0004"),
         (("db", "downgrade", "base"), "schema at base"),
-        (("db", "upgrade"), "schema at 0002"),
+        (("db", "upgrade"), "schema at 0004"),
         (("jobs", "import", str(EXPORT)), "60 new"),
         (("jobs", "import", str(EXPORT)), "0 new, 60 updated"),
     ]:
@@ -283,7 +283,7 @@ def test_a_migration_that_cannot_be_made_is_a_one_line_error(env: dict[str, str]
     _one_line_error(
         run(env, "db", "downgrade", "nosuchrev"),
         "'nosuchrev'",
-        "the revisions are base, 0001, 0002, head",
+        "the revisions are base, 0001, 0002, 0004, head",
     )
     assert run(env, "db", "upgrade").returncode == 0
     import sqlite3
