@@ -88,6 +88,9 @@ def server_env(database_url: str, workdir: Path, **extra: str) -> dict[str, str]
         SKAEL_SECRET_KEY=SECRET,
         SKAEL_DATA_DIR=str(workdir / ".skael"),
         SKAEL_SEED_SAMPLE="false",
+        # every test client registers from 127.0.0.1: the per-address back-off of
+        # registrations is tested in process (tests/web/test_sessions_hardening.py)
+        SKAEL_REGISTER_LIMIT="1000000",
         # Redis keys of its own: user ids restart in every test database, and a token
         # floor or a login count left by another run must not reach this one
         SKAEL_REDIS_NAMESPACE=f"skael-test-{uuid.uuid4().hex[:12]}",

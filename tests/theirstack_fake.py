@@ -70,6 +70,7 @@ MODES: dict[str, Answer] = {
     "html": Answer(200, b"<html><body><h1>502 Bad Gateway</h1></body></html>", (), "text/html"),
     "wrong-types": Answer(200, b'{"data": [{"id": "abc", "job_title": 7}]}'),
     "no-data": Answer(200, b'{"metadata": {"total_results": 0}}'),
+    "empty": Answer(200, b'{"metadata": {"total_results": 0}, "data": []}'),
     "partial": Answer(200, OK.replace(b'"truncated_results": 0', b'"truncated_results": 12')),
     "stall": Answer(200, OK, stall=5.0),
     "trickle": Answer(200, OK, trickle=True),

@@ -15,6 +15,7 @@ import asyncio
 import builtins
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -45,6 +46,7 @@ from skael_core.ports import (
     DocumentRepository,
     IdentityLinkRepository,
     JobRepository,
+    RevokedTokenRepository,
     SavedJobRepository,
     UnitOfWork,
     UserRepository,
@@ -64,6 +66,7 @@ TABLES = (
     "applications",
     "activities",
     "identity_links",
+    "revoked_tokens",
     "sequences",
 )
 
@@ -98,6 +101,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.applications = MemoryApplicationRepository(self)
         self.activities = MemoryActivityRepository(self)
         self.identity_links = MemoryIdentityLinkRepository(self)
+        self.revoked_tokens = MemoryRevokedTokenRepository(self)
 
     async def __aenter__(self) -> Self:
         if not self._read_only:
@@ -436,3 +440,20 @@ class MemoryIdentityLinkRepository(_Repository, IdentityLinkRepository):
     async def user_for(self, issuer: str, subject: str) -> int | None:
         link: IdentityLink | None = self._uow.read("identity_links").get((issuer, subject))
         return None if link is None else link.user_id
+
+
+class MemoryRevokedTokenRepository(_Repository, RevokedTokenRepository):
+    async def add(self, token_id: str, expires_at: datetime) -> None:
+        self._uow.write("revoked_tokens").setdefault(token_id, expires_at)
+
+    async def contains(self, token_id: str) -> bool:
+        return token_id in self._uow.read("revoked_tokens")
+
+    async def purge(self, now: datetime) -> int:
+        stored = self._uow.read("revoked_tokens")
+        expired = [token_id for token_id, until in stored.items() if until <= now]
+        if expired:
+            table = self._uow.write("revoked_tokens")
+            for token_id in expired:
+                del table[token_id]
+        return len(expired)

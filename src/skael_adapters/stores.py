@@ -13,8 +13,8 @@ import functools
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Final, Literal, TypeVar
 
 import msgspec
@@ -25,6 +25,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from skael_core.model import Failures
 from skael_core.ports import Clock, LoginThrottle, RevokedTokens
 
 T = TypeVar("T")
@@ -151,46 +152,31 @@ class StoreRevokedTokens(RevokedTokens):
         except ValueError:
             return 0
 
+    def is_shared(self) -> bool:
+        """A :class:`FallbackStore` (Redis) that answers holds every process's logouts."""
+        return isinstance(self._store, FallbackStore) and not self._store.degraded
+
 
 class StoreLoginThrottle(LoginThrottle):
-    """At most ``limit`` failures per key within a sliding ``window`` of seconds."""
+    """Failed attempts per key, each kept as ``[count, last failure's timestamp]``; what
+    they cost is the core's to say (``skael_core.usecases.throttling``)."""
 
-    def __init__(
-        self,
-        store: Store,
-        limit: int = 10,
-        window: int = 900,
-        now: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._limit = limit
-        self._window = window
-        self._now = now
 
-    async def _failures(self, key: str, now: float) -> list[float]:
+    async def failures(self, key: str) -> Failures | None:
         raw = await self._store.get(key)
         if raw is None:
-            return []
+            return None
         try:
-            stamps = msgspec.json.decode(raw, type=list[float])
-        except msgspec.DecodeError:
-            return []
-        return [t for t in stamps if t > now - self._window]
+            count, last_at = msgspec.json.decode(raw, type=tuple[int, float])
+        except msgspec.DecodeError:  # a value of another version of Skael
+            return None
+        return Failures(count=count, last_at=datetime.fromtimestamp(last_at, UTC))
 
-    async def retry_after(self, keys: Sequence[str]) -> int | None:
-        now = self._now()
-        waits = []
-        for key in keys:
-            stamps = await self._failures(key, now)
-            if len(stamps) >= self._limit:
-                waits.append(math.ceil(stamps[-self._limit] + self._window - now))
-        return max(waits) if waits else None
-
-    async def record_failure(self, keys: Sequence[str]) -> None:
-        now = self._now()
-        for key in keys:
-            stamps = [*await self._failures(key, now), now][-self._limit :]
-            await self._store.set(key, msgspec.json.encode(stamps), expires_in=self._window)
+    async def put(self, key: str, failures: Failures, keep_for: int) -> None:
+        value = msgspec.json.encode((failures.count, failures.last_at.timestamp()))
+        await self._store.set(key, value, expires_in=max(1, keep_for))
 
     async def clear(self, key: str) -> None:
         await self._store.delete(key)

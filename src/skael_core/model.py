@@ -140,6 +140,13 @@ class IdentityLink(Domain, frozen=True, kw_only=True):
     linked_at: datetime
 
 
+class Failures(Domain, frozen=True, kw_only=True):
+    """Failed attempts counted under one throttling key: how many, and the last one's time."""
+
+    count: int
+    last_at: datetime
+
+
 # --------------------------------------------------------------------------- jobs
 
 

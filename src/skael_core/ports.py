@@ -9,7 +9,7 @@ every change back.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -22,6 +22,7 @@ from .model import (
     CatalogEntry,
     Document,
     DocumentKind,
+    Failures,
     FetchQuery,
     FetchResult,
     IdentityClaims,
@@ -193,6 +194,21 @@ class IdentityLinkRepository(Protocol):
         ...
 
 
+class RevokedTokenRepository(Protocol):
+    """Tokens logged out before they expire: the store of record, so a logout holds
+    across restarts and for every process on the database."""
+
+    async def add(self, token_id: str, expires_at: datetime) -> None:
+        """Record a logged-out token until ``expires_at``; adding it again changes nothing."""
+        ...
+
+    async def contains(self, token_id: str) -> bool: ...
+
+    async def purge(self, now: datetime) -> int:
+        """Forget the tokens that expired by ``now`` (they are refused anyway); how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic piece of work over every repository.
 
@@ -208,6 +224,7 @@ class UnitOfWork(Protocol):
     applications: ApplicationRepository
     activities: ActivityRepository
     identity_links: IdentityLinkRepository
+    revoked_tokens: RevokedTokenRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -246,6 +263,11 @@ class JobSource(Protocol):
 
         Failures raise the core's ``ProviderError`` kinds, never a client library's.
         """
+        ...
+
+    def matcher(self, query: FetchQuery) -> Callable[[Job], bool]:
+        """Whether a posting of this source answers ``query`` as a fetch would find it
+        (to list the stored postings a fetch does not send again)."""
         ...
 
 
@@ -300,6 +322,12 @@ class RevokedTokens(Protocol):
         """The lowest token version of ``user_id`` still good as recorded here, 0 if none."""
         ...
 
+    def is_shared(self) -> bool:
+        """True while what is recorded here is every process's (a shared store that
+        answers): a token id not found here was not logged out anywhere. False for a
+        store of one process, whose answer the store of record must complete."""
+        ...
+
 
 LIST_COUNT_LIMIT = 10_000
 """The most matches a list page counts: a page of a longer list has ``total`` None,
@@ -327,13 +355,17 @@ class RankingCache(Protocol):
 
 
 class LoginThrottle(Protocol):
-    """Counts failed logins per key (an account, a client address) in a time window."""
+    """Failed attempts per key (an account and an address, an address, an account's
+    password checks, an address's registrations), shared by every worker. The core
+    decides what they cost (``usecases/throttling.py``); this only keeps them."""
 
-    async def retry_after(self, keys: Sequence[str]) -> int | None:
-        """Seconds to wait if any key is over its limit, else None."""
+    async def failures(self, key: str) -> Failures | None:
+        """What is kept under ``key``, None if nothing (or it was forgotten)."""
         ...
 
-    async def record_failure(self, keys: Sequence[str]) -> None: ...
+    async def put(self, key: str, failures: Failures, keep_for: int) -> None:
+        """Keep ``failures`` under ``key`` for ``keep_for`` seconds."""
+        ...
 
     async def clear(self, key: str) -> None: ...
 

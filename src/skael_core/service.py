@@ -44,6 +44,7 @@ from .usecases.jobs import (
     ListJobs,
     RankJobsForUser,
 )
+from .usecases.throttling import Attempts, ThrottlePolicy
 from .usecases.tracking import (
     AnalyzeJob,
     ApplyToJob,
@@ -81,12 +82,21 @@ class Skael:
     """Every use case of the product, sharing one set of ports."""
 
     def __init__(
-        self, ports: Ports, max_candidates: int = 600, auto_register_identities: bool = False
+        self,
+        ports: Ports,
+        max_candidates: int = 600,
+        throttling: ThrottlePolicy | None = None,
+        auto_register_identities: bool = False,
     ) -> None:
         p = ports
+        t = throttling or ThrottlePolicy()
+        a = Attempts(p.throttle, p.clock)
         self.ports = ports
-        self.register = RegisterUser(p.uow, p.clock, p.hasher, p.tokens, p.countries)
-        self.log_in = LogIn(p.uow, p.hasher, p.tokens, p.throttle)
+        self.throttling = t
+        self.register = RegisterUser(
+            p.uow, p.clock, p.hasher, p.tokens, p.countries, a, t.registration
+        )
+        self.log_in = LogIn(p.uow, p.hasher, p.tokens, a, t)
         self.authenticate_identity = (
             None
             if p.identities is None
@@ -97,10 +107,12 @@ class Skael:
         self.authenticate = Authenticate(
             p.uow, p.tokens, p.revoked, p.clock, identity=self.authenticate_identity
         )
-        self.log_out = LogOut(p.revoked)
+        self.log_out = LogOut(p.uow, p.revoked, p.clock)
         self.get_profile = GetProfile(p.uow, p.clock)
-        self.update_profile = UpdateProfile(p.uow, p.hasher, p.countries, p.revoked)
-        self.change_password = ChangePassword(p.uow, p.hasher, p.revoked)
+        self.update_profile = UpdateProfile(
+            p.uow, p.hasher, p.countries, p.revoked, a, t.password_check
+        )
+        self.change_password = ChangePassword(p.uow, p.hasher, p.revoked, a, t.password_check)
         self.delete_user = DeleteUser(p.uow, p.clock, p.revoked)
         self.send_feedback = SendFeedback(p.uow, p.clock)
         self.collect_jobs = CollectJobs(p.uow, p.clock, p.source, p.rankings)

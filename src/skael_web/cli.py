@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -87,9 +88,15 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     import uvicorn
 
     settings = Settings.from_env()
+    _check_can_listen(host, port)
+    container = build_container(settings)
+    try:
+        container.tokens()  # the signing secret, read (or made) from the data folder
+    except (OSError, ValueError) as error:
+        raise SettingsError(f"the token signing secret cannot be used: {error}") from None
     # the database answers and its schema is current before the server starts (SQLite
     # is created or migrated here), so a bad URL or a server that is down is one line
-    asyncio.run(prepare_database(build_container(settings)))
+    asyncio.run(prepare_database(container))
     uvicorn.run(
         "skael_web.app:create_app",
         factory=True,
@@ -99,6 +106,22 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         reload=reload,
         log_level="info",
     )
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """``ClickException`` when ``host:port`` cannot be listened on (in use, say), so
+    that failure is one line too, before anything starts."""
+    if not 0 < port < 65536:
+        raise click.BadParameter(f"{port} is not a port (1-65535)", param_hint="'--port'")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 # --------------------------------------------------------------------------- db
@@ -167,6 +190,7 @@ def fetch(
     """Fetch postings through the configured source and store them."""
     from skael_core.model import FetchQuery
     from skael_core.normalize import country_codes
+    from skael_core.usecases.jobs import plural
 
     async def work(c: Container) -> None:
         await prepare_database(c)
@@ -182,10 +206,10 @@ def fetch(
         outcome = await core.collect_jobs.execute(query)
         note = f", {outcome.truncated} withheld by the provider" if outcome.truncated else ""
         if outcome.credits_used:
-            note += f"; {outcome.credits_used} API credits used"
+            note += f"; {plural(outcome.credits_used, 'API credit')} used"
         click.echo(
-            f"fetched {outcome.fetched} postings from {outcome.source}: "
-            f"{outcome.new} new, {outcome.updated} updated{note}"
+            f"fetched {plural(outcome.fetched, 'posting')} from {outcome.source}: "
+            f"{outcome.new} new, {outcome.already_stored} already stored{note}"
         )
 
     _run(work)

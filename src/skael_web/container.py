@@ -33,6 +33,7 @@ from skael_core.ports import (
     UnitOfWork,
 )
 from skael_core.service import Ports, Skael
+from skael_core.usecases.throttling import BackOff, ThrottlePolicy
 
 from .settings import Settings
 
@@ -65,6 +66,22 @@ def _store(settings: Settings) -> Store:
     if settings.redis_url:
         return redis_with_fallback(settings.redis_url, namespace=settings.redis_namespace)
     return LocalStore()
+
+
+def _throttling(settings: Settings) -> ThrottlePolicy:
+    """The back-offs of ``docs/api.md`` with the numbers of ``settings``: each waits
+    from 5 s up to ``login_window`` and is forgotten after four times that."""
+
+    def backoff(limit: int) -> BackOff:
+        longest = max(5, settings.login_window)
+        return BackOff(limit=limit, longest=longest, forget_after=4 * longest)
+
+    return ThrottlePolicy(
+        account_and_address=backoff(settings.login_limit),
+        address=backoff(settings.login_address_limit),
+        password_check=backoff(settings.login_limit),
+        registration=backoff(settings.register_limit),
+    )
 
 
 def _http_client(settings: Settings) -> httpx.AsyncClient:
@@ -146,12 +163,8 @@ class Container(containers.DeclarativeContainer):
         clock,
         token_lifetime=providers.Callable(lambda s: s.token_lifetime, settings),
     )
-    throttle = providers.Singleton(
-        StoreLoginThrottle,
-        store,
-        limit=providers.Callable(lambda s: s.login_limit, settings),
-        window=providers.Callable(lambda s: s.login_window, settings),
-    )
+    throttle = providers.Singleton(StoreLoginThrottle, store)
+    throttling = providers.Singleton(_throttling, settings)
     rankings = providers.Singleton(
         MemoryRankingCache,
         size=providers.Callable(lambda s: s.ranking_cache_size, settings),
@@ -177,6 +190,7 @@ class Container(containers.DeclarativeContainer):
         ports,
         max_candidates=providers.Callable(lambda s: s.max_candidates, settings),
         auto_register_identities=providers.Callable(lambda s: s.oidc_auto_register, settings),
+        throttling=throttling,
     )
 
 

@@ -437,8 +437,13 @@ class FetchJobsIn(Wire, kw_only=True):
 
 
 class FetchJobsOut(Success, kw_only=True):
+    """The postings that answer the request: ``jobs_fetched`` of them, ``jobs_new``
+    first stored by it and ``jobs_already_stored`` stored before; ``summary`` in words."""
+
     jobs_fetched: int
     jobs_new: int
+    jobs_already_stored: int
+    summary: str
     jobs: list[JobListing]
 
     @classmethod
@@ -446,6 +451,8 @@ class FetchJobsOut(Success, kw_only=True):
         return cls(
             jobs_fetched=outcome.fetched,
             jobs_new=outcome.new,
+            jobs_already_stored=outcome.already_stored,
+            summary=outcome.summary(),
             jobs=[JobListing.of(j) for j in outcome.jobs],
         )
 

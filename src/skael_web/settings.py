@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 
 import msgspec
@@ -46,33 +47,43 @@ class OidcSettings(msgspec.Struct, frozen=True, kw_only=True):
 
 _AT_FIELD = re.compile(r" - at `\$\.(\w+)[^`]*`$")
 
+MIN_SECRET_BYTES = 32
+"""The shortest token signing secret taken (``security.HmacTokenService`` refuses less)."""
+
+Positive = Annotated[int, msgspec.Meta(ge=1)]
+Count = Annotated[int, msgspec.Meta(ge=0)]
+Seconds = Annotated[float, msgspec.Meta(gt=0)]
+Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     secret_key: str | None = None
     data_dir: str = ".skael"
-    token_lifetime: int = 3600
+    token_lifetime: Positive = 3600
     cors_origins: tuple[str, ...] = ()
-    max_body_bytes: int = 1_048_576
+    max_body_bytes: Positive = 1_048_576
     theirstack_api_key: str | None = None
     theirstack_url: str = DEFAULT_THEIRSTACK_URL
-    theirstack_deadline: float = 30.0
-    theirstack_connect_timeout: float = 5.0
-    theirstack_read_timeout: float = 20.0
+    theirstack_deadline: Seconds = 30.0
+    theirstack_connect_timeout: Seconds = 5.0
+    theirstack_read_timeout: Seconds = 20.0
     llm_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
-    llm_timeout: float = 30.0
+    llm_timeout: Seconds = 30.0
     seed_sample: bool = True
-    login_limit: int = 10
-    login_window: int = 900
-    db_pool_size: int = 10
-    db_max_overflow: int = 10
-    max_candidates: int = 600
+    login_limit: Positive = 10
+    login_address_limit: Positive = 100
+    register_limit: Positive = 20
+    login_window: Annotated[int, msgspec.Meta(ge=5)] = 900
+    db_pool_size: Positive = 10
+    db_max_overflow: Count = 10
+    max_candidates: Positive = 600
     redis_namespace: str = "skael"
-    ranking_cache_size: int = 2048
-    ranking_cache_ttl: float = 300.0
+    ranking_cache_size: Count = 2048
+    ranking_cache_ttl: Annotated[float, msgspec.Meta(ge=0)] = 300.0
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
@@ -111,8 +122,39 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{name}: {reason[:1].lower()}{reason[1:]}") from None
         settings.check_database_url()
         settings.check_service_urls()
+        settings.check_secret_key()
+        settings.check_cors_origins()
         settings.check_oidc()
         return settings
+
+    def check_secret_key(self) -> None:
+        """``SettingsError`` when ``SKAEL_SECRET_KEY`` is set but shorter than 32 bytes."""
+        if self.secret_key is None:
+            return
+        size = len(self.secret_key.encode())
+        if size < MIN_SECRET_BYTES:
+            raise SettingsError(
+                f"SKAEL_SECRET_KEY: must be at least {MIN_SECRET_BYTES} bytes long, not {size}"
+                " (leave it unset to have one generated)"
+            )
+
+    def check_cors_origins(self) -> None:
+        """``SettingsError`` for an entry of ``SKAEL_CORS_ORIGINS`` that is not an origin
+        (``scheme://host[:port]``, scheme http or https, nothing after) nor ``*``."""
+        for origin in self.cors_origins:
+            if origin == "*":
+                continue
+            try:
+                parsed = urlsplit(origin)
+                parsed.port  # noqa: B018  (a port that is not a number raises here)
+            except ValueError:
+                parsed = urlsplit("")
+            rest = parsed.path or parsed.query or parsed.fragment or "@" in parsed.netloc
+            if parsed.scheme not in ("http", "https") or not parsed.hostname or rest:
+                raise SettingsError(
+                    f"SKAEL_CORS_ORIGINS: {origin!r} is not an origin; write each as"
+                    " scheme://host[:port], such as https://app.example.com"
+                )
 
     def oidc(self) -> OidcSettings | None:
         """The identity provider whose ID tokens are accepted, None when none is set.
@@ -193,12 +235,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         database Skael runs on."""
         if self.database_url.startswith("memory"):
             return
-        from skael_adapters.sql.engine import check_url
+        from skael_adapters.sql.engine import check_url, is_memory_sqlite
 
         try:
-            check_url(self.database_url)
+            parsed = check_url(self.database_url)
         except ValueError as error:
             raise SettingsError(f"SKAEL_DATABASE_URL: {error}") from None
+        if parsed.get_backend_name() == "sqlite" and not is_memory_sqlite(parsed):
+            folder = Path(parsed.database or "").parent
+            if not folder.is_dir():
+                raise SettingsError(
+                    f"SKAEL_DATABASE_URL: the folder {folder} of the SQLite file does not"
+                    " exist; create it first"
+                )
 
     @property
     def is_sqlite(self) -> bool:

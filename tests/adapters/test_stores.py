@@ -28,6 +28,7 @@ from skael_adapters.stores import (
     shared_state,
 )
 from skael_adapters.system import FixedClock
+from skael_core.model import Failures
 from support import server_url
 from tcp_proxy import silent_port, tcp_proxy
 
@@ -71,31 +72,29 @@ async def test_a_revoked_token_stays_revoked_until_it_would_expire(store: Store)
     assert 0 < (await store.expires_in("revoked:abc") or 0) <= 60
 
 
-async def test_throttle_blocks_after_the_limit_and_lets_go_after_the_window(store: Store) -> None:
-    now = Seconds()
-    throttle = StoreLoginThrottle(store, limit=3, window=60, now=now)
-    keys = ["login:account:a@example.com", "login:client:10.0.0.1"]
-    for _ in range(2):
-        await throttle.record_failure(keys)
-        now.now += 1
-    assert await throttle.retry_after(keys) is None
-    await throttle.record_failure(keys)
-    wait = await throttle.retry_after(keys)
-    assert wait is not None and 57 <= wait <= 60
-    assert await throttle.retry_after(["login:client:10.0.0.1"]) == wait
-    now.now += 61
-    assert await throttle.retry_after(keys) is None
+async def test_throttle_keeps_failures_per_key_until_they_are_forgotten(store: Store) -> None:
+    throttle = StoreLoginThrottle(store)
+    at = datetime(2026, 11, 25, 10, 0, 0, 500_000, tzinfo=UTC)
+    await throttle.put("login:a@example.com|10.0.0.1", Failures(count=3, last_at=at), 60)
+    assert await throttle.failures("login:a@example.com|10.0.0.1") == Failures(count=3, last_at=at)
+    assert await throttle.failures("login:a@example.com|10.0.0.2") is None
+    assert 0 < (await store.expires_in("login:a@example.com|10.0.0.1") or 0) <= 60
 
 
 async def test_clearing_one_key_leaves_the_other(store: Store) -> None:
-    now = Seconds()
-    throttle = StoreLoginThrottle(store, limit=2, window=60, now=now)
-    keys = ["login:account:a@example.com", "login:client:10.0.0.1"]
-    await throttle.record_failure(keys)
-    await throttle.record_failure(keys)
+    throttle = StoreLoginThrottle(store)
+    failures = Failures(count=2, last_at=datetime(2026, 11, 25, tzinfo=UTC))
+    keys = ["login:a@example.com|10.0.0.1", "login-address:10.0.0.1"]
+    for key in keys:
+        await throttle.put(key, failures, 60)
     await throttle.clear(keys[0])
-    assert await throttle.retry_after(keys[:1]) is None
-    assert await throttle.retry_after(keys[1:]) is not None
+    assert await throttle.failures(keys[0]) is None
+    assert await throttle.failures(keys[1]) == failures
+
+
+async def test_a_value_of_another_version_reads_as_no_failures(store: Store) -> None:
+    await store.set("login-address:10.0.0.1", b"[1764064800.0, 1764064801.0]", expires_in=60)
+    assert await StoreLoginThrottle(store).failures("login-address:10.0.0.1") is None
 
 
 @pytest.mark.redis
@@ -104,15 +103,11 @@ async def test_two_workers_share_throttling_and_revocation_through_redis() -> No
     namespace = f"skael-test-{uuid.uuid4().hex}"
     first, second = (RedisStore.with_client(url, namespace=namespace) for _ in range(2))
     try:
-        now = Seconds()
         clock = FixedClock(datetime(2026, 11, 25, tzinfo=UTC))
-        a, b = (
-            StoreLoginThrottle(first, limit=4, now=now),
-            StoreLoginThrottle(second, limit=4, now=now),
-        )
-        for throttle in (a, b, a, b):
-            await throttle.record_failure(["login:client:198.51.100.2"])
-        assert await a.retry_after(["login:client:198.51.100.2"]) is not None
+        a, b = StoreLoginThrottle(first), StoreLoginThrottle(second)
+        failures = Failures(count=4, last_at=clock.now())
+        await a.put("login-address:198.51.100.2", failures, 60)
+        assert await b.failures("login-address:198.51.100.2") == failures
         await StoreRevokedTokens(first, clock).revoke("t1", clock.now() + timedelta(minutes=5))
         assert await StoreRevokedTokens(second, clock).is_revoked("t1")
     finally:
@@ -192,12 +187,10 @@ async def test_a_redis_where_nothing_listens_leaves_the_state_to_this_process(
         await revoked.revoke("t1", SOON)
         assert await revoked.is_revoked("t1")
         assert not await revoked.is_revoked("t2")
-        throttle = StoreLoginThrottle(store, limit=2, window=60, now=Seconds())
-        keys = ["login:account:a@example.com"]
-        await throttle.record_failure(keys)
-        assert await throttle.retry_after(keys) is None
-        await throttle.record_failure(keys)
-        assert await throttle.retry_after(keys) is not None
+        throttle = StoreLoginThrottle(store)
+        failures = Failures(count=2, last_at=CLOCK.now())
+        await throttle.put("login:a@example.com|", failures, 60)
+        assert await throttle.failures("login:a@example.com|") == failures
         assert store.degraded
         assert await shared_state(store) == "degraded"
     finally:

@@ -23,7 +23,8 @@ async def test_fetch_stores_each_posting_once_and_reports_new(
     assert all(job.id > 0 and job.features.skills for job in first.jobs)
     source.jobs.append(make_job(6))
     second = await core.fetch_jobs.execute(session.user_id, None, FetchRequest(limit=5))
-    assert (second.fetched, second.new) == (1, 1)
+    assert (second.fetched, second.new, second.already_stored) == (5, 1, 4)
+    assert second.jobs[0].source_id == 6  # what the source sent comes first
     assert sorted(source.queries[1][1]) == [1, 2, 3, 4, 5]
     page = await core.list_jobs.execute(JobFilter(), 0, 100)
     assert page.total == 6

@@ -72,7 +72,7 @@ def test_fetch_stores_each_posting_once(client: TestClient[Any], ada: Account) -
     assert (body["messages"], body["jobs_fetched"], body["jobs_new"]) == ("success", 3, 3)
     assert all(set(job) == JOB_KEYS for job in body["jobs"])
     second = client.post("/jobs/fetch_jobs/", json={"limit": 10}, headers=ada.headers).json()
-    assert (second["jobs_fetched"], second["jobs_new"]) == (2, 2)
+    assert (second["jobs_fetched"], second["jobs_new"], second["jobs_already_stored"]) == (5, 2, 3)
     listed = client.get("/jobs/list_jobs/", headers=ada.headers).json()
     assert listed["total"] == 5
 

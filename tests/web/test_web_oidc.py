@@ -496,3 +496,26 @@ def test_a_session_driven_only_by_id_tokens(
         kinds = [a["action_type"] for a in activity.json()["activities"]]
         assert "JOB_SAVED" in kinds
     assert issuer.requests == 1
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_an_id_token_logged_out_stays_out_for_another_process(
+    issuer: TestIssuer, kind: str, tmp_path: Path
+) -> None:
+    """Two apps on one store and no Redis stand for two processes (or a restart): a
+    logout through one is refused by the other, from the store of record. (Two test
+    clients run two event loops, which one asyncpg pool cannot serve; the two real
+    servers of tests/web/test_sessions_processes.py cover PostgreSQL.)"""
+    with store(kind, tmp_path) as database:
+        first, second = oidc_world(issuer, database), oidc_world(issuer, database)
+        _logged_out_on_one_refused_on_other(issuer, first, second)
+
+
+def _logged_out_on_one_refused_on_other(issuer: TestIssuer, first: World, second: World) -> None:
+    with oidc_client(first) as one, oidc_client(second) as other:
+        body = {"user_name": "Ada", "email_id": "ada@example.com", "password": PASSWORD}
+        assert one.post("/users/", json=body).status_code == 201
+        token = issuer.mint("uid-ada", email="ada@example.com")
+        assert me(other, token).status_code == 200
+        assert one.post("/users/logout", headers=bearer(token)).status_code == 200
+        assert refused(other, token) == "token has been revoked"

@@ -9,21 +9,19 @@ dated today, and ``fetch`` applies the same filters the provider would.
 from __future__ import annotations
 
 import gzip
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 
 import msgspec
 
-from skael_adapters.theirstack.mapping import seniorities_for_experience, to_job
+from skael_adapters.theirstack.mapping import to_job
+from skael_adapters.theirstack.matching import QueryMatcher
 from skael_adapters.theirstack.wire import SearchResponse
-from skael_core.matching import canonical_skill
 from skael_core.model import FetchQuery, FetchResult, Job
 from skael_core.ports import Clock, JobSource
 
 DATA_FILE = "sample_jobs.json.gz"
-_WORDS = re.compile(r"\w+")
 
 
 class _SystemClock:
@@ -52,64 +50,13 @@ class SampleJobSource(JobSource):
         return list(self._jobs)
 
     async def fetch(self, query: FetchQuery, exclude_source_ids: Sequence[int]) -> FetchResult:
-        keep = _Filter(query, set(exclude_source_ids), self._clock.now())
-        found = [job for job in self.all_jobs() if keep(job)]
+        excluded = set(exclude_source_ids)
+        answers = self.matcher(query)
+        found = [job for job in self.all_jobs() if job.source_id not in excluded and answers(job)]
         return FetchResult(jobs=tuple(found[: query.limit]), truncated=0, credits_used=0)
 
-
-class _Filter:
-    """Whether a job answers a query: every given filter must hold (like the provider's)."""
-
-    def __init__(self, query: FetchQuery, excluded: set[int], now: datetime) -> None:
-        self._query = query
-        self._excluded = excluded
-        self._since = now - timedelta(days=query.posted_at_max_age_days)
-        self._titles = [_words(t) for t in query.job_titles if _words(t)]
-        self._skills = {canonical_skill(s) for s in query.skills} - {""}
-        self._countries = {c.strip().upper() for c in query.countries} - {""}
-        self._places = [p for p in (_place(loc) for loc in query.locations) if p]
-        self._levels = set(seniorities_for_experience(query.experience))
-
-    def __call__(self, job: Job) -> bool:
-        return (
-            job.source_id not in self._excluded
-            and self._fresh(job)
-            and self._fits_title(job)
-            and self._fits_skills(job)
-            and (not self._countries or job.country_code in self._countries)
-            and (self._query.remote is None or bool(job.remote) == self._query.remote)
-            and (not self._levels or job.seniority in self._levels)
-            and self._fits_place(job)
-        )
-
-    def _fresh(self, job: Job) -> bool:
-        return job.discovered_at is None or job.discovered_at >= self._since
-
-    def _fits_skills(self, job: Job) -> bool:
-        """Any overlap, both sides canonical ("epic-ehr" and "Epic" are one skill)."""
-        if not self._skills:
-            return True
-        return not self._skills.isdisjoint(canonical_skill(s) for s in job.technology_slugs)
-
-    def _fits_title(self, job: Job) -> bool:
-        if not self._titles:
-            return True
-        words = _words(job.job_title)
-        return any(wanted <= words for wanted in self._titles)
-
-    def _fits_place(self, job: Job) -> bool:
-        if not self._places:
-            return True
-        where = " ".join(filter(None, (job.location, job.country))).lower()
-        return any(place in where for place in self._places)
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(_WORDS.findall(text.lower()))
-
-
-def _place(location: str) -> str:
-    return " ".join(location.split(",", 1)[0].split()).lower()
+    def matcher(self, query: FetchQuery) -> Callable[[Job], bool]:
+        return QueryMatcher(query, self._clock.now())
 
 
 def _bundled() -> bytes:

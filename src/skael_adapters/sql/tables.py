@@ -317,3 +317,12 @@ history goes with the application).
 that recorded the save or the application, which a repeated save or application
 answers. They are plain columns, not foreign keys: activities go only with their user,
 and the rows that name them go then too."""
+
+revoked_tokens = sa.Table(
+    "revoked_tokens",
+    metadata,
+    sa.Column("token_id", sa.String(64), primary_key=True),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Index(None, "expires_at"),
+)
+"""Tokens logged out before they expire (by the token's id), kept until they expire."""

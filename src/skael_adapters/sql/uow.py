@@ -36,6 +36,7 @@ from .repositories import (
     SqlSavedJobRepository,
     SqlUserRepository,
 )
+from .revocations import SqlRevokedTokenRepository
 
 
 class InlineConnection:
@@ -93,6 +94,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.applications = SqlApplicationRepository(self)
         self.activities = SqlActivityRepository(self)
         self.identity_links = SqlIdentityLinkRepository(self)
+        self.revoked_tokens = SqlRevokedTokenRepository(self)
 
     @property
     def connection(self) -> AsyncConnection:

@@ -21,6 +21,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 import httpx
 import msgspec
@@ -39,6 +40,7 @@ from skael_core.model import FetchQuery, FetchResult, Job
 from skael_core.ports import JobSource
 
 from .mapping import build_search_body, to_job
+from .matching import QueryMatcher
 from .responses import error_message, wait_hint
 from .wire import SearchResponse
 
@@ -129,6 +131,9 @@ class TheirstackJobSource(JobSource):
         except TimeoutError:
             raise ProviderTimeout(PROVIDER, self._deadline_message(trail)) from None
         return _result(payload, content_type)
+
+    def matcher(self, query: FetchQuery) -> Callable[[Job], bool]:
+        return QueryMatcher(query, datetime.now(UTC))
 
     # ------------------------------------------------------------------ attempts
 

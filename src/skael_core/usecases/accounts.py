@@ -9,7 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .. import normalize as norm
-from ..errors import Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
+from ..errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from ..model import (
     ActionType,
     Activity,
@@ -17,19 +17,20 @@ from ..model import (
     Education,
     IssuedToken,
     Profile,
+    TokenClaims,
     User,
     WorkExperience,
 )
 from ..ports import (
     Clock,
     CountryCatalog,
-    LoginThrottle,
     PasswordHasher,
     RevokedTokens,
     TokenService,
     UnitOfWorkFactory,
 )
 from .common import Caller, UseCase, load_user, owner
+from .throttling import Attempts, BackOff, Limit, ThrottlePolicy
 
 if TYPE_CHECKING:
     from .identities import AuthenticateIdentity
@@ -118,7 +119,8 @@ def apply_changes(profile: Profile, changes: ProfileChanges, countries: CountryC
 
 
 class RegisterUser:
-    """A new account needs a unique email, a name and a password of 8+ characters."""
+    """A new account needs a unique email, a name and a password of 8+ characters;
+    registrations are throttled per client address (each costs a password hash)."""
 
     def __init__(
         self,
@@ -127,23 +129,35 @@ class RegisterUser:
         hasher: PasswordHasher,
         tokens: TokenService,
         countries: CountryCatalog,
+        attempts: Attempts,
+        backoff: BackOff,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._hasher = hasher
         self._tokens = tokens
         self._countries = countries
+        self._attempts = attempts
+        self._backoff = backoff
 
     async def execute(
-        self, password: str, changes: ProfileChanges, has_agreed_terms: bool = False
+        self,
+        password: str,
+        changes: ProfileChanges,
+        has_agreed_terms: bool = False,
+        client: str = "",
     ) -> Session:
+        limits: list[Limit] = [(f"register:{client}", self._backoff)] if client else []
+        await self._attempts.check(limits, "too many registrations from this address")
         if changes.email is UNSET:
             raise InvalidInput.field("email_id", "is required")
         if changes.user_name is UNSET:
             raise InvalidInput.field("user_name", "is required")
         email = norm.canonical_email(changes.email)
         profile = apply_changes(Profile(user_name="-"), changes, self._countries)
-        password_hash = await self._hasher.hash(norm.password(password))
+        checked = norm.password(password)
+        await self._attempts.failed(limits)  # every registration that gets to the hash counts
+        password_hash = await self._hasher.hash(checked)
         user = User(
             email=email,
             password_hash=password_hash,
@@ -158,35 +172,39 @@ class RegisterUser:
 
 
 class LogIn:
-    """One answer for an unknown email and a wrong password; failures are throttled."""
+    """One answer for an unknown email and a wrong password. Failures are throttled per
+    account and address, and per address; a success forgets its account and address's."""
 
     def __init__(
         self,
         uow: UnitOfWorkFactory,
         hasher: PasswordHasher,
         tokens: TokenService,
-        throttle: LoginThrottle,
+        attempts: Attempts,
+        policy: ThrottlePolicy,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._tokens = tokens
-        self._throttle = throttle
+        self._attempts = attempts
+        self._policy = policy
         self._decoy_hash: str | None = None
 
     async def execute(self, email: str, password: str, client: str = "") -> Session:
         canonical = email.strip().lower()
-        keys = [f"login:account:{canonical}"] + ([f"login:client:{client}"] if client else [])
-        wait = await self._throttle.retry_after(keys)
-        if wait is not None:
-            raise Throttled("too many failed logins; try again later", wait)
+        pair = f"login:{canonical}|{client}"
+        limits: list[Limit] = [(pair, self._policy.account_and_address)]
+        if client:
+            limits.append((f"login-address:{client}", self._policy.address))
+        await self._attempts.check(limits, "too many failed logins")
         async with self._uow(read_only=True) as uow:
             user = await uow.users.get_by_email(canonical)
         if user is None:
             await self._hasher.verify(await self._decoy(), password)
         elif await self._hasher.verify(user.password_hash, password):
-            await self._throttle.clear(keys[0])
+            await self._attempts.succeeded(pair)
             return Session(user_id=user.id, token=self._tokens.issue(user.id, user.token_version))
-        await self._throttle.record_failure(keys)
+        await self._attempts.failed(limits)
         raise Unauthenticated("invalid email or password")
 
     async def _decoy(self) -> str:
@@ -207,9 +225,12 @@ class Authenticate:
     by this process for ``memo_seconds``. What ends tokens early is recorded in the
     shared ``RevokedTokens`` and checked on every call: the token's id (logout) and the
     user's floor (password change, deletion), so every process refuses an ended token
-    at once while their shared store is reachable. The memo only saves the read that
-    confirms an unchanged user; if the shared store is down, another process's change
-    reaches this one when its memo entry expires.
+    at once while their shared store is reachable. A logout is also recorded in the
+    store of record: when ``RevokedTokens`` is not shared (one process's memory, or a
+    shared store that does not answer), the token id is looked up there too, so a
+    logout holds across restarts and processes with the database alone. The memo only
+    saves the read that confirms an unchanged user; if the shared store is down,
+    another process's password change reaches this one when its memo entry expires.
 
     With ``identity`` given, a token it accepts (an identity provider's ID token, told
     apart by its header) is checked there instead (:class:`AuthenticateIdentity`).
@@ -244,29 +265,47 @@ class Authenticate:
             raise Unauthenticated("token is no longer valid")
         now = self._clock.now().timestamp()
         known = self._known.get(claims.user_id)
-        if known is None or known[0] != claims.version or now - known[1] > self._memo_seconds:
-            async with self._uow(read_only=True) as uow:
-                user = await uow.users.get(claims.user_id)
-            if user is None or user.token_version != claims.version:
-                self._known.pop(claims.user_id, None)
-                raise Unauthenticated("token is no longer valid")
-            if len(self._known) >= self.MEMO_SIZE:
-                self._known.clear()
-            self._known[claims.user_id] = (user.token_version, now)
+        stale = known is None or known[0] != claims.version or now - known[1] > self._memo_seconds
+        if stale or not self._revoked.is_shared():
+            await self._check_stored(claims, now if stale else None)
         return Caller(
             user_id=claims.user_id, token_id=claims.token_id, expires_at=claims.expires_at
         )
 
+    async def _check_stored(self, claims: TokenClaims, read_user_at: float | None) -> None:
+        """Refuse a token logged out in the store of record (unless ``RevokedTokens``
+        answers for every process) and, when ``read_user_at`` is given, one whose
+        user's version differs; a confirmed version is remembered from then."""
+        async with self._uow(read_only=True) as uow:
+            if not self._revoked.is_shared() and await uow.revoked_tokens.contains(claims.token_id):
+                raise Unauthenticated("token has been revoked")
+            if read_user_at is None:
+                return
+            user = await uow.users.get(claims.user_id)
+        if user is None or user.token_version != claims.version:
+            self._known.pop(claims.user_id, None)
+            raise Unauthenticated("token is no longer valid")
+        if len(self._known) >= self.MEMO_SIZE:
+            self._known.clear()
+        self._known[claims.user_id] = (user.token_version, read_user_at)
+
 
 class LogOut:
-    """The token used for the call stops working at once; other sessions keep theirs."""
+    """The token used for the call stops working at once, for every process and after a
+    restart (it is recorded in the store of record); other sessions keep theirs."""
 
-    def __init__(self, revoked: RevokedTokens) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, revoked: RevokedTokens, clock: Clock) -> None:
+        self._uow = uow
         self._revoked = revoked
+        self._clock = clock
 
     async def execute(self, caller: Caller) -> None:
         if caller.expires_at is None:
             raise InvalidInput.field("token", "this session has no token to revoke")
+        async with self._uow() as uow:
+            await uow.revoked_tokens.purge(self._clock.now())
+            await uow.revoked_tokens.add(caller.token_id, caller.expires_at)
+            await uow.commit()
         await self._revoked.revoke(caller.token_id, caller.expires_at)
 
 
@@ -288,11 +327,14 @@ class UpdateProfile:
         hasher: PasswordHasher,
         countries: CountryCatalog,
         revoked: RevokedTokens,
+        attempts: Attempts,
+        backoff: BackOff,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._countries = countries
         self._revoked = revoked
+        self._guard = PasswordGuard(hasher, attempts, backoff)
 
     async def execute(
         self,
@@ -306,7 +348,7 @@ class UpdateProfile:
         checked = None
         if password is not None:  # hashed before the write transaction, which it would hold
             checked = await checked_password(
-                self._uow, self._hasher, target, password, old_password, "password",
+                self._uow, self._guard, target, password, old_password, "password",
                 check=lambda user: self._updates(user, changes),
             )  # fmt: skip
         async with self._uow() as uow:
@@ -344,9 +386,28 @@ class CheckedPassword(msgspec.Struct, frozen=True):
         return {"password_hash": self.new_hash, "token_version": user.token_version + 1}
 
 
+class PasswordGuard:
+    """Verifies a user's current password, throttled per account: wrong guesses back
+    off (so a stolen token cannot try passwords quickly); a right one forgets them."""
+
+    def __init__(self, hasher: PasswordHasher, attempts: Attempts, backoff: BackOff) -> None:
+        self.hasher = hasher
+        self._attempts = attempts
+        self._backoff = backoff
+
+    async def verify(self, user: User, password: str) -> bool:
+        limits: list[Limit] = [(f"password:{user.id}", self._backoff)]
+        await self._attempts.check(limits, "too many wrong passwords")
+        if await self.hasher.verify(user.password_hash, password):
+            await self._attempts.succeeded(limits[0][0])
+            return True
+        await self._attempts.failed(limits)
+        return False
+
+
 async def checked_password(
     uow: UnitOfWorkFactory,
-    hasher: PasswordHasher,
+    guard: PasswordGuard,
     target: int,
     new: str,
     old: str | None,
@@ -366,9 +427,10 @@ async def checked_password(
     check(user)
     if old is None:
         raise InvalidInput.field("old_password", "is required to change the password")
-    if not await hasher.verify(user.password_hash, old):
+    valid_new = norm.password(new, field)
+    if not await guard.verify(user, old):
         raise InvalidInput.field("old_password", "does not match the current password")
-    new_hash = await hasher.hash(norm.password(new, field))
+    new_hash = await guard.hasher.hash(valid_new)
     return CheckedPassword(verified_hash=user.password_hash, new_hash=new_hash)
 
 
@@ -376,10 +438,15 @@ class ChangePassword:
     """The old password must match; every earlier token of the user stops working."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, hasher: PasswordHasher, revoked: RevokedTokens
+        self,
+        uow: UnitOfWorkFactory,
+        hasher: PasswordHasher,
+        revoked: RevokedTokens,
+        attempts: Attempts,
+        backoff: BackOff,
     ) -> None:
         self._uow = uow
-        self._hasher = hasher
+        self._guard = PasswordGuard(hasher, attempts, backoff)
         self._revoked = revoked
 
     async def execute(
@@ -387,7 +454,7 @@ class ChangePassword:
     ) -> User:
         target = owner(actor, user_id)
         checked = await checked_password(
-            self._uow, self._hasher, target, new_password, old_password, "new_password"
+            self._uow, self._guard, target, new_password, old_password, "new_password"
         )
         async with self._uow() as uow:
             user = await load_user(uow, target)

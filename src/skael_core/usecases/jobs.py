@@ -24,10 +24,19 @@ from ..model import (
     RemotePreference,
     UpsertReport,
 )
-from ..ports import Clock, CountryCatalog, JobSource, RankingCache, UnitOfWorkFactory
+from ..ports import (
+    Clock,
+    CountryCatalog,
+    JobSource,
+    RankingCache,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from .common import UseCase, load_job, load_user, owner
 
 KNOWN_IDS_LIMIT = 500
+STORED_SCAN = 1000
+"""The most stored postings (newest first) searched for ones that answer a fetch."""
 MAX_FETCH_LIMIT = 100
 
 
@@ -45,15 +54,30 @@ class FetchRequest(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class FetchOutcome(msgspec.Struct, frozen=True, kw_only=True):
-    """What a fetch stored: ``fetched`` postings, of which ``new`` were not known."""
+    """The postings that answer a fetch (``jobs``, ``fetched`` of them): ``new`` ones
+    first stored by it, and ``already_stored`` ones, which the source sent again
+    (``updated``) or which were stored before and answer the query all the same."""
 
     fetched: int
     new: int
     updated: int
     jobs: list[Job]
+    already_stored: int = 0
     truncated: int = 0
     credits_used: int | None = None
     source: str = ""
+
+    def summary(self) -> str:
+        """The outcome in words: "found 1 posting: 1 new, 0 already stored"."""
+        return (
+            f"found {plural(self.fetched, 'posting')}: {self.new} new, "
+            f"{self.already_stored} already stored"
+        )
+
+
+def plural(count: int, noun: str) -> str:
+    """``count`` and ``noun``, with an "s" unless there is one."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class RankedJob(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,11 +94,14 @@ def _remote_from(profile: Profile) -> bool | None:
 
 
 class CollectJobs(UseCase):
-    """Ask the source for postings it has not sent before, and store each once.
+    """Ask the source for postings it has not sent before, store each once, and answer
+    with every posting that answers the query, new or already stored.
 
     The provider ids already stored go into the request, so a known posting is not
-    paid for again. With an ``actor``, the fetch is logged as their activity, with the
-    provider credits it used when the source tells them.
+    paid for again; the stored postings of the source that answer the query (its
+    ``matcher``, among the newest ``STORED_SCAN``) fill the answer up to the query's
+    limit after the ones the source sent. With an ``actor``, the fetch is logged as
+    their activity, with the provider credits it used when the source tells them.
     """
 
     def __init__(
@@ -95,12 +122,14 @@ class CollectJobs(UseCase):
         prepared = [prepare_job(job) for job in result.jobs]
         async with self._uow() as uow:
             report = await uow.jobs.upsert_many(prepared)
-            jobs = await uow.jobs.get_many(list(dict.fromkeys(report.ids)))
+            sent = await uow.jobs.get_many(list(dict.fromkeys(report.ids)))
+            jobs = sent + await self._stored_answers(uow, query, sent)
             if actor is not None:
                 meta: dict[str, Any] = {
                     "source": self._source.name,
                     "fetched": len(jobs),
                     "new": report.new,
+                    "already_stored": len(jobs) - report.new,
                 }
                 if result.credits_used is not None:
                     meta["credits_used"] = result.credits_used
@@ -113,10 +142,32 @@ class CollectJobs(UseCase):
             new=report.new,
             updated=report.updated,
             jobs=jobs,
+            already_stored=len(jobs) - report.new,
             truncated=result.truncated,
             credits_used=result.credits_used,
             source=self._source.name,
         )
+
+    async def _stored_answers(
+        self, uow: UnitOfWork, query: FetchQuery, sent: list[Job]
+    ) -> list[Job]:
+        """Stored postings of the source, not among ``sent``, that answer ``query``: as
+        many as the query's limit leaves room for, newest first."""
+        room = query.limit - len(sent)
+        if room <= 0:
+            return []
+        countries = query.countries
+        coarse = JobFilter(
+            remote=query.remote, country_code=countries[0] if len(countries) == 1 else None
+        )
+        stored = (await uow.jobs.list(coarse, 0, STORED_SCAN)).items
+        answers, taken = self._source.matcher(query), {job.id for job in sent}
+        found = [
+            job
+            for job in stored
+            if job.source == self._source.name and job.id not in taken and answers(job)
+        ]
+        return found[:room]
 
 
 class FetchJobs:

@@ -40,15 +40,22 @@ class UserController(Controller):
         status_code=201,
         opt=PUBLIC,
         security=ANONYMOUS,
-        responses={409: documented("The email is taken")},
+        responses={
+            409: documented("The email is taken"),
+            429: documented("Too many registrations from this address; see Retry-After"),
+        },
     )
     async def register(
         self,
         core: Core,
         data: Annotated[RegisterIn, Body(media_type=JSON, schema_extra=REGISTER_SCHEMA)],
+        request: Request[Any, Any, Any],
     ) -> TokenOut:
-        """Create an account and sign in; 409 if the email is taken (any letter case)."""
-        session = await core.register.execute(data.password, data.changes(), data.has_agreed_terms)
+        """Create an account and sign in; 409 if the email is taken (any letter case);
+        429 when this address registered too often."""
+        session = await core.register.execute(
+            data.password, data.changes(), data.has_agreed_terms, client_address(request)
+        )
         return TokenOut.of(session)
 
     @post(
@@ -87,7 +94,13 @@ class UserController(Controller):
         """A profile: the caller's own only."""
         return UserProfile.of(await core.get_profile.execute(caller.user_id, user_id))
 
-    @put("/{user_id:int}", responses={409: documented("The new email is taken")})
+    @put(
+        "/{user_id:int}",
+        responses={
+            409: documented("The new email is taken"),
+            429: documented("Too many wrong old passwords; see Retry-After"),
+        },
+    )
     async def update(
         self,
         core: Core,
@@ -106,7 +119,11 @@ class UserController(Controller):
         """Delete the account and everything it owns."""
         return UserIdOut(user_id=await core.delete_user.execute(caller.user_id, user_id))
 
-    @post("/{user_id:int}/change_password", status_code=200)
+    @post(
+        "/{user_id:int}/change_password",
+        status_code=200,
+        responses={429: documented("Too many wrong old passwords; see Retry-After")},
+    )
     async def change_password(
         self,
         core: Core,

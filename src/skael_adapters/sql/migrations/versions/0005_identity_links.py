@@ -1,7 +1,7 @@
 """Links from identity-provider subjects (OpenID Connect ``iss`` + ``sub``) to accounts.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-07
 
 One row per subject of an issuer that has signed in with an ID token, naming the Skael
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
