@@ -409,6 +409,13 @@ class RankedJobsOut(Success, kw_only=True):
     jobs: list[RankedJobListing]
 
 
+class ScoredJobsOut(Success, kw_only=True):
+    """A page of a listing, each job with its match score for the caller."""
+
+    jobs: list[RankedJobListing]
+    total: int | None = None
+
+
 class FetchJobsIn(Wire, kw_only=True):
     """What to fetch; fields left out come from the caller's stored profile."""
 
@@ -500,10 +507,17 @@ class AnalyzeResult(Wire, kw_only=True):
     explanation: str
     breakdown: dict[str, ScorePartOut]
     created_at: datetime
+    client_score: int | None = None
+    client_explanation: str | None = None
 
     @classmethod
-    def of(cls, analysis: Analysis) -> Self:
-        return _pick(analysis, cls)
+    def of(cls, analysis: Analysis, client: Analysis | None = None) -> Self:
+        """The computed ``analysis``, and a client's own one beside it when given."""
+        out = _pick(analysis, cls)
+        if client is not None:
+            out.client_score = client.score
+            out.client_explanation = client.explanation
+        return out
 
 
 class AnalyzeResultOut(AnalyzeResult, kw_only=True):
@@ -518,16 +532,22 @@ class AnalyzeOut(Success, kw_only=True):
     score: int
     explanation: str
     breakdown: dict[str, ScorePartOut]
+    client_score: int | None = None
+    client_explanation: str | None = None
 
     @classmethod
-    def of(cls, analysis: Analysis, activity_id: int | None) -> AnalyzeOut:
-        out = AnalyzeResult.of(analysis)
+    def of(
+        cls, analysis: Analysis, activity_id: int | None, client: Analysis | None = None
+    ) -> AnalyzeOut:
+        out = AnalyzeResult.of(analysis, client)
         return cls(
             activity_id=activity_id,
             job_id=out.job_id,
             score=out.score,
             explanation=out.explanation,
             breakdown=out.breakdown,
+            client_score=out.client_score,
+            client_explanation=out.client_explanation,
         )
 
 

@@ -162,6 +162,18 @@ def test_another_profession_is_capped_at_30() -> None:
     assert "neither your skills nor your desired role" in match.explanation
 
 
+def test_a_profile_without_skills_has_no_skills_part_and_the_rest_renormalised() -> None:
+    job = make_job()
+    match = score(make_profile(skills=[]), job)
+    skills = match.breakdown["skills"]
+    assert (skills.score, skills.weight) == (50, 0.0)
+    assert "no skills" in skills.detail
+    known = [p for p in match.breakdown.values() if p.weight]
+    mean = sum(p.score * p.weight for p in known) / sum(p.weight for p in known)
+    assert match.score == int(mean + 0.5)
+    assert "required skills" not in match.explanation
+
+
 def test_a_profile_with_nothing_scores_neutral_on_a_bare_job() -> None:
     bare = Job(source="t", source_id=1, job_title="Something", date_posted=None)
     match = score(Profile(user_name="X"), prepare_job(bare))
@@ -301,8 +313,8 @@ def test_score_and_parts_stay_within_0_and_100(profile: Profile, job: Job) -> No
 def test_adding_a_skill_the_job_asks_for_never_lowers_the_score(
     profile: Profile, job: Job, data: st.DataObject
 ) -> None:
-    if not job.features.skills:
-        return
+    if not job.features.skills or not profile_features(profile).skills:
+        return  # without a skill listed there is no skills part to raise
     skill = data.draw(st.sampled_from(sorted(job.features.skills)))
     more = msgspec.structs.replace(profile, skills=(*profile.skills, skill))
     assert score(more, job).score >= score(profile, job).score
@@ -319,6 +331,8 @@ def test_removing_a_skill_never_raises_the_score(
     fewer = msgspec.structs.replace(
         profile, skills=profile.skills[:index] + profile.skills[index + 1 :]
     )
+    if not profile_features(fewer).skills:
+        return  # the last skill gone, the skills part weighs nothing
     assert score(fewer, job).score <= score(profile, job).score
 
 

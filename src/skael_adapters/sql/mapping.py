@@ -298,6 +298,10 @@ def saved_job_to_domain(row: Row[Any]) -> SavedJob:
     return SavedJob(id=row.id, user_id=row.user_id, job_id=row.job_id, saved_at=row.saved_at)
 
 
+NO_BREAKDOWN = _json({})
+"""The stored breakdown of a client's analysis: none (a computed one has six parts)."""
+
+
 def analysis_to_row(analysis: Analysis) -> dict[str, Any]:
     return {
         "user_id": analysis.user_id,

@@ -16,9 +16,10 @@ Each part scores 0-100 and has a fixed weight (:data:`WEIGHTS`):
 
 A part whose data is missing on either side is *unknown*: it appears in the
 breakdown with score 50, weight 0.0 and a detail naming what is missing, and it does
-not move the score. The one exception is ``skills``: it is known whenever the job
-names skills, and a person who lists none scores 0 there, so adding a skill the job
-asks for can only raise the score and removing one can only lower it.
+not move the score: the known parts' weights are renormalised (the score divides by
+their sum). This holds for ``skills`` too: a person who lists no skills, or a job that
+names none, has no skills part. Once a person lists a skill, adding one the job asks
+for can only raise the score and removing one can only lower it.
 
 The uncapped score is the weighted mean of the parts, ``sum(score * weight) /
 sum(weight)`` over the breakdown (50 when no part is known), rounded half up. It is
@@ -83,6 +84,7 @@ def _unknown(detail: str) -> ScorePart:
 
 
 _NO_SKILLS = _unknown("The posting names no skills.")
+_NO_OWN_SKILLS = _unknown("You list no skills to compare with the posting's.")
 _NO_TITLE = _unknown("No desired role to compare the title with.")
 _NO_SENIORITY = _unknown("Seniority unknown: no years of experience or no level asked.")
 _NO_LOCATION = _unknown("No location, country or remote preference to compare.")
@@ -179,6 +181,8 @@ def _skills(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     n = len(asked)
     if not n:
         return _NO_SKILLS
+    if not person.skills:
+        return _NO_OWN_SKILLS
     have = asked & person.skills
     m = len(have)
     score = 100 * m / (n if n <= 5 else 5 + (n - 5) * 0.5)
