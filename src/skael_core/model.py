@@ -150,7 +150,9 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
 
     ``skills`` are canonical skill keys; ``title_tokens`` normalised title words;
     ``seniority_rank`` 0 (junior) .. 4 (c-level) or None; ``min_years`` the years of
-    experience the description asks for; ``location_keys`` lower-case place words;
+    experience the description asks for and ``max_years`` the top of the range when it
+    gives one ("5-7 years"; "no experience needed" is 0-1); ``location_keys`` lower-case
+    place words;
     ``skill_order`` the same skills as ``skills`` in the order the posting asks for them
     (technologies first, then title and description), for explanations and documents.
     """
@@ -161,6 +163,7 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     min_years: int | None = None
     location_keys: frozenset[str] = frozenset()
     skill_order: tuple[str, ...] = ()
+    max_years: int | None = None
 
 
 class Job(Domain, frozen=True, kw_only=True, gc=False):

@@ -68,7 +68,7 @@ def test_a_good_fit_explains_itself() -> None:
     assert match.explanation == (
         "4 of 5 required skills: python, django, postgresql, docker; missing kafka. "
         "Title matches your desired role (Backend Engineer). "
-        "Senior role fits 7 years. Remote, as preferred. Posted 2 days ago."
+        "Senior role (5-10 years) fits your 7 years. Remote, as preferred. Posted 2 days ago."
     )
     assert set(match.breakdown) == set(PARTS)
 
@@ -144,6 +144,47 @@ def test_seniority_compares_rank_and_years() -> None:
     part = score(junior, head).breakdown["seniority"]
     assert part.score <= 10
     assert part.detail == "Executive role asks 10+ years; you have 1."
+
+
+def test_a_role_asking_more_years_than_you_have_ranks_below_one_you_meet() -> None:
+    three = make_profile(experience=3)
+    asks_eight = make_job(description="## Requirements\n- 8+ years of backend development")
+    asks_three = make_job(description="## Requirements\n- 3+ years of backend development")
+    far, fit = score(three, asks_eight), score(three, asks_three)
+    assert fit.score > far.score
+    assert far.breakdown["seniority"].detail == "Senior role asks 8+ years; you have 3."
+    assert "asks 8+ years; you have 3" in far.explanation
+
+
+def test_years_ranges_and_entry_level_phrases_bound_the_job_from_both_sides() -> None:
+    six = make_profile(experience=6)
+    ranged = make_job(seniority=None, description="We ask 5-7 years of experience.")
+    assert (ranged.features.min_years, ranged.features.max_years) == (5, 7)
+    assert score(six, ranged).breakdown["seniority"].score == 100
+    fresh = make_job(seniority=None, description="Fresh graduates welcome.")
+    assert (fresh.features.min_years, fresh.features.max_years) == (0, 1)
+    part = score(six, fresh).breakdown["seniority"]
+    assert part.score < 100 and part.detail == "Asks 0-1 years; you have 6, more than it needs."
+
+
+def test_two_years_fit_a_junior_role_and_six_years_fit_a_senior_one_better() -> None:
+    two = score(make_profile(experience=2), make_job(seniority="junior"))
+    assert two.breakdown["seniority"].score == 100
+    assert two.breakdown["seniority"].detail == "Junior role (0-2 years) fits your 2 years."
+    six = make_profile(experience=6)
+    junior = make_job(seniority="junior", description="## Requirements\n- 2+ years of Python")
+    senior = make_job(seniority="senior", description="## Requirements\n- 5+ years of Python")
+    assert score(six, senior).score > score(six, junior).score
+    assert score(six, junior).breakdown["seniority"].score < 100
+
+
+def test_under_qualification_costs_more_than_over_qualification() -> None:
+    job = make_job(seniority=None, description="## Requirements\n- 5+ years of Python")
+    for margin in range(1, 6):
+        over = score(make_profile(experience=9 + margin), job).breakdown["seniority"]
+        under = score(make_profile(experience=5 - margin), job).breakdown["seniority"]
+        assert over.score > under.score
+    assert score(make_profile(experience=15), job).breakdown["seniority"].score < 100
 
 
 def test_freshness_and_expiry() -> None:
@@ -334,6 +375,26 @@ def test_removing_a_skill_never_raises_the_score(
     if not profile_features(fewer).skills:
         return  # the last skill gone, the skills part weighs nothing
     assert score(fewer, job).score <= score(profile, job).score
+
+
+@fast
+@given(
+    st.none() | st.sampled_from(SENIORITIES[1:]),
+    st.integers(0, 20),
+    st.none() | st.integers(0, 6),
+    st.integers(1, 20),
+)
+def test_more_years_than_asked_never_scores_below_fewer_by_the_same_margin(
+    seniority: str | None, floor: int, spread: int | None, margin: int
+) -> None:
+    if margin > floor:
+        return
+    asked = f"{floor}+ years" if spread is None else f"{floor}-{floor + spread} years"
+    job = make_job(seniority=seniority, description=f"## Requirements\n- {asked} of Python")
+    over = score(make_profile(experience=floor + margin), job)
+    under = score(make_profile(experience=floor - margin), job)
+    assert over.breakdown["seniority"].score >= under.breakdown["seniority"].score
+    assert over.score >= under.score
 
 
 @fast

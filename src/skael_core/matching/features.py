@@ -13,7 +13,7 @@ from functools import lru_cache
 import msgspec
 
 from ..model import Job, JobFeatures, Profile, RemotePreference, Technology
-from .key_info import min_years, read_description, required_text
+from .key_info import ENTRY_YEARS, Years, read_description, required_text, years_asked
 from .vocab import (
     _canonical_skill,
     _skills_in_tokens,
@@ -92,26 +92,32 @@ def job_features(job: Job) -> JobFeatures:
     vocabulary recognises in its title and description (optional sections such as
     "Nice to have" and "Benefits" left out). The seniority rank comes from
     the provider's label, else from title words ("Senior", "Head of", ...). The years
-    asked for come from the description, else the provider's ``experience``.
+    asked for (a floor, and the top of a range) come from the description's figures,
+    else the provider's ``experience`` (a floor), else the description's entry-level
+    phrases (0-1 years).
     """
     description = job.description
     required = skills_in_text(required_text(description))
-    return _features(job, required, min_years(description), job.technology_slugs)
+    return _features(job, required, years_asked(description), job.technology_slugs)
 
 
 def _features(
-    job: Job, required: Iterable[str], years: int | None, slugs: tuple[str, ...]
+    job: Job, required: Iterable[str], years: Years, slugs: tuple[str, ...]
 ) -> JobFeatures:
     """:func:`job_features` given the skills of the description's required text, the
     years it asks for and the job's technology slugs."""
     words, title_rank, title_skills = _title_features(job.job_title)
     order = canonical_skills((*slugs, *title_skills, *required))
     rank = seniority_level(job.seniority)
+    floor, top = years
+    if floor is None or (years == ENTRY_YEARS and job.experience is not None):
+        floor, top = job.experience, None  # a provider's figure beats an entry-level phrase
     return JobFeatures(
         skills=frozenset(order),
         title_tokens=words,
         seniority_rank=rank if rank is not None else title_rank,
-        min_years=years if years is not None else job.experience,
+        min_years=floor,
+        max_years=top,
         location_keys=_place_keys(job.location, job.country, job.country_code),
         skill_order=order,
     )
@@ -136,7 +142,7 @@ def prepare_job(job: Job) -> Job:
     """
     description = job.description
     required: Iterable[str] = ()
-    years = None
+    years: Years = (None, None)
     key_info = job.key_info
     if description:
         found, low, raw, years = read_description(description)

@@ -8,8 +8,13 @@ Each part scores 0-100 and has a fixed weight (:data:`WEIGHTS`):
   skills count half each beyond the fifth, since nobody holds a whole wish list);
 - ``title``: overlap of the normalised job title with the desired role (generic
   nouns such as "engineer" count half);
-- ``seniority``: the job's rank against the rank the person's years reach, and the
-  years the posting asks for against the person's years (the mean of those known);
+- ``seniority``: the person's years of experience against the years the job is for:
+  the range the posting asks ("5-7 years", "0-1 years"; "8+ years" reaches the top of
+  its level's band, or 4 years past its floor), else its level's band (junior 0-2,
+  mid-level 2-5, senior 5-10, staff 8-15, executive 12+). Each year short costs 25
+  points, each year over 8: under-qualification lowers the fit more than
+  over-qualification, and both lower it. Without the person's years, the job's level
+  against the level of their desired title;
 - ``location``: remote, country and place fit with the remote preference;
 - ``salary``: the job's pay range against the expected salary;
 - ``freshness``: days since the job was posted.
@@ -67,11 +72,15 @@ _W_LOCATION = WEIGHTS["location"]
 _W_SALARY = WEIGHTS["salary"]
 _W_FRESHNESS = WEIGHTS["freshness"]
 
-# Seniority fit by (job rank - person rank) + 4: a role far above the person's years
-# fits worst, one a step below them is still fair.
+# Seniority fit by (job rank - the rank of the person's desired title) + 4, when their
+# years are unknown: a role far above them fits worst, one a step below is still fair.
 _RANK_FIT = (15, 20, 40, 70, 100, 60, 25, 10, 5)
-# Years fit by years short of what the posting asks (0, 1, 2, 3, 4 or more).
-_YEARS_FIT = (100, 80, 55, 35, 15)
+# The years of experience each level is for (SENIORITY_NAMES), when a posting gives no
+# figure: junior 0-2, mid-level 2-5, senior 5-10, staff 8-15, executive 12 and more.
+LEVEL_YEARS: Final = ((0, 2), (2, 5), (5, 10), (8, 15), (12, 70))
+_OPEN_RANGE = 4  # "3+ years" of no known level is a job for 3 to 7 years
+_SHORT_COST = 25
+_OVER_COST = 8
 _LISTED = 6
 
 _REMOTE = RemotePreference.REMOTE
@@ -228,7 +237,7 @@ def _years(n: int) -> str:
 
 
 def _seniority(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
-    key = (f.seniority_rank, f.min_years, person.seniority_rank, person.experience)
+    key = (f.seniority_rank, f.min_years, f.max_years, person.seniority_rank, person.experience)
     part = _seniority_parts.get(key)
     if part is None:
         part = _seniority_part(*key)
@@ -237,40 +246,74 @@ def _seniority(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     return part
 
 
-# The seniority part depends on four small numbers only: each distinct part is built once.
-_seniority_parts: dict[tuple[int | None, int | None, int | None, int | None], ScorePart] = {}
+# The seniority part depends on five small numbers only: each distinct part is built once.
+_SeniorityKey = tuple[int | None, int | None, int | None, int | None, int | None]
+_seniority_parts: dict[_SeniorityKey, ScorePart] = {}
 _CACHE_LIMIT = 50_000
 
 
+def years_band(rank: int | None, floor: int | None, top: int | None) -> tuple[int, int] | None:
+    """The years of experience a job is for: those it asks ("5-7 years"; "8+ years"
+    reaches the top of its level's band, or 4 years past the floor when its level is
+    unknown), else its level's band (:data:`LEVEL_YEARS`); None when neither is known."""
+    if floor is None:
+        return LEVEL_YEARS[rank] if rank is not None else None
+    if top is not None:
+        return floor, top
+    if rank is None:
+        return floor, floor + _OPEN_RANGE
+    return floor, max(floor, LEVEL_YEARS[rank][1])
+
+
+def years_fit(years: int, band: tuple[int, int]) -> int:
+    """How well ``years`` of experience fit a job for ``band`` years: 100 inside it;
+    each year short costs 25 (down to 5), each year over 8 (down to 30), so being
+    under-qualified costs more than being over-qualified by as much."""
+    low, high = band
+    if years < low:
+        return max(5, 100 - _SHORT_COST * (low - years))
+    if years > high:
+        return max(30, 100 - _OVER_COST * (years - high))
+    return 100
+
+
 def _seniority_part(
-    job_rank: int | None, need: int | None, person_rank: int | None, exp: int | None
+    job_rank: int | None,
+    floor: int | None,
+    top: int | None,
+    person_rank: int | None,
+    exp: int | None,
 ) -> ScorePart:
-    rank_known = job_rank is not None and person_rank is not None
-    years_known = need is not None and exp is not None
-    if not rank_known and not years_known:
-        return _NO_SENIORITY
-    total = count = 0
-    gap = short = 0
-    if job_rank is not None and person_rank is not None:
+    band = years_band(job_rank, floor, top)
+    if exp is None or band is None:
+        if job_rank is None or person_rank is None:
+            return _NO_SENIORITY
         gap = job_rank - person_rank
-        total += _RANK_FIT[gap + 4]
-        count += 1
-    if need is not None and exp is not None:
-        short = need - exp
-        total += _YEARS_FIT[min(short, 4)] if short > 0 else 100
-        count += 1
-    mine = _years(exp) if exp is not None else "your level"
-    yours = f"your {mine}" if exp is not None else mine
-    if job_rank is None:
-        detail = f"Asks {need}+ years; you have {exp}."
-    elif short > 0:
-        detail = f"{SENIORITY_NAMES[job_rank]} role asks {need}+ years; you have {exp}."
-    elif not gap:
-        detail = f"{SENIORITY_NAMES[job_rank]} role fits {mine}."
+        side = "fits" if not gap else "is below" if gap < 0 else "is above"
+        detail = f"{SENIORITY_NAMES[job_rank]} role {side} your level."
+        return ScorePart(score=_RANK_FIT[gap + 4], weight=_W_SENIORITY, detail=detail)
+    score = years_fit(exp, band)
+    low, high = band
+    if floor is None:  # the level's band only
+        assert job_rank is not None
+        asks = f"{SENIORITY_NAMES[job_rank]} role ({_span(low, high)})"
     else:
-        side = "below" if gap < 0 else "above"
-        detail = f"{SENIORITY_NAMES[job_rank]} role, {side} {yours}."
-    return ScorePart(score=int(total / count + 0.5), weight=_W_SENIORITY, detail=detail)
+        asked = f"{floor}+ years" if top is None else _span(floor, top)
+        head = f"{SENIORITY_NAMES[job_rank]} role asks" if job_rank is not None else "Asks"
+        asks = f"{head} {asked}"
+    if exp < low:
+        detail = f"{asks}; you have {exp}."
+    elif exp > high:
+        detail = f"{asks}; you have {exp}, more than it needs."
+    elif floor is None:
+        detail = f"{asks} fits your {_years(exp)}."
+    else:
+        detail = f"{asks}; you have {exp}."
+    return ScorePart(score=score, weight=_W_SENIORITY, detail=detail)
+
+
+def _span(low: int, high: int) -> str:
+    return f"{low}-{high} years"
 
 
 def _location(person: ProfileFeatures, job: Job, f: JobFeatures) -> tuple[ScorePart, int, str]:
