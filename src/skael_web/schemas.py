@@ -169,6 +169,8 @@ class ProfileIn(Wire, kw_only=True):
     remote_preference: RemotePreferenceText | None | UnsetType = UNSET
     professional_summary: LongText | None | UnsetType = UNSET
     expected_salary: Annotated[int, Meta(gt=-1, le=100_000_000)] | None | UnsetType = UNSET
+    salary_currency: Annotated[str, Meta(max_length=3)] | None | UnsetType = UNSET
+    salary_period: Annotated[str, Meta(max_length=10)] | None | UnsetType = UNSET
     resume: Annotated[str, Meta(max_length=2000)] | None | UnsetType = UNSET
     work_experiences: Nested[WorkExperience] | None | UnsetType = UNSET
     educations: Nested[Education] | None | UnsetType = UNSET
@@ -187,6 +189,8 @@ class ProfileIn(Wire, kw_only=True):
             remote_preference=self.remote_preference,
             professional_summary=self.professional_summary,
             expected_salary=self.expected_salary,
+            salary_currency=self.salary_currency,
+            salary_period=self.salary_period,
             resume=self.resume,
             work_experiences=self.work_experiences,
             educations=self.educations,
@@ -284,6 +288,8 @@ class UserProfile(Success, kw_only=True):
     remote_preference: str | None
     professional_summary: str | None
     expected_salary: int | None
+    salary_currency: str | None
+    salary_period: str
     resume: str | None
     joined_date: datetime
     work_experiences: list[WorkExperience]
@@ -306,6 +312,8 @@ class UserProfile(Success, kw_only=True):
             remote_preference=p.remote_preference.value if p.remote_preference else None,
             professional_summary=p.professional_summary,
             expected_salary=p.expected_salary,
+            salary_currency=p.salary_currency,
+            salary_period=p.salary_period.value,
             resume=p.resume,
             joined_date=user.joined_at,
             work_experiences=list(p.work_experiences),

@@ -121,19 +121,50 @@ def test_wanting_remote_lowers_onsite_jobs_and_caps_them_at_60() -> None:
     assert "you prefer remote work" in onsite.explanation
 
 
-def test_salary_is_compared_in_the_jobs_own_currency() -> None:
-    person = make_profile(expected_salary=1_800_000, countries=["IN"])
+def test_salary_is_compared_in_one_currency_and_explained_in_the_persons() -> None:
+    person = make_profile(expected_salary=1_800_000, countries=["IN"])  # INR, by country
     pune = {"location": "Pune", "country": "India", "country_code": "IN", "currency": "INR"}
-    fair = make_job(**pune, min_salary=1_600_000, max_salary=2_200_000, max_salary_usd=26_000)
-    poor = make_job(**pune, min_salary=600_000, max_salary=800_000, max_salary_usd=9_500)
+    fair = make_job(**pune, min_salary=1_600_000, max_salary=2_200_000)
+    poor = make_job(**pune, min_salary=600_000, max_salary=800_000)
     assert score(person, fair).breakdown["salary"].score >= 85
     assert score(person, poor).breakdown["salary"].score < 10
-    assert "below your expected salary" in score(person, poor).explanation
+    assert score(person, poor).breakdown["salary"].detail == (
+        "Pays up to 800,000 INR, 56% below your expected 1,800,000 INR."
+    )
 
 
-def test_salary_on_another_scale_is_unknown() -> None:
-    job = make_job(min_salary=4_000_000, max_salary=5_000_000)  # yen, say
-    match = score(make_profile(expected_salary=60_000), job)
+def test_a_large_number_in_a_weaker_currency_is_not_a_high_salary() -> None:
+    berlin = make_profile(expected_salary=90_000)  # Germany: euros
+    euros = make_job(min_salary=90_000, max_salary=100_000, currency="EUR")
+    rupees = make_job(min_salary=1_640_000, max_salary=2_000_000, currency="INR")
+    assert score(berlin, euros).score > score(berlin, rupees).score
+    detail = score(berlin, rupees).breakdown["salary"].detail
+    assert detail.startswith("Pays up to 18,")
+    assert "EUR (1,640,000-2,000,000 INR)" in detail
+    assert detail.endswith("below your expected 90,000 EUR.")
+
+
+def test_the_providers_usd_figures_are_used_where_sent() -> None:
+    job = make_job(min_salary=1, max_salary=2, currency="EUR", min_salary_usd=110_000.0)
+    assert (job.features.min_pay_usd, job.features.max_pay_usd) == (110_000.0, None)
+    person = make_profile(expected_salary=100_000, salary_currency="USD")
+    assert score(person, job).breakdown["salary"].score == 100
+
+
+def test_monthly_and_hourly_salaries_are_converted_to_a_year() -> None:
+    job = make_job(min_salary=60_000, max_salary=60_000, currency="EUR")
+    yearly = score(make_profile(expected_salary=60_000), job).breakdown["salary"]
+    monthly = make_profile(expected_salary=5_000, salary_period="monthly")
+    hourly = make_profile(expected_salary=30, salary_period="hourly")  # 62,400 a year
+    assert score(monthly, job).breakdown["salary"] == yearly
+    assert score(hourly, job).breakdown["salary"].detail == (
+        "Pays up to 60,000 EUR, 4% below your expected 62,400 EUR."
+    )
+
+
+def test_a_salary_without_a_known_currency_is_unknown() -> None:
+    nowhere = make_profile(expected_salary=60_000, countries=[])
+    match = score(nowhere, make_job(min_salary=50_000, max_salary=70_000, currency="EUR"))
     assert match.breakdown["salary"].weight == 0.0
 
 

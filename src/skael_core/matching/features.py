@@ -14,6 +14,7 @@ import msgspec
 
 from ..model import Job, JobFeatures, Profile, RemotePreference, Technology
 from .key_info import ENTRY_YEARS, Years, read_description, required_text, years_asked
+from .money import annual, currency_of, job_pay_usd, usd_per_unit
 from .vocab import (
     _canonical_skill,
     _skills_in_tokens,
@@ -40,7 +41,9 @@ class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
     ``skills`` canonical skill keys; ``title_tokens`` the normalised desired role and
     ``title_weight`` their weight; ``seniority_rank`` the rank their years of experience
     reach (else the desired title's seniority word); ``location_keys`` folded preferred
-    place names; ``countries`` alpha-2 codes; ``expected_salary`` yearly, no currency.
+    place names; ``countries`` alpha-2 codes; ``expected_salary`` a year's worth in
+    ``salary_currency`` (the profile's, else its first country's) and ``usd_per_unit``
+    that currency's rate (None when unknown).
     """
 
     skills: frozenset[str] = frozenset()
@@ -52,7 +55,9 @@ class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
     location_keys: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
     remote_preference: RemotePreference | None = None
-    expected_salary: int | None = None
+    expected_salary: float | None = None
+    salary_currency: str | None = None
+    usd_per_unit: float | None = None
 
 
 def profile_features(profile: Profile) -> ProfileFeatures:
@@ -64,6 +69,8 @@ def profile_features(profile: Profile) -> ProfileFeatures:
         (w.job_title for w in profile.work_experiences if w.job_title.strip()), None
     )
     words, title_rank = title_tokens(role)
+    currency = profile.salary_currency or currency_of(next(iter(profile.countries), None))
+    salary = profile.expected_salary
     return ProfileFeatures(
         skills=frozenset(canonical_skills(profile.skills)),
         title_tokens=words,
@@ -74,7 +81,9 @@ def profile_features(profile: Profile) -> ProfileFeatures:
         location_keys=place_phrases(profile.preferred_locations),
         countries=frozenset(profile.countries),
         remote_preference=profile.remote_preference,
-        expected_salary=profile.expected_salary or None,
+        expected_salary=annual(salary, profile.salary_period) if salary else None,
+        salary_currency=currency,
+        usd_per_unit=usd_per_unit(currency),
     )
 
 
@@ -112,12 +121,22 @@ def _features(
     floor, top = years
     if floor is None or (years == ENTRY_YEARS and job.experience is not None):
         floor, top = job.experience, None  # a provider's figure beats an entry-level phrase
+    low_usd, high_usd = job_pay_usd(
+        job.min_salary,
+        job.max_salary,
+        job.min_salary_usd,
+        job.max_salary_usd,
+        job.currency,
+        job.country_code,
+    )
     return JobFeatures(
         skills=frozenset(order),
         title_tokens=words,
         seniority_rank=rank if rank is not None else title_rank,
         min_years=floor,
         max_years=top,
+        min_pay_usd=low_usd,
+        max_pay_usd=high_usd,
         location_keys=_place_keys(job.location, job.country, job.country_code),
         skill_order=order,
     )

@@ -16,7 +16,9 @@ Each part scores 0-100 and has a fixed weight (:data:`WEIGHTS`):
   over-qualification, and both lower it. Without the person's years, the job's level
   against the level of their desired title;
 - ``location``: remote, country and place fit with the remote preference;
-- ``salary``: the job's pay range against the expected salary;
+- ``salary``: the job's yearly pay range against the expected salary, both in US
+  dollars (the provider's USD figures, else the shipped exchange rates; see
+  :mod:`.money`), explained in the person's currency;
 - ``freshness``: days since the job was posted.
 
 A part whose data is missing on either side is *unknown*: it appears in the
@@ -81,6 +83,7 @@ LEVEL_YEARS: Final = ((0, 2), (2, 5), (5, 10), (8, 15), (12, 70))
 _OPEN_RANGE = 4  # "3+ years" of no known level is a job for 3 to 7 years
 _SHORT_COST = 25
 _OVER_COST = 8
+_SAME = 1 + 1e-9  # amounts closer than this (relatively) are equal: rounding aside
 _LISTED = 6
 
 _REMOTE = RemotePreference.REMOTE
@@ -99,7 +102,7 @@ _NO_SENIORITY = _unknown("Seniority unknown: no years of experience or no level 
 _NO_LOCATION = _unknown("No location, country or remote preference to compare.")
 _NO_JOB_PLACE = _unknown("The posting does not say where the work is.")
 _NO_SALARY = _unknown("No salary on the posting or no expected salary.")
-_OTHER_SCALE = _unknown("Pay is on another scale than your expected salary (currency?).")
+_NO_CURRENCY = _unknown("Your expected salary has no currency with a known exchange rate.")
 _NO_DATE = _unknown("Posting date unknown.")
 _EXPIRED = ScorePart(score=0, weight=_W_FRESHNESS, detail="The posting has expired.")
 
@@ -384,40 +387,53 @@ _REMOTE_FIT: Final[dict[RemotePreference | None, ScorePart]] = {
 
 
 def _salary(person: ProfileFeatures, job: Job) -> ScorePart:
-    """Salary fit, comparing the expected salary with the job's local-currency range.
+    """Salary fit: the job's yearly pay range against the expected salary, both in US
+    dollars (:mod:`.money`), explained in the person's currency.
 
-    The profile's ``expected_salary`` is a yearly number without a currency. People
-    state it in the money of the market they look in, and a job's own range
-    (``min_salary``/``max_salary``, yearly) is in that market's currency, so the two are
-    compared directly; the USD figures would misjudge every non-US market (an expected
-    1,800,000 in Pune is not 1.8 million dollars). When the range and the expectation
-    differ more than twentyfold they are taken to be in different currencies and the
-    part is unknown. Pay at or above the expectation scores 100, inside the range
-    85-100, below it 85 minus 2 points per percent short.
+    Pay at or above the expectation scores 100, a range covering it 85-100, pay below
+    it 85 minus 2 points per percent short. Amounts within a billionth of each other
+    are the same and fractions are rounded to nine places, so the same amounts in
+    another currency (at the same rate) score the same.
     """
     want = person.expected_salary
-    low, high = job.min_salary, job.max_salary
+    f = job.features
+    low, high = f.min_pay_usd, f.max_pay_usd
     if not want or (low is None and high is None):
         return _NO_SALARY
+    rate = person.usd_per_unit
+    if rate is None:
+        return _NO_CURRENCY
     low = high if low is None else low
     high = low if high is None else high
     assert low is not None and high is not None
     if low > high:
         low, high = high, low
-    if high * 20 < want or low > want * 20:
-        return _OTHER_SCALE
-    currency = f" {job.currency}" if job.currency else ""
-    if want <= low:
+    want_usd = want * rate
+    mine = person.salary_currency
+    expected = f"your expected {want:,.0f} {mine}"
+    theirs = _local_pay(job, mine)
+    if want_usd <= low * _SAME:
         score = 100
-        detail = f"Pays from {low:,.0f}{currency}, at or above your expected salary."
-    elif want <= high:
-        score = int(100 - 15 * (want - low) / (high - low) + 0.5)
-        detail = f"Pays {low:,.0f}-{high:,.0f}{currency}, covering your expected salary."
+        detail = f"Pays from {low / rate:,.0f} {mine}{theirs}, at or above {expected}."
+    elif want_usd <= high * _SAME:
+        score = int(100 - 15 * round((want_usd - low) / (high - low), 9) + 0.5)
+        detail = f"Pays {low / rate:,.0f}-{high / rate:,.0f} {mine}{theirs}, covering {expected}."
     else:
-        short = (want - high) / want
+        short = round((want_usd - high) / want_usd, 9)
         score = max(0, int(85 - 200 * short + 0.5))
-        detail = f"Pays up to {high:,.0f}{currency}, {short:.0%} below your expected salary."
+        detail = f"Pays up to {high / rate:,.0f} {mine}{theirs}, {short:.0%} below {expected}."
     return ScorePart(score=score, weight=_W_SALARY, detail=detail)
+
+
+def _local_pay(job: Job, mine: str | None) -> str:
+    """The posting's own figures when they are in another currency: " (1,640,000 INR)"."""
+    currency = job.currency
+    low, high = job.min_salary, job.max_salary
+    if not currency or currency == mine or (low is None and high is None):
+        return ""
+    if low is None or high is None or low == high:
+        return f" ({(low if high is None else high):,.0f} {currency})"
+    return f" ({min(low, high):,.0f}-{max(low, high):,.0f} {currency})"
 
 
 def _freshness(job: Job, today: date) -> ScorePart:
