@@ -166,8 +166,9 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     ``seniority_rank`` 0 (junior) .. 4 (c-level) or None; ``min_years`` the years of
     experience the description asks for and ``max_years`` the top of the range when it
     gives one ("5-7 years"; "no experience needed" is 0-1); ``min_pay_usd`` and
-    ``max_pay_usd`` the yearly pay range in US dollars; ``location_keys`` lower-case
-    place words;
+    ``max_pay_usd`` the yearly pay range in US dollars; ``occupations`` the ESCO
+    occupations the title names and ``occupation_groups`` their ISCO-08 unit groups;
+    ``location_keys`` lower-case place words;
     ``skill_order`` the same skills as ``skills`` in the order the posting asks for them
     (technologies first, then title and description), for explanations and documents.
     """
@@ -181,6 +182,8 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     max_years: int | None = None
     min_pay_usd: float | None = None
     max_pay_usd: float | None = None
+    occupations: frozenset[int] = frozenset()
+    occupation_groups: frozenset[int] = frozenset()
 
 
 class Job(Domain, frozen=True, kw_only=True, gc=False):

@@ -15,6 +15,7 @@ import msgspec
 from ..model import Job, JobFeatures, Profile, RemotePreference, Technology
 from .key_info import ENTRY_YEARS, Years, read_description, required_text, years_asked
 from .money import annual, currency_of, job_pay_usd, usd_per_unit
+from .occupations import occupations_named
 from .vocab import (
     _canonical_skill,
     _skills_in_tokens,
@@ -26,6 +27,7 @@ from .vocab import (
     title_features,
     title_tokens,
     title_weight,
+    tokens,
     vocabulary,
 )
 
@@ -58,6 +60,8 @@ class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
     expected_salary: float | None = None
     salary_currency: str | None = None
     usd_per_unit: float | None = None
+    occupations: frozenset[int] = frozenset()
+    occupation_groups: frozenset[int] = frozenset()
 
 
 def profile_features(profile: Profile) -> ProfileFeatures:
@@ -71,6 +75,7 @@ def profile_features(profile: Profile) -> ProfileFeatures:
     words, title_rank = title_tokens(role)
     currency = profile.salary_currency or currency_of(next(iter(profile.countries), None))
     salary = profile.expected_salary
+    named, groups = occupations_named(tokens(role)) if role else (frozenset(), frozenset())
     return ProfileFeatures(
         skills=frozenset(canonical_skills(profile.skills)),
         title_tokens=words,
@@ -84,6 +89,8 @@ def profile_features(profile: Profile) -> ProfileFeatures:
         expected_salary=annual(salary, profile.salary_period) if salary else None,
         salary_currency=currency,
         usd_per_unit=usd_per_unit(currency),
+        occupations=named,
+        occupation_groups=groups,
     )
 
 
@@ -115,7 +122,7 @@ def _features(
 ) -> JobFeatures:
     """:func:`job_features` given the skills of the description's required text, the
     years it asks for and the job's technology slugs."""
-    words, title_rank, title_skills = _title_features(job.job_title)
+    words, title_rank, title_skills, named, groups = _title_features(job.job_title)
     order = canonical_skills((*slugs, *title_skills, *required))
     rank = seniority_level(job.seniority)
     floor, top = years
@@ -137,16 +144,24 @@ def _features(
         max_years=top,
         min_pay_usd=low_usd,
         max_pay_usd=high_usd,
+        occupations=named,
+        occupation_groups=groups,
         location_keys=_place_keys(job.location, job.country, job.country_code),
         skill_order=order,
     )
 
 
 # Titles and places repeat from posting to posting: their features are remembered.
+_TitleFeatures = tuple[
+    frozenset[str], int | None, tuple[str, ...], frozenset[int], frozenset[int]
+]
+
+
 @lru_cache(maxsize=8192)
-def _title_features(title: str) -> tuple[frozenset[str], int | None, tuple[str, ...]]:
+def _title_features(title: str) -> _TitleFeatures:
     words, rank, skills = title_features(title)
-    return words, rank, tuple(skills)
+    named, groups = occupations_named(tokens(title))
+    return words, rank, tuple(skills), named, groups
 
 
 _place_keys = lru_cache(maxsize=8192)(place_keys)

@@ -7,7 +7,9 @@ Each part scores 0-100 and has a fixed weight (:data:`WEIGHTS`):
 - ``skills``: the share of the job's skills the person lists (more than five asked
   skills count half each beyond the fifth, since nobody holds a whole wish list);
 - ``title``: overlap of the normalised job title with the desired role (generic
-  nouns such as "engineer" count half);
+  nouns such as "engineer" count half), or, when higher, how near the occupations they
+  name are (:mod:`.occupations`, from ESCO): the same occupation 90, the same ISCO-08
+  unit group 70 ("Talent Acquisition Partner" for a "Recruiter");
 - ``seniority``: the person's years of experience against the years the job is for:
   the range the posting asks ("5-7 years", "0-1 years"; "8+ years" reaches the top of
   its level's band, or 4 years past its floor), else its level's band (junior 0-2,
@@ -66,6 +68,8 @@ CAP_ONSITE_FOR_REMOTE: Final = 60
 CAP_EXPIRED: Final = 30
 CAP_UNRELATED: Final = 30
 NEUTRAL: Final = 50
+SAME_OCCUPATION: Final = 90
+SAME_OCCUPATION_GROUP: Final = 70
 
 _W_SKILLS = WEIGHTS["skills"]
 _W_TITLE = WEIGHTS["title"]
@@ -218,8 +222,11 @@ def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     offered = f.title_tokens
     if not wanted or not offered:
         return _NO_TITLE
+    occupation = _occupation_fit(person, f)
     common = wanted & offered
     if not common:
+        if occupation:
+            return _occupation_part(occupation, person)
         return ScorePart(
             score=0,
             weight=_W_TITLE,
@@ -230,8 +237,28 @@ def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     own = person.title_weight
     theirs = len(offered) - 0.5 * len(offered & nouns)
     score = int(100 * (0.75 * shared / own + 0.25 * shared / (own + theirs - shared)) + 0.5)
+    if occupation > score:
+        return _occupation_part(occupation, person)
     fit = "matches" if score >= 80 else "partly matches" if score >= 40 else "is loosely related to"
     detail = f"Title {fit} your desired role ({person.desired_role})."
+    return ScorePart(score=score, weight=_W_TITLE, detail=detail)
+
+
+def _occupation_fit(person: ProfileFeatures, f: JobFeatures) -> int:
+    """How near the occupations the title and the desired role name are: the same
+    ESCO occupation, the same ISCO-08 unit group, or neither (0)."""
+    if not person.occupations or not f.occupations:
+        return 0
+    if not person.occupations.isdisjoint(f.occupations):
+        return SAME_OCCUPATION
+    if not person.occupation_groups.isdisjoint(f.occupation_groups):
+        return SAME_OCCUPATION_GROUP
+    return 0
+
+
+def _occupation_part(score: int, person: ProfileFeatures) -> ScorePart:
+    kind = "the same occupation" if score == SAME_OCCUPATION else "an occupation of the same group"
+    detail = f"Title names {kind} as your desired role ({person.desired_role})."
     return ScorePart(score=score, weight=_W_TITLE, detail=detail)
 
 
