@@ -167,8 +167,10 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     experience the description asks for and ``max_years`` the top of the range when it
     gives one ("5-7 years"; "no experience needed" is 0-1); ``min_pay_usd`` and
     ``max_pay_usd`` the yearly pay range in US dollars; ``occupations`` the ESCO
-    occupations the title names and ``occupation_groups`` their ISCO-08 unit groups;
-    ``location_keys`` lower-case place words;
+    occupations the title names, ``occupation_groups`` their ISCO-08 unit groups and
+    ``occupation_heads`` the head nouns of their titles;
+    ``duty_words`` the stemmed words of the description of a posting without
+    technology tags; ``location_keys`` lower-case place words;
     ``skill_order`` the same skills as ``skills`` in the order the posting asks for them
     (technologies first, then title and description), for explanations and documents.
     """
@@ -184,6 +186,8 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     max_pay_usd: float | None = None
     occupations: frozenset[int] = frozenset()
     occupation_groups: frozenset[int] = frozenset()
+    occupation_heads: frozenset[str] = frozenset()
+    duty_words: frozenset[str] = frozenset()
 
 
 class Job(Domain, frozen=True, kw_only=True, gc=False):

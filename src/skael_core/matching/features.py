@@ -13,12 +13,14 @@ from functools import lru_cache
 import msgspec
 
 from ..model import Job, JobFeatures, Profile, RemotePreference, Technology
+from .duties import duty_words, skill_words
 from .key_info import ENTRY_YEARS, Years, read_description, required_text, years_asked
 from .money import annual, currency_of, job_pay_usd, usd_per_unit
-from .occupations import occupations_named
+from .occupations import NO_OCCUPATION, Named, occupations_named
 from .vocab import (
     _canonical_skill,
     _skills_in_tokens,
+    _text_tokens,
     canonical_skills,
     place_keys,
     place_phrases,
@@ -62,6 +64,8 @@ class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
     usd_per_unit: float | None = None
     occupations: frozenset[int] = frozenset()
     occupation_groups: frozenset[int] = frozenset()
+    occupation_heads: frozenset[str] = frozenset()
+    skill_words: tuple[frozenset[str], ...] = ()
 
 
 def profile_features(profile: Profile) -> ProfileFeatures:
@@ -75,7 +79,7 @@ def profile_features(profile: Profile) -> ProfileFeatures:
     words, title_rank = title_tokens(role)
     currency = profile.salary_currency or currency_of(next(iter(profile.countries), None))
     salary = profile.expected_salary
-    named, groups = occupations_named(tokens(role)) if role else (frozenset(), frozenset())
+    named, groups, heads = occupations_named(tokens(role)) if role else NO_OCCUPATION
     return ProfileFeatures(
         skills=frozenset(canonical_skills(profile.skills)),
         title_tokens=words,
@@ -91,6 +95,8 @@ def profile_features(profile: Profile) -> ProfileFeatures:
         usd_per_unit=usd_per_unit(currency),
         occupations=named,
         occupation_groups=groups,
+        occupation_heads=heads,
+        skill_words=skill_words(profile.skills),
     )
 
 
@@ -106,23 +112,32 @@ def job_features(job: Job) -> JobFeatures:
 
     Skills are the job's technology slugs (canonicalised) followed by the skills the
     vocabulary recognises in its title and description (optional sections such as
-    "Nice to have" and "Benefits" left out). The seniority rank comes from
+    "Nice to have" and "Benefits" left out); a posting without technology tags also
+    keeps the stemmed words of that text (its duties, :mod:`.duties`). The seniority
+    rank comes from
     the provider's label, else from title words ("Senior", "Head of", ...). The years
     asked for (a floor, and the top of a range) come from the description's figures,
     else the provider's ``experience`` (a floor), else the description's entry-level
     phrases (0-1 years).
     """
     description = job.description
-    required = skills_in_text(required_text(description))
-    return _features(job, required, years_asked(description), job.technology_slugs)
+    text = required_text(description)
+    duties = duty_words(_text_tokens(text)[0]) if not job.technologies else frozenset()
+    return _features(
+        job, skills_in_text(text), years_asked(description), job.technology_slugs, duties
+    )
 
 
 def _features(
-    job: Job, required: Iterable[str], years: Years, slugs: tuple[str, ...]
+    job: Job,
+    required: Iterable[str],
+    years: Years,
+    slugs: tuple[str, ...],
+    duties: frozenset[str] = frozenset(),
 ) -> JobFeatures:
     """:func:`job_features` given the skills of the description's required text, the
     years it asks for and the job's technology slugs."""
-    words, title_rank, title_skills, named, groups = _title_features(job.job_title)
+    words, title_rank, title_skills, (named, groups, heads) = _title_features(job.job_title)
     order = canonical_skills((*slugs, *title_skills, *required))
     rank = seniority_level(job.seniority)
     floor, top = years
@@ -146,22 +161,21 @@ def _features(
         max_pay_usd=high_usd,
         occupations=named,
         occupation_groups=groups,
+        occupation_heads=heads,
+        duty_words=duties,
         location_keys=_place_keys(job.location, job.country, job.country_code),
         skill_order=order,
     )
 
 
 # Titles and places repeat from posting to posting: their features are remembered.
-_TitleFeatures = tuple[
-    frozenset[str], int | None, tuple[str, ...], frozenset[int], frozenset[int]
-]
+_TitleFeatures = tuple[frozenset[str], int | None, tuple[str, ...], Named]
 
 
 @lru_cache(maxsize=8192)
 def _title_features(title: str) -> _TitleFeatures:
     words, rank, skills = title_features(title)
-    named, groups = occupations_named(tokens(title))
-    return words, rank, tuple(skills), named, groups
+    return words, rank, tuple(skills), occupations_named(tokens(title))
 
 
 _place_keys = lru_cache(maxsize=8192)(place_keys)
@@ -177,13 +191,16 @@ def prepare_job(job: Job) -> Job:
     description = job.description
     required: Iterable[str] = ()
     years: Years = (None, None)
+    duties: frozenset[str] = frozenset()
     key_info = job.key_info
     if description:
         found, low, raw, years = read_description(description)
         key_info = found or key_info
         required = _skills_in_tokens(vocabulary(), low, raw)
+        if not job.technologies:
+            duties = duty_words(low)
     technologies = _by_canonical_slug(job.technologies)
-    features = _features(job, required, years, tuple(technologies))
+    features = _features(job, required, years, tuple(technologies), duties)
     return msgspec.structs.replace(
         job, technologies=tuple(technologies.values()), key_info=key_info, features=features
     )

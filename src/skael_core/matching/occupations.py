@@ -11,7 +11,8 @@ A title names the occupations one of whose label texts holds its longest run of 
 Acquisition Partner" is ESCO's talent acquisition manager, "Recruiter" the occupations
 with a "... recruiter" title. A single word counts only when it is no generic noun
 ("manager", "assistant", ...) and few occupations carry it; otherwise the title names
-none and only its words are compared.
+none and only its words are compared. Occupations whose titles end in the same noun
+("talent acquisition recruiter", "employee recruiter") are related.
 """
 
 from __future__ import annotations
@@ -135,10 +136,13 @@ class Occupations:
         self.group: dict[int, int] = {}
         self.label: dict[int, str] = {}
         self.text: dict[int, str] = {}
+        self.heads: dict[int, frozenset[str]] = {}
         postings: dict[str, set[int]] = {}
         for key, isco, preferred, text in raw.occupations:
             self.group[key] = isco
             self.label[key] = preferred
+            heads = {label.rsplit(" ", 1)[-1] for label in text.split(" | ")}
+            self.heads[key] = frozenset(heads - GENERIC)
             self.text[key] = f", {text.replace(' | ', ' , ')} ,"
             for word in set(text.split()):
                 postings.setdefault(word, set()).add(key)
@@ -152,14 +156,16 @@ def occupations() -> Occupations:
     return Occupations(msgspec.json.decode(gzip.decompress(data), type=_OccupationsFile))
 
 
-Named = tuple[frozenset[int], frozenset[int]]
-_NONE: Named = (frozenset(), frozenset())
+Named = tuple[frozenset[int], frozenset[int], frozenset[str]]
+"""The occupations a title names (ids), their ISCO-08 unit groups and the head nouns
+of their titles ("recruiter", "driver"; generic nouns left out)."""
+NO_OCCUPATION: Named = (frozenset(), frozenset(), frozenset())
 
 
 @lru_cache(maxsize=8192)
 def occupations_named(words: Sequence[str]) -> Named:
-    """The occupations (ids) and their ISCO unit groups a title names, given the
-    title's folded words in order (as :func:`.vocab.tokens` gives them).
+    """The occupations a title names (:data:`Named`), given the title's folded words in
+    order (as :func:`.vocab.tokens` gives them).
 
     The longest runs of words are tried first; occupations with a label that is the
     run itself win over those whose labels merely hold it. A lone word is tried last,
@@ -185,10 +191,11 @@ def occupations_named(words: Sequence[str]) -> Named:
         limit = _MAX_NAMED if size > 1 or exact else _MAX_SINGLE_WORD
         if named:
             if len(named) > limit:
-                return _NONE
+                return NO_OCCUPATION
             keys = frozenset(named)
-            return keys, frozenset(table.group[k] for k in keys if table.group[k])
-    return _NONE
+            groups = frozenset(table.group[k] for k in keys if table.group[k])
+            return keys, groups, frozenset().union(*(table.heads[k] for k in keys))
+    return NO_OCCUPATION
 
 
 _KEPT = frozenset(("of", "and", "de"))  # inside a run: "head of", "chef de partie"

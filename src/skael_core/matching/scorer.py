@@ -5,11 +5,14 @@ How a score is made
 Each part scores 0-100 and has a fixed weight (:data:`WEIGHTS`):
 
 - ``skills``: the share of the job's skills the person lists (more than five asked
-  skills count half each beyond the fifth, since nobody holds a whole wish list);
+  skills count half each beyond the fifth, since nobody holds a whole wish list); for
+  a posting without technology tags, when higher, how many of the person's skills its
+  duties name (:mod:`.duties`; three make 100);
 - ``title``: overlap of the normalised job title with the desired role (generic
   nouns such as "engineer" count half), or, when higher, how near the occupations they
   name are (:mod:`.occupations`, from ESCO): the same occupation 90, the same ISCO-08
-  unit group 70 ("Talent Acquisition Partner" for a "Recruiter");
+  unit group 70 ("Talent Acquisition Partner" for a "Recruiter"), related occupations
+  (titles ending in the same noun) 50;
 - ``seniority``: the person's years of experience against the years the job is for:
   the range the posting asks ("5-7 years", "0-1 years"; "8+ years" reaches the top of
   its level's band, or 4 years past its floor), else its level's band (junior 0-2,
@@ -70,6 +73,12 @@ CAP_UNRELATED: Final = 30
 NEUTRAL: Final = 50
 SAME_OCCUPATION: Final = 90
 SAME_OCCUPATION_GROUP: Final = 70
+RELATED_OCCUPATION: Final = 50
+_OCCUPATION_KINDS: Final = {
+    SAME_OCCUPATION: "the same occupation",
+    SAME_OCCUPATION_GROUP: "an occupation of the same group",
+    RELATED_OCCUPATION: "an occupation related to that of",
+}
 
 _W_SKILLS = WEIGHTS["skills"]
 _W_TITLE = WEIGHTS["title"]
@@ -87,6 +96,7 @@ LEVEL_YEARS: Final = ((0, 2), (2, 5), (5, 10), (8, 15), (12, 70))
 _OPEN_RANGE = 4  # "3+ years" of no known level is a job for 3 to 7 years
 _SHORT_COST = 25
 _OVER_COST = 8
+_DUTIES_FULL = 3  # skills of the person named in a posting's duties for a full fit
 _SAME = 1 + 1e-9  # amounts closer than this (relatively) are equal: rounding aside
 _LISTED = 6
 
@@ -195,13 +205,16 @@ def _listing(items: list[str] | tuple[str, ...]) -> str:
 def _skills(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     asked = f.skills
     n = len(asked)
+    if not person.skills and not person.skill_words:
+        return _NO_OWN_SKILLS if n or f.duty_words else _NO_SKILLS
+    evidence = _in_duties(person, f) if f.duty_words else ()
     if not n:
-        return _NO_SKILLS
-    if not person.skills:
-        return _NO_OWN_SKILLS
+        if not f.duty_words:
+            return _NO_SKILLS
+        return _duties_part(evidence, 0, "")
     have = asked & person.skills
     m = len(have)
-    score = 100 * m / (n if n <= 5 else 5 + (n - 5) * 0.5)
+    score = min(100, int(100 * m / (n if n <= 5 else 5 + (n - 5) * 0.5) + 0.5))
     order = f.skill_order if len(f.skill_order) == n else tuple(sorted(asked))
     if n == 1:
         fit = "held" if m else "missing"
@@ -214,7 +227,32 @@ def _skills(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
         matched = [s for s in order if s in have]
         missing = [s for s in order if s not in have]
         detail = f"{m} of {n} required skills: {_listing(matched)}; missing {_listing(missing)}."
-    return ScorePart(score=min(100, int(score + 0.5)), weight=_W_SKILLS, detail=detail)
+    if evidence and _duties_score(evidence) > score:
+        return _duties_part(evidence, score, detail)
+    return ScorePart(score=score, weight=_W_SKILLS, detail=detail)
+
+
+def _in_duties(person: ProfileFeatures, f: JobFeatures) -> tuple[int, ...]:
+    """The places (in the person's skill list) of the skills whose words all appear in
+    the posting's duties."""
+    duties = f.duty_words
+    return tuple(i for i, words in enumerate(person.skill_words) if words <= duties)
+
+
+def _duties_score(evidence: tuple[int, ...]) -> int:
+    return int(100 * min(len(evidence), _DUTIES_FULL) / _DUTIES_FULL + 0.5)
+
+
+def _duties_part(evidence: tuple[int, ...], score: int, detail: str) -> ScorePart:
+    """The skills part of a posting without tags, from the person's skills its duties
+    name: three of them make a full fit."""
+    if not evidence:
+        text = detail or "None of your skills appear in the posting's duties."
+        return ScorePart(score=score, weight=_W_SKILLS, detail=text)
+    count = len(evidence)
+    named = "1 of your skills appears" if count == 1 else f"{count} of your skills appear"
+    text = f"{named} in the posting's duties."
+    return ScorePart(score=max(score, _duties_score(evidence)), weight=_W_SKILLS, detail=text)
 
 
 def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
@@ -246,18 +284,21 @@ def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
 
 def _occupation_fit(person: ProfileFeatures, f: JobFeatures) -> int:
     """How near the occupations the title and the desired role name are: the same
-    ESCO occupation, the same ISCO-08 unit group, or neither (0)."""
+    ESCO occupation, the same ISCO-08 unit group, titles ending in the same noun
+    (related), or none of these (0)."""
     if not person.occupations or not f.occupations:
         return 0
     if not person.occupations.isdisjoint(f.occupations):
         return SAME_OCCUPATION
     if not person.occupation_groups.isdisjoint(f.occupation_groups):
         return SAME_OCCUPATION_GROUP
+    if not person.occupation_heads.isdisjoint(f.occupation_heads):
+        return RELATED_OCCUPATION
     return 0
 
 
 def _occupation_part(score: int, person: ProfileFeatures) -> ScorePart:
-    kind = "the same occupation" if score == SAME_OCCUPATION else "an occupation of the same group"
+    kind = _OCCUPATION_KINDS[score]
     detail = f"Title names {kind} as your desired role ({person.desired_role})."
     return ScorePart(score=score, weight=_W_TITLE, detail=detail)
 
