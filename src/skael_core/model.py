@@ -166,7 +166,8 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     ``seniority_rank`` 0 (junior) .. 4 (c-level) or None; ``min_years`` the years of
     experience the description asks for and ``max_years`` the top of the range when it
     gives one ("5-7 years"; "no experience needed" is 0-1); ``min_pay_usd`` and
-    ``max_pay_usd`` the yearly pay range in US dollars; ``occupations`` the ESCO
+    ``max_pay_usd`` the yearly pay range in US dollars and ``pay_text`` the posting's
+    own figures ("1,640,000-2,000,000 INR"); ``occupations`` the ESCO
     occupations the title names, ``occupation_groups`` their ISCO-08 unit groups and
     ``occupation_heads`` the head nouns of their titles;
     ``duty_words`` the stemmed words of the description of a posting without
@@ -184,6 +185,7 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     max_years: int | None = None
     min_pay_usd: float | None = None
     max_pay_usd: float | None = None
+    pay_text: str = ""
     occupations: frozenset[int] = frozenset()
     occupation_groups: frozenset[int] = frozenset()
     occupation_heads: frozenset[str] = frozenset()

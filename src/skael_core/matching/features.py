@@ -15,7 +15,7 @@ import msgspec
 from ..model import Job, JobFeatures, Profile, RemotePreference, Technology
 from .duties import duty_words, skill_words
 from .key_info import ENTRY_YEARS, Years, read_description, required_text, years_asked
-from .money import annual, currency_of, job_pay_usd, usd_per_unit
+from .money import annual, currency_of, job_pay_usd, pay_text, usd_per_unit
 from .occupations import NO_OCCUPATION, Named, occupations_named
 from .vocab import (
     _canonical_skill,
@@ -46,8 +46,10 @@ class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
     ``title_weight`` their weight; ``seniority_rank`` the rank their years of experience
     reach (else the desired title's seniority word); ``location_keys`` folded preferred
     place names; ``countries`` alpha-2 codes; ``expected_salary`` a year's worth in
-    ``salary_currency`` (the profile's, else its first country's) and ``usd_per_unit``
-    that currency's rate (None when unknown).
+    ``salary_currency`` (the profile's, else its first country's), ``usd_per_unit``
+    that currency's rate (None when unknown) and ``salary_text`` the expectation as
+    explanations name it; ``skill_words`` the stemmed words of each skill and
+    ``skill_word_union`` all of them.
     """
 
     skills: frozenset[str] = frozenset()
@@ -66,6 +68,8 @@ class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
     occupation_groups: frozenset[int] = frozenset()
     occupation_heads: frozenset[str] = frozenset()
     skill_words: tuple[frozenset[str], ...] = ()
+    skill_word_union: frozenset[str] = frozenset()
+    salary_text: str = ""
 
 
 def profile_features(profile: Profile) -> ProfileFeatures:
@@ -80,6 +84,8 @@ def profile_features(profile: Profile) -> ProfileFeatures:
     currency = profile.salary_currency or currency_of(next(iter(profile.countries), None))
     salary = profile.expected_salary
     named, groups, heads = occupations_named(tokens(role)) if role else NO_OCCUPATION
+    words_of_skills = skill_words(profile.skills)
+    yearly = annual(salary, profile.salary_period) if salary else None
     return ProfileFeatures(
         skills=frozenset(canonical_skills(profile.skills)),
         title_tokens=words,
@@ -90,13 +96,15 @@ def profile_features(profile: Profile) -> ProfileFeatures:
         location_keys=place_phrases(profile.preferred_locations),
         countries=frozenset(profile.countries),
         remote_preference=profile.remote_preference,
-        expected_salary=annual(salary, profile.salary_period) if salary else None,
+        expected_salary=yearly,
         salary_currency=currency,
         usd_per_unit=usd_per_unit(currency),
         occupations=named,
         occupation_groups=groups,
         occupation_heads=heads,
-        skill_words=skill_words(profile.skills),
+        skill_words=words_of_skills,
+        skill_word_union=frozenset().union(*words_of_skills),
+        salary_text=f"your expected {yearly:,.0f} {currency}" if yearly and currency else "",
     )
 
 
@@ -159,6 +167,7 @@ def _features(
         max_years=top,
         min_pay_usd=low_usd,
         max_pay_usd=high_usd,
+        pay_text=pay_text(job.min_salary, job.max_salary, job.currency),
         occupations=named,
         occupation_groups=groups,
         occupation_heads=heads,

@@ -90,3 +90,13 @@ def job_pay_usd(
         None if low is None else low * rate,
         None if high is None else high * rate,
     )
+
+
+def pay_text(low: float | None, high: float | None, currency: str | None) -> str:
+    """A posting's own pay figures as shown beside converted ones: "1,640,000-2,000,000
+    INR", "50,000 EUR"; "" without a currency or figures."""
+    if not currency or (low is None and high is None):
+        return ""
+    if low is None or high is None or low == high:
+        return f"{(low if high is None else high):,.0f} {currency}"
+    return f"{min(low, high):,.0f}-{max(low, high):,.0f} {currency}"

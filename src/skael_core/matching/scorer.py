@@ -207,11 +207,10 @@ def _skills(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     n = len(asked)
     if not person.skills and not person.skill_words:
         return _NO_OWN_SKILLS if n or f.duty_words else _NO_SKILLS
-    evidence = _in_duties(person, f) if f.duty_words else ()
     if not n:
         if not f.duty_words:
             return _NO_SKILLS
-        return _duties_part(evidence, 0, "")
+        return _duties_part(_in_duties(person, f), 0, "")
     have = asked & person.skills
     m = len(have)
     score = min(100, int(100 * m / (n if n <= 5 else 5 + (n - 5) * 0.5) + 0.5))
@@ -227,8 +226,10 @@ def _skills(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
         matched = [s for s in order if s in have]
         missing = [s for s in order if s not in have]
         detail = f"{m} of {n} required skills: {_listing(matched)}; missing {_listing(missing)}."
-    if evidence and _duties_score(evidence) > score:
-        return _duties_part(evidence, score, detail)
+    if f.duty_words and score < 100:
+        evidence = _in_duties(person, f)
+        if evidence and _duties_score(evidence) > score:
+            return _duties_part(evidence, score, detail)
     return ScorePart(score=score, weight=_W_SKILLS, detail=detail)
 
 
@@ -236,6 +237,8 @@ def _in_duties(person: ProfileFeatures, f: JobFeatures) -> tuple[int, ...]:
     """The places (in the person's skill list) of the skills whose words all appear in
     the posting's duties."""
     duties = f.duty_words
+    if person.skill_word_union.isdisjoint(duties):
+        return ()
     return tuple(i for i, words in enumerate(person.skill_words) if words <= duties)
 
 
@@ -247,12 +250,28 @@ def _duties_part(evidence: tuple[int, ...], score: int, detail: str) -> ScorePar
     """The skills part of a posting without tags, from the person's skills its duties
     name: three of them make a full fit."""
     if not evidence:
-        text = detail or "None of your skills appear in the posting's duties."
-        return ScorePart(score=score, weight=_W_SKILLS, detail=text)
+        if detail:
+            return ScorePart(score=score, weight=_W_SKILLS, detail=detail)
+        return _DUTY_PARTS[0]
     count = len(evidence)
+    if count < len(_DUTY_PARTS) and _DUTY_PARTS[count].score >= score:
+        return _DUTY_PARTS[count]
     named = "1 of your skills appears" if count == 1 else f"{count} of your skills appear"
     text = f"{named} in the posting's duties."
     return ScorePart(score=max(score, _duties_score(evidence)), weight=_W_SKILLS, detail=text)
+
+
+def _duty_part(count: int) -> ScorePart:
+    if not count:
+        return ScorePart(
+            score=0, weight=_W_SKILLS, detail="None of your skills appear in the posting's duties."
+        )
+    named = "1 of your skills appears" if count == 1 else f"{count} of your skills appear"
+    score = int(100 * min(count, _DUTIES_FULL) / _DUTIES_FULL + 0.5)
+    return ScorePart(score=score, weight=_W_SKILLS, detail=f"{named} in the posting's duties.")
+
+
+_DUTY_PARTS: Final = tuple(_duty_part(count) for count in range(40))
 
 
 def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
@@ -260,9 +279,9 @@ def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     offered = f.title_tokens
     if not wanted or not offered:
         return _NO_TITLE
-    occupation = _occupation_fit(person, f)
     common = wanted & offered
     if not common:
+        occupation = _occupation_fit(person, f)
         if occupation:
             return _occupation_part(occupation, person)
         return ScorePart(
@@ -275,8 +294,10 @@ def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     own = person.title_weight
     theirs = len(offered) - 0.5 * len(offered & nouns)
     score = int(100 * (0.75 * shared / own + 0.25 * shared / (own + theirs - shared)) + 0.5)
-    if occupation > score:
-        return _occupation_part(occupation, person)
+    if score < SAME_OCCUPATION and f.occupations:
+        occupation = _occupation_fit(person, f)
+        if occupation > score:
+            return _occupation_part(occupation, person)
     fit = "matches" if score >= 80 else "partly matches" if score >= 40 else "is loosely related to"
     detail = f"Title {fit} your desired role ({person.desired_role})."
     return ScorePart(score=score, weight=_W_TITLE, detail=detail)
@@ -478,8 +499,8 @@ def _salary(person: ProfileFeatures, job: Job) -> ScorePart:
         low, high = high, low
     want_usd = want * rate
     mine = person.salary_currency
-    expected = f"your expected {want:,.0f} {mine}"
-    theirs = _local_pay(job, mine)
+    expected = person.salary_text
+    theirs = f" ({f.pay_text})" if f.pay_text and job.currency != mine else ""
     if want_usd <= low * _SAME:
         score = 100
         detail = f"Pays from {low / rate:,.0f} {mine}{theirs}, at or above {expected}."
@@ -491,17 +512,6 @@ def _salary(person: ProfileFeatures, job: Job) -> ScorePart:
         score = max(0, int(85 - 200 * short + 0.5))
         detail = f"Pays up to {high / rate:,.0f} {mine}{theirs}, {short:.0%} below {expected}."
     return ScorePart(score=score, weight=_W_SALARY, detail=detail)
-
-
-def _local_pay(job: Job, mine: str | None) -> str:
-    """The posting's own figures when they are in another currency: " (1,640,000 INR)"."""
-    currency = job.currency
-    low, high = job.min_salary, job.max_salary
-    if not currency or currency == mine or (low is None and high is None):
-        return ""
-    if low is None or high is None or low == high:
-        return f" ({(low if high is None else high):,.0f} {currency})"
-    return f" ({min(low, high):,.0f}-{max(low, high):,.0f} {currency})"
 
 
 def _freshness(job: Job, today: date) -> ScorePart:
