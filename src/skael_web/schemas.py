@@ -21,6 +21,7 @@ from litestar.params import PathParameter, QueryParameter
 from msgspec import UNSET, Meta, UnsetType
 
 from skael_core.errors import InvalidInput
+from skael_core.matching.money import money_facts
 from skael_core.model import (
     Activity,
     Analysis,
@@ -31,6 +32,7 @@ from skael_core.model import (
     DocumentKind,
     Education,
     Job,
+    SalaryPeriod,
     User,
     WorkExperience,
 )
@@ -84,6 +86,27 @@ RemotePreferenceText = Annotated[
     ),
 ]
 """A remote preference as people type it; blank means none."""
+
+
+CurrencyText = Annotated[
+    str,
+    Meta(
+        max_length=20,
+        description="An ISO 4217 currency code such as EUR or INR (any letter case); "
+        "blank: the currency of the first of the profile's countries.",
+        extra_json_schema={"extra": {"enum": [*sorted(money_facts().currencies), "", None]}},
+    ),
+]
+"""The currency of an expected salary (the core checks it is an ISO 4217 code)."""
+SalaryPeriodText = Annotated[
+    str,
+    Meta(
+        max_length=20,
+        description="annual (the default), monthly or hourly (any letter case).",
+        extra_json_schema={"extra": {"enum": [*(p.value for p in SalaryPeriod), "", None]}},
+    ),
+]
+"""What an expected salary is stated for; blank means annual."""
 Password = Annotated[str, Meta(min_length=8, max_length=1024)]
 """A new password: 8 to 1024 characters."""
 NonNegative = Annotated[float, Meta(ge=0, extra_json_schema={"extra": {"minimum": 0}})]
@@ -169,8 +192,8 @@ class ProfileIn(Wire, kw_only=True):
     remote_preference: RemotePreferenceText | None | UnsetType = UNSET
     professional_summary: LongText | None | UnsetType = UNSET
     expected_salary: Annotated[int, Meta(gt=-1, le=100_000_000)] | None | UnsetType = UNSET
-    salary_currency: Annotated[str, Meta(max_length=3)] | None | UnsetType = UNSET
-    salary_period: Annotated[str, Meta(max_length=10)] | None | UnsetType = UNSET
+    salary_currency: CurrencyText | None | UnsetType = UNSET
+    salary_period: SalaryPeriodText | None | UnsetType = UNSET
     resume: Annotated[str, Meta(max_length=2000)] | None | UnsetType = UNSET
     work_experiences: Nested[WorkExperience] | None | UnsetType = UNSET
     educations: Nested[Education] | None | UnsetType = UNSET
