@@ -358,6 +358,14 @@ class MemoryAnalysisRepository(_Repository, AnalysisRepository):
         ]
         return max(mine, key=lambda a: (a.created_at, a.id), default=None)
 
+    async def latest_given(self, user_id: int, job_id: int) -> Analysis | None:
+        given = [
+            a
+            for a in self._uow.read("analyses").values()
+            if a.user_id == user_id and a.job_id == job_id and not a.breakdown
+        ]
+        return max(given, key=lambda a: (a.created_at, a.id), default=None)
+
 
 class MemoryDocumentRepository(_Repository, DocumentRepository):
     async def add(self, document: Document) -> Document:

@@ -28,6 +28,14 @@ class RemotePreference(enum.StrEnum):
     ONSITE = "Onsite"
 
 
+class SalaryPeriod(enum.StrEnum):
+    """What an expected salary is stated for."""
+
+    ANNUAL = "annual"
+    MONTHLY = "monthly"
+    HOURLY = "hourly"
+
+
 class WorkExperience(Domain, frozen=True, kw_only=True):
     company_name: str
     job_title: str
@@ -63,6 +71,8 @@ class Profile(Domain, frozen=True, kw_only=True):
     remote_preference: RemotePreference | None = None
     professional_summary: str | None = None
     expected_salary: int | None = None
+    salary_currency: str | None = None
+    salary_period: SalaryPeriod = SalaryPeriod.ANNUAL
     resume: str | None = None
     work_experiences: tuple[WorkExperience, ...] = ()
     educations: tuple[Education, ...] = ()
@@ -73,6 +83,10 @@ class Profile(Domain, frozen=True, kw_only=True):
             raise ValueError("experience must not be negative")
         if self.expected_salary is not None and self.expected_salary < 0:
             raise ValueError("expected_salary must not be negative")
+        if self.salary_currency is not None and not (
+            len(self.salary_currency) == 3 and self.salary_currency.isupper()
+        ):
+            raise ValueError("salary_currency is an upper-case ISO 4217 code")
         for code in self.countries:
             if len(code) != 2 or not code.isupper():
                 raise ValueError(f"country {code!r} is not an upper-case alpha-2 code")
@@ -186,7 +200,14 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
 
     ``skills`` are canonical skill keys; ``title_tokens`` normalised title words;
     ``seniority_rank`` 0 (junior) .. 4 (c-level) or None; ``min_years`` the years of
-    experience the description asks for; ``location_keys`` lower-case place words;
+    experience the description asks for and ``max_years`` the top of the range when it
+    gives one ("5-7 years"; "no experience needed" is 0-1); ``min_pay_usd`` and
+    ``max_pay_usd`` the yearly pay range in US dollars and ``pay_text`` the posting's
+    own figures ("1,640,000-2,000,000 INR"); ``occupations`` the ESCO
+    occupations the title names, ``occupation_groups`` their ISCO-08 unit groups and
+    ``occupation_heads`` the head nouns of their titles;
+    ``duty_words`` the stemmed words of the description of a posting without
+    technology tags; ``location_keys`` lower-case place words;
     ``skill_order`` the same skills as ``skills`` in the order the posting asks for them
     (technologies first, then title and description), for explanations and documents.
     """
@@ -197,6 +218,14 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     min_years: int | None = None
     location_keys: frozenset[str] = frozenset()
     skill_order: tuple[str, ...] = ()
+    max_years: int | None = None
+    min_pay_usd: float | None = None
+    max_pay_usd: float | None = None
+    pay_text: str = ""
+    occupations: frozenset[int] = frozenset()
+    occupation_groups: frozenset[int] = frozenset()
+    occupation_heads: frozenset[str] = frozenset()
+    duty_words: frozenset[str] = frozenset()
 
 
 class Job(Domain, frozen=True, kw_only=True, gc=False):

@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 
 from .errors import InvalidInput
-from .model import RemotePreference
+from .matching.money import is_currency
+from .model import RemotePreference, SalaryPeriod
 from .ports import CountryCatalog
 
 MAX_TEXT = 10_000
@@ -109,6 +110,26 @@ def remote_preference(
     if found is None:
         raise InvalidInput.field(field, "must be one of Remote, Hybrid, Onsite")
     return found
+
+
+def currency(value: str | None, field: str = "salary_currency") -> str | None:
+    """An ISO 4217 currency code, upper-cased ("eur" -> "EUR"); blank is None."""
+    if value is None or not value.strip():
+        return None
+    code = value.strip().upper()
+    if not is_currency(code):
+        raise InvalidInput.field(field, "must be an ISO 4217 currency code such as EUR or INR")
+    return code
+
+
+def salary_period(value: str | None, field: str = "salary_period") -> SalaryPeriod:
+    """What a salary is stated for: annual (also when blank), monthly or hourly."""
+    if value is None or not value.strip():
+        return SalaryPeriod.ANNUAL
+    try:
+        return SalaryPeriod(value.strip().lower())
+    except ValueError:
+        raise InvalidInput.field(field, "must be one of annual, monthly, hourly") from None
 
 
 def non_negative(value: int | None, field: str, maximum: int) -> int | None:

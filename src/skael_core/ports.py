@@ -134,6 +134,10 @@ class AnalysisRepository(Protocol):
 
     async def latest(self, user_id: int, job_id: int) -> Analysis | None: ...
 
+    async def latest_given(self, user_id: int, job_id: int) -> Analysis | None:
+        """The latest analysis a client gave (one stored without a breakdown)."""
+        ...
+
 
 class DocumentRepository(Protocol):
     async def add(self, document: Document) -> Document: ...

@@ -43,6 +43,7 @@ from .usecases.jobs import (
     ListCountries,
     ListJobs,
     RankJobsForUser,
+    ScoreJobs,
 )
 from .usecases.throttling import Attempts, ThrottlePolicy
 from .usecases.tracking import (
@@ -119,6 +120,7 @@ class Skael:
         self.fetch_jobs = FetchJobs(p.uow, self.collect_jobs, p.countries)
         self.import_jobs = ImportJobs(p.uow, p.rankings)
         self.list_jobs = ListJobs(p.uow, p.clock)
+        self.score_jobs = ScoreJobs(p.uow, p.clock)
         self.get_job = GetJob(p.uow, p.clock)
         self.rank_jobs = RankJobsForUser(p.uow, p.clock, max_candidates, p.rankings)
         self.list_catalog = ListCatalog(p.uow, p.clock)

@@ -21,6 +21,7 @@ from litestar.params import PathParameter, QueryParameter
 from msgspec import UNSET, Meta, UnsetType
 
 from skael_core.errors import InvalidInput
+from skael_core.matching.money import money_facts
 from skael_core.model import (
     Activity,
     Analysis,
@@ -31,6 +32,7 @@ from skael_core.model import (
     DocumentKind,
     Education,
     Job,
+    SalaryPeriod,
     User,
     WorkExperience,
 )
@@ -84,6 +86,27 @@ RemotePreferenceText = Annotated[
     ),
 ]
 """A remote preference as people type it; blank means none."""
+
+
+CurrencyText = Annotated[
+    str,
+    Meta(
+        max_length=20,
+        description="An ISO 4217 currency code such as EUR or INR (any letter case); "
+        "blank: the currency of the first of the profile's countries.",
+        extra_json_schema={"extra": {"enum": [*sorted(money_facts().currencies), "", None]}},
+    ),
+]
+"""The currency of an expected salary (the core checks it is an ISO 4217 code)."""
+SalaryPeriodText = Annotated[
+    str,
+    Meta(
+        max_length=20,
+        description="annual (the default), monthly or hourly (any letter case).",
+        extra_json_schema={"extra": {"enum": [*(p.value for p in SalaryPeriod), "", None]}},
+    ),
+]
+"""What an expected salary is stated for; blank means annual."""
 Password = Annotated[str, Meta(min_length=8, max_length=1024)]
 """A new password: 8 to 1024 characters."""
 NonNegative = Annotated[float, Meta(ge=0, extra_json_schema={"extra": {"minimum": 0}})]
@@ -169,6 +192,8 @@ class ProfileIn(Wire, kw_only=True):
     remote_preference: RemotePreferenceText | None | UnsetType = UNSET
     professional_summary: LongText | None | UnsetType = UNSET
     expected_salary: Annotated[int, Meta(gt=-1, le=100_000_000)] | None | UnsetType = UNSET
+    salary_currency: CurrencyText | None | UnsetType = UNSET
+    salary_period: SalaryPeriodText | None | UnsetType = UNSET
     resume: Annotated[str, Meta(max_length=2000)] | None | UnsetType = UNSET
     work_experiences: Nested[WorkExperience] | None | UnsetType = UNSET
     educations: Nested[Education] | None | UnsetType = UNSET
@@ -187,6 +212,8 @@ class ProfileIn(Wire, kw_only=True):
             remote_preference=self.remote_preference,
             professional_summary=self.professional_summary,
             expected_salary=self.expected_salary,
+            salary_currency=self.salary_currency,
+            salary_period=self.salary_period,
             resume=self.resume,
             work_experiences=self.work_experiences,
             educations=self.educations,
@@ -284,6 +311,8 @@ class UserProfile(Success, kw_only=True):
     remote_preference: str | None
     professional_summary: str | None
     expected_salary: int | None
+    salary_currency: str | None
+    salary_period: str
     resume: str | None
     joined_date: datetime
     work_experiences: list[WorkExperience]
@@ -306,6 +335,8 @@ class UserProfile(Success, kw_only=True):
             remote_preference=p.remote_preference.value if p.remote_preference else None,
             professional_summary=p.professional_summary,
             expected_salary=p.expected_salary,
+            salary_currency=p.salary_currency,
+            salary_period=p.salary_period.value,
             resume=p.resume,
             joined_date=user.joined_at,
             work_experiences=list(p.work_experiences),
@@ -409,6 +440,13 @@ class RankedJobsOut(Success, kw_only=True):
     jobs: list[RankedJobListing]
 
 
+class ScoredJobsOut(Success, kw_only=True):
+    """A page of a listing, each job with its match score for the caller."""
+
+    jobs: list[RankedJobListing]
+    total: int | None = None
+
+
 class FetchJobsIn(Wire, kw_only=True):
     """What to fetch; fields left out come from the caller's stored profile."""
 
@@ -507,10 +545,17 @@ class AnalyzeResult(Wire, kw_only=True):
     explanation: str
     breakdown: dict[str, ScorePartOut]
     created_at: datetime
+    client_score: int | None = None
+    client_explanation: str | None = None
 
     @classmethod
-    def of(cls, analysis: Analysis) -> Self:
-        return _pick(analysis, cls)
+    def of(cls, analysis: Analysis, client: Analysis | None = None) -> Self:
+        """The computed ``analysis``, and a client's own one beside it when given."""
+        out = _pick(analysis, cls)
+        if client is not None:
+            out.client_score = client.score
+            out.client_explanation = client.explanation
+        return out
 
 
 class AnalyzeResultOut(AnalyzeResult, kw_only=True):
@@ -525,16 +570,22 @@ class AnalyzeOut(Success, kw_only=True):
     score: int
     explanation: str
     breakdown: dict[str, ScorePartOut]
+    client_score: int | None = None
+    client_explanation: str | None = None
 
     @classmethod
-    def of(cls, analysis: Analysis, activity_id: int | None) -> AnalyzeOut:
-        out = AnalyzeResult.of(analysis)
+    def of(
+        cls, analysis: Analysis, activity_id: int | None, client: Analysis | None = None
+    ) -> AnalyzeOut:
+        out = AnalyzeResult.of(analysis, client)
         return cls(
             activity_id=activity_id,
             job_id=out.job_id,
             score=out.score,
             explanation=out.explanation,
             breakdown=out.breakdown,
+            client_score=out.client_score,
+            client_explanation=out.client_explanation,
         )
 
 

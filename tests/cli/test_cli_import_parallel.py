@@ -30,7 +30,11 @@ from support import cli_env, process_gone
 
 DATA = Path(__file__).parents[1] / "data" / "theirstack"
 RESPONSE = DATA / "search_response_60_jobs.json"
-SETS = {"skills", "title_tokens", "location_keys"}  # frozensets: stored in any order
+# frozensets: stored in any order
+SETS = {
+    "skills", "title_tokens", "location_keys", "occupations", "occupation_groups",
+    "occupation_heads", "duty_words",
+}  # fmt: skip
 
 
 def postings() -> list[dict[str, Any]]:

@@ -194,3 +194,20 @@ async def test_activity_lists_newest_first_by_type_with_metadata(
     assert (saves.items, saves.total) == ([c, a], 2)
     assert (page.items, page.total) == ([b, d], 4)
     assert (none.items, none.total) == ([], 0)
+
+
+async def test_latest_given_analysis_is_the_newest_without_a_breakdown(
+    uow_factory: UnitOfWorkFactory, people_and_jobs: tuple[int, int, list[int]]
+) -> None:
+    me, other, jobs = people_and_jobs
+    given = msgspec.structs.replace(analysis(me, jobs[0], 3, score=99), breakdown={})
+    async with uow_factory() as uow:
+        await uow.analyses.add(analysis(me, jobs[0], 1, score=10))
+        older = await uow.analyses.add(msgspec.structs.replace(given, created_at=at(2)))
+        newer = await uow.analyses.add(given)
+        await uow.analyses.add(analysis(me, jobs[0], 9, score=40))  # computed, later
+        await uow.analyses.add(msgspec.structs.replace(given, user_id=other, created_at=at(9)))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.analyses.latest_given(me, jobs[0]) == newer != older
+        assert await uow.analyses.latest_given(me, jobs[1]) is None

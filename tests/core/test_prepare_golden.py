@@ -39,6 +39,7 @@ def outcome(job: Job) -> dict[str, Any]:
         "title_tokens": sorted(features.title_tokens),
         "seniority_rank": features.seniority_rank,
         "min_years": features.min_years,
+        "max_years": features.max_years,
         "location_keys": sorted(features.location_keys),
     }
 

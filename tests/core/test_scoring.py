@@ -68,7 +68,7 @@ def test_a_good_fit_explains_itself() -> None:
     assert match.explanation == (
         "4 of 5 required skills: python, django, postgresql, docker; missing kafka. "
         "Title matches your desired role (Backend Engineer). "
-        "Senior role fits 7 years. Remote, as preferred. Posted 2 days ago."
+        "Senior role (5-10 years) fits your 7 years. Remote, as preferred. Posted 2 days ago."
     )
     assert set(match.breakdown) == set(PARTS)
 
@@ -121,19 +121,50 @@ def test_wanting_remote_lowers_onsite_jobs_and_caps_them_at_60() -> None:
     assert "you prefer remote work" in onsite.explanation
 
 
-def test_salary_is_compared_in_the_jobs_own_currency() -> None:
-    person = make_profile(expected_salary=1_800_000, countries=["IN"])
+def test_salary_is_compared_in_one_currency_and_explained_in_the_persons() -> None:
+    person = make_profile(expected_salary=1_800_000, countries=["IN"])  # INR, by country
     pune = {"location": "Pune", "country": "India", "country_code": "IN", "currency": "INR"}
-    fair = make_job(**pune, min_salary=1_600_000, max_salary=2_200_000, max_salary_usd=26_000)
-    poor = make_job(**pune, min_salary=600_000, max_salary=800_000, max_salary_usd=9_500)
+    fair = make_job(**pune, min_salary=1_600_000, max_salary=2_200_000)
+    poor = make_job(**pune, min_salary=600_000, max_salary=800_000)
     assert score(person, fair).breakdown["salary"].score >= 85
     assert score(person, poor).breakdown["salary"].score < 10
-    assert "below your expected salary" in score(person, poor).explanation
+    assert score(person, poor).breakdown["salary"].detail == (
+        "Pays up to 800,000 INR, 56% below your expected 1,800,000 INR."
+    )
 
 
-def test_salary_on_another_scale_is_unknown() -> None:
-    job = make_job(min_salary=4_000_000, max_salary=5_000_000)  # yen, say
-    match = score(make_profile(expected_salary=60_000), job)
+def test_a_large_number_in_a_weaker_currency_is_not_a_high_salary() -> None:
+    berlin = make_profile(expected_salary=90_000)  # Germany: euros
+    euros = make_job(min_salary=90_000, max_salary=100_000, currency="EUR")
+    rupees = make_job(min_salary=1_640_000, max_salary=2_000_000, currency="INR")
+    assert score(berlin, euros).score > score(berlin, rupees).score
+    detail = score(berlin, rupees).breakdown["salary"].detail
+    assert detail.startswith("Pays up to 18,")
+    assert "EUR (1,640,000-2,000,000 INR)" in detail
+    assert detail.endswith("below your expected 90,000 EUR.")
+
+
+def test_the_providers_usd_figures_are_used_where_sent() -> None:
+    job = make_job(min_salary=1, max_salary=2, currency="EUR", min_salary_usd=110_000.0)
+    assert (job.features.min_pay_usd, job.features.max_pay_usd) == (110_000.0, None)
+    person = make_profile(expected_salary=100_000, salary_currency="USD")
+    assert score(person, job).breakdown["salary"].score == 100
+
+
+def test_monthly_and_hourly_salaries_are_converted_to_a_year() -> None:
+    job = make_job(min_salary=60_000, max_salary=60_000, currency="EUR")
+    yearly = score(make_profile(expected_salary=60_000), job).breakdown["salary"]
+    monthly = make_profile(expected_salary=5_000, salary_period="monthly")
+    hourly = make_profile(expected_salary=30, salary_period="hourly")  # 62,400 a year
+    assert score(monthly, job).breakdown["salary"] == yearly
+    assert score(hourly, job).breakdown["salary"].detail == (
+        "Pays up to 60,000 EUR, 4% below your expected 62,400 EUR."
+    )
+
+
+def test_a_salary_without_a_known_currency_is_unknown() -> None:
+    nowhere = make_profile(expected_salary=60_000, countries=[])
+    match = score(nowhere, make_job(min_salary=50_000, max_salary=70_000, currency="EUR"))
     assert match.breakdown["salary"].weight == 0.0
 
 
@@ -144,6 +175,47 @@ def test_seniority_compares_rank_and_years() -> None:
     part = score(junior, head).breakdown["seniority"]
     assert part.score <= 10
     assert part.detail == "Executive role asks 10+ years; you have 1."
+
+
+def test_a_role_asking_more_years_than_you_have_ranks_below_one_you_meet() -> None:
+    three = make_profile(experience=3)
+    asks_eight = make_job(description="## Requirements\n- 8+ years of backend development")
+    asks_three = make_job(description="## Requirements\n- 3+ years of backend development")
+    far, fit = score(three, asks_eight), score(three, asks_three)
+    assert fit.score > far.score
+    assert far.breakdown["seniority"].detail == "Senior role asks 8+ years; you have 3."
+    assert "asks 8+ years; you have 3" in far.explanation
+
+
+def test_years_ranges_and_entry_level_phrases_bound_the_job_from_both_sides() -> None:
+    six = make_profile(experience=6)
+    ranged = make_job(seniority=None, description="We ask 5-7 years of experience.")
+    assert (ranged.features.min_years, ranged.features.max_years) == (5, 7)
+    assert score(six, ranged).breakdown["seniority"].score == 100
+    fresh = make_job(seniority=None, description="Fresh graduates welcome.")
+    assert (fresh.features.min_years, fresh.features.max_years) == (0, 1)
+    part = score(six, fresh).breakdown["seniority"]
+    assert part.score < 100 and part.detail == "Asks 0-1 years; you have 6, more than it needs."
+
+
+def test_two_years_fit_a_junior_role_and_six_years_fit_a_senior_one_better() -> None:
+    two = score(make_profile(experience=2), make_job(seniority="junior"))
+    assert two.breakdown["seniority"].score == 100
+    assert two.breakdown["seniority"].detail == "Junior role (0-2 years) fits your 2 years."
+    six = make_profile(experience=6)
+    junior = make_job(seniority="junior", description="## Requirements\n- 2+ years of Python")
+    senior = make_job(seniority="senior", description="## Requirements\n- 5+ years of Python")
+    assert score(six, senior).score > score(six, junior).score
+    assert score(six, junior).breakdown["seniority"].score < 100
+
+
+def test_under_qualification_costs_more_than_over_qualification() -> None:
+    job = make_job(seniority=None, description="## Requirements\n- 5+ years of Python")
+    for margin in range(1, 6):
+        over = score(make_profile(experience=9 + margin), job).breakdown["seniority"]
+        under = score(make_profile(experience=5 - margin), job).breakdown["seniority"]
+        assert over.score > under.score
+    assert score(make_profile(experience=15), job).breakdown["seniority"].score < 100
 
 
 def test_freshness_and_expiry() -> None:
@@ -160,6 +232,18 @@ def test_another_profession_is_capped_at_30() -> None:
     match = score(nurse, make_job())
     assert match.score <= 30
     assert "neither your skills nor your desired role" in match.explanation
+
+
+def test_a_profile_without_skills_has_no_skills_part_and_the_rest_renormalised() -> None:
+    job = make_job()
+    match = score(make_profile(skills=[]), job)
+    skills = match.breakdown["skills"]
+    assert (skills.score, skills.weight) == (50, 0.0)
+    assert "no skills" in skills.detail
+    known = [p for p in match.breakdown.values() if p.weight]
+    mean = sum(p.score * p.weight for p in known) / sum(p.weight for p in known)
+    assert match.score == int(mean + 0.5)
+    assert "required skills" not in match.explanation
 
 
 def test_a_profile_with_nothing_scores_neutral_on_a_bare_job() -> None:
@@ -301,8 +385,8 @@ def test_score_and_parts_stay_within_0_and_100(profile: Profile, job: Job) -> No
 def test_adding_a_skill_the_job_asks_for_never_lowers_the_score(
     profile: Profile, job: Job, data: st.DataObject
 ) -> None:
-    if not job.features.skills:
-        return
+    if not job.features.skills or not profile_features(profile).skills:
+        return  # without a skill listed there is no skills part to raise
     skill = data.draw(st.sampled_from(sorted(job.features.skills)))
     more = msgspec.structs.replace(profile, skills=(*profile.skills, skill))
     assert score(more, job).score >= score(profile, job).score
@@ -319,7 +403,29 @@ def test_removing_a_skill_never_raises_the_score(
     fewer = msgspec.structs.replace(
         profile, skills=profile.skills[:index] + profile.skills[index + 1 :]
     )
+    if not profile_features(fewer).skills:
+        return  # the last skill gone, the skills part weighs nothing
     assert score(fewer, job).score <= score(profile, job).score
+
+
+@fast
+@given(
+    st.none() | st.sampled_from(SENIORITIES[1:]),
+    st.integers(0, 20),
+    st.none() | st.integers(0, 6),
+    st.integers(1, 20),
+)
+def test_more_years_than_asked_never_scores_below_fewer_by_the_same_margin(
+    seniority: str | None, floor: int, spread: int | None, margin: int
+) -> None:
+    if margin > floor:
+        return
+    asked = f"{floor}+ years" if spread is None else f"{floor}-{floor + spread} years"
+    job = make_job(seniority=seniority, description=f"## Requirements\n- {asked} of Python")
+    over = score(make_profile(experience=floor + margin), job)
+    under = score(make_profile(experience=floor - margin), job)
+    assert over.breakdown["seniority"].score >= under.breakdown["seniority"].score
+    assert over.score >= under.score
 
 
 @fast

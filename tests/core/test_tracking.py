@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from skael_core.errors import Forbidden, InvalidInput, NotFound
-from skael_core.model import ApplicationStatus, DocumentKind
+from skael_core.model import ApplicationStatus, DocumentKind, JobFilter
 from skael_core.service import Skael
+from skael_core.usecases.accounts import ProfileChanges
 from support import make_job, register
 
 
@@ -55,17 +56,37 @@ async def test_saving_an_unknown_job_is_not_found_and_logs_nothing(core: Skael) 
     assert await actions(core, me) == []
 
 
-async def test_analyze_records_a_given_score_as_given(
+async def test_a_given_score_is_kept_as_the_clients_beside_the_computed_one(
     core: Skael, job_ids: tuple[int, ...]
 ) -> None:
     me = (await register(core)).user_id
-    logged = await core.analyze_job.execute(me, None, job_ids[0], 91, "Strong fit")
-    analysis = logged.analysis
+    logged = await core.analyze_job.execute(me, None, job_ids[0], 99, "Strong fit")
     assert logged.activity.action_type == "AI_JOB_ANALYZED" and logged.activity.id > 0
-    assert (analysis.score, analysis.explanation) == (91, "Strong fit")
-    latest = await core.get_match_score.execute(me, None, job_ids[0])
-    assert latest.id == analysis.id and latest.score == 91
+    assert logged.client is not None and logged.client.id > 0
+    assert (logged.client.score, logged.client.explanation) == (99, "Strong fit")
+    computed = logged.analysis
+    assert computed.score != 99 and computed.breakdown
+    view = await core.get_match_score.execute(me, None, job_ids[0])
+    assert view.analysis.score == computed.score and view.analysis.breakdown
+    assert view.client is not None and view.client.id == logged.client.id
     assert await actions(core, me) == ["AI_JOB_ANALYZED"]
+    # a later computed analysis keeps the client's score beside it
+    again = await core.analyze_job.execute(me, None, job_ids[0])
+    assert again.client is not None and again.client.score == 99
+
+
+async def test_match_score_is_the_score_relevant_jobs_and_listings_give(
+    core: Skael, job_ids: tuple[int, ...]
+) -> None:
+    me = (await register(core, skills="python, django", experience=6)).user_id
+    stored = (await core.analyze_job.execute(me, None, job_ids[0])).analysis
+    await core.update_profile.execute(me, None, ProfileChanges(skills="excel, sap", experience=1))
+    view = await core.get_match_score.execute(me, None, job_ids[0])
+    ranked = await core.rank_jobs.execute(me, None, JobFilter(), limit=100)
+    listed = await core.score_jobs.execute(me, [await core.get_job.execute(job_ids[0])])
+    ranked_score = next(r.match.score for r in ranked if r.job.id == job_ids[0])
+    assert view.analysis.score == ranked_score == listed[0].match.score
+    assert view.analysis.score != stored.score  # recomputed for the changed profile
 
 
 async def test_analyze_without_a_score_computes_one(core: Skael, job_ids: tuple[int, ...]) -> None:
@@ -88,7 +109,7 @@ async def test_match_score_without_analysis_is_computed_not_stored(
     core: Skael, job_ids: tuple[int, ...]
 ) -> None:
     me = (await register(core, skills="python")).user_id
-    fresh = await core.get_match_score.execute(me, None, job_ids[0])
+    fresh = (await core.get_match_score.execute(me, None, job_ids[0])).analysis
     assert fresh.id == 0 and 0 <= fresh.score <= 100
     assert await actions(core, me) == []
     with pytest.raises(NotFound):

@@ -236,11 +236,16 @@ def test_analyze_records_a_given_score_or_computes_one(
 ) -> None:
     job = job_ids[0]
     given = client.post(
-        f"/jobs/{job}/analyze", json={"score": 91, "explanation": "Great fit"}, headers=ada.headers
+        f"/jobs/{job}/analyze", json={"score": 99, "explanation": "Great fit"}, headers=ada.headers
     )
     assert given.status_code == 201
     body = given.json()
-    assert (body["job_id"], body["score"], body["explanation"]) == (job, 91, "Great fit")
+    assert (body["job_id"], body["client_score"], body["client_explanation"]) == (
+        job,
+        99,
+        "Great fit",
+    )
+    assert body["score"] != 99 and body["breakdown"]  # the computed score, not the client's
     assert body["activity_id"] > 0
     latest = client.get(f"/jobs/{job}/match_score", headers=ada.headers).json()
     assert latest["messages"] == "success"
@@ -252,8 +257,16 @@ def test_analyze_records_a_given_score_or_computes_one(
         "explanation",
         "breakdown",
         "created_at",
+        "client_score",
+        "client_explanation",
     }
-    assert (latest["score"], latest["user_id"]) == (91, ada.user_id)
+    assert (latest["score"], latest["user_id"]) == (body["score"], ada.user_id)
+    assert (latest["client_score"], latest["client_explanation"]) == (99, "Great fit")
+    listed = client.get("/jobs/list_jobs", params={"limit": 100}, headers=ada.headers).json()
+    ranked = client.post("/jobs/relevant_jobs", json={"limit": 100}, headers=ada.headers).json()
+    for page in (listed, ranked):
+        shown = next(j for j in page["jobs"] if j["id"] == job)
+        assert shown["match_score"] == latest["score"]
     computed = client.post(f"/jobs/{job}/analyze", headers=ada.headers).json()
     assert 0 <= computed["score"] <= 100
     assert computed["breakdown"]

@@ -22,6 +22,8 @@ PROFILE_KEYS = {
     "countries",
     "remote_preference",
     "professional_summary",
+    "salary_currency",
+    "salary_period",
     "expected_salary",
     "resume",
     "joined_date",

@@ -309,6 +309,10 @@ def saved_job_to_domain(row: Row[Any]) -> SavedJob:
     )
 
 
+NO_BREAKDOWN = _json({})
+"""The stored breakdown of a client's analysis: none (a computed one has six parts)."""
+
+
 def analysis_to_row(analysis: Analysis) -> dict[str, Any]:
     return {
         "user_id": analysis.user_id,

@@ -169,6 +169,20 @@ class SqlAnalysisRepository(SqlRepository, AnalysisRepository):
         row = (await self._conn.execute(query)).first()
         return None if row is None else mapping.analysis_to_domain(row)
 
+    async def latest_given(self, user_id: int, job_id: int) -> Analysis | None:
+        query = (
+            sa.select(analyses)
+            .where(
+                analyses.c.user_id == user_id,
+                analyses.c.job_id == job_id,
+                analyses.c.breakdown == mapping.NO_BREAKDOWN,
+            )
+            .order_by(*newest(analyses, "created_at"))
+            .limit(1)
+        )
+        row = (await self._conn.execute(query)).first()
+        return None if row is None else mapping.analysis_to_domain(row)
+
 
 class SqlDocumentRepository(SqlRepository, DocumentRepository):
     async def add(self, document: Document) -> Document:

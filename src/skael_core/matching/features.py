@@ -13,10 +13,14 @@ from functools import lru_cache
 import msgspec
 
 from ..model import Job, JobFeatures, Profile, RemotePreference, Technology
-from .key_info import min_years, read_description, required_text
+from .duties import duty_words, skill_words
+from .key_info import ENTRY_YEARS, Years, read_description, required_text, years_asked
+from .money import annual, currency_of, job_pay_usd, pay_text, usd_per_unit
+from .occupations import NO_OCCUPATION, Named, occupations_named
 from .vocab import (
     _canonical_skill,
     _skills_in_tokens,
+    _text_tokens,
     canonical_skills,
     place_keys,
     place_phrases,
@@ -25,6 +29,7 @@ from .vocab import (
     title_features,
     title_tokens,
     title_weight,
+    tokens,
     vocabulary,
 )
 
@@ -40,7 +45,11 @@ class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
     ``skills`` canonical skill keys; ``title_tokens`` the normalised desired role and
     ``title_weight`` their weight; ``seniority_rank`` the rank their years of experience
     reach (else the desired title's seniority word); ``location_keys`` folded preferred
-    place names; ``countries`` alpha-2 codes; ``expected_salary`` yearly, no currency.
+    place names; ``countries`` alpha-2 codes; ``expected_salary`` a year's worth in
+    ``salary_currency`` (the profile's, else its first country's), ``usd_per_unit``
+    that currency's rate (None when unknown) and ``salary_text`` the expectation as
+    explanations name it; ``skill_words`` the stemmed words of each skill and
+    ``skill_word_union`` all of them.
     """
 
     skills: frozenset[str] = frozenset()
@@ -52,7 +61,15 @@ class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
     location_keys: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
     remote_preference: RemotePreference | None = None
-    expected_salary: int | None = None
+    expected_salary: float | None = None
+    salary_currency: str | None = None
+    usd_per_unit: float | None = None
+    occupations: frozenset[int] = frozenset()
+    occupation_groups: frozenset[int] = frozenset()
+    occupation_heads: frozenset[str] = frozenset()
+    skill_words: tuple[frozenset[str], ...] = ()
+    skill_word_union: frozenset[str] = frozenset()
+    salary_text: str = ""
 
 
 def profile_features(profile: Profile) -> ProfileFeatures:
@@ -64,6 +81,11 @@ def profile_features(profile: Profile) -> ProfileFeatures:
         (w.job_title for w in profile.work_experiences if w.job_title.strip()), None
     )
     words, title_rank = title_tokens(role)
+    currency = profile.salary_currency or currency_of(next(iter(profile.countries), None))
+    salary = profile.expected_salary
+    named, groups, heads = occupations_named(tokens(role)) if role else NO_OCCUPATION
+    words_of_skills = skill_words(profile.skills)
+    yearly = annual(salary, profile.salary_period) if salary else None
     return ProfileFeatures(
         skills=frozenset(canonical_skills(profile.skills)),
         title_tokens=words,
@@ -74,7 +96,15 @@ def profile_features(profile: Profile) -> ProfileFeatures:
         location_keys=place_phrases(profile.preferred_locations),
         countries=frozenset(profile.countries),
         remote_preference=profile.remote_preference,
-        expected_salary=profile.expected_salary or None,
+        expected_salary=yearly,
+        salary_currency=currency,
+        usd_per_unit=usd_per_unit(currency),
+        occupations=named,
+        occupation_groups=groups,
+        occupation_heads=heads,
+        skill_words=words_of_skills,
+        skill_word_union=frozenset().union(*words_of_skills),
+        salary_text=f"your expected {yearly:,.0f} {currency}" if yearly and currency else "",
     )
 
 
@@ -90,38 +120,71 @@ def job_features(job: Job) -> JobFeatures:
 
     Skills are the job's technology slugs (canonicalised) followed by the skills the
     vocabulary recognises in its title and description (optional sections such as
-    "Nice to have" and "Benefits" left out). The seniority rank comes from
+    "Nice to have" and "Benefits" left out); a posting without technology tags also
+    keeps the stemmed words of that text (its duties, :mod:`.duties`). The seniority
+    rank comes from
     the provider's label, else from title words ("Senior", "Head of", ...). The years
-    asked for come from the description, else the provider's ``experience``.
+    asked for (a floor, and the top of a range) come from the description's figures,
+    else the provider's ``experience`` (a floor), else the description's entry-level
+    phrases (0-1 years).
     """
     description = job.description
-    required = skills_in_text(required_text(description))
-    return _features(job, required, min_years(description), job.technology_slugs)
+    text = required_text(description)
+    duties = duty_words(_text_tokens(text)[0]) if not job.technologies else frozenset()
+    return _features(
+        job, skills_in_text(text), years_asked(description), job.technology_slugs, duties
+    )
 
 
 def _features(
-    job: Job, required: Iterable[str], years: int | None, slugs: tuple[str, ...]
+    job: Job,
+    required: Iterable[str],
+    years: Years,
+    slugs: tuple[str, ...],
+    duties: frozenset[str] = frozenset(),
 ) -> JobFeatures:
     """:func:`job_features` given the skills of the description's required text, the
     years it asks for and the job's technology slugs."""
-    words, title_rank, title_skills = _title_features(job.job_title)
+    words, title_rank, title_skills, (named, groups, heads) = _title_features(job.job_title)
     order = canonical_skills((*slugs, *title_skills, *required))
     rank = seniority_level(job.seniority)
+    floor, top = years
+    if floor is None or (years == ENTRY_YEARS and job.experience is not None):
+        floor, top = job.experience, None  # a provider's figure beats an entry-level phrase
+    low_usd, high_usd = job_pay_usd(
+        job.min_salary,
+        job.max_salary,
+        job.min_salary_usd,
+        job.max_salary_usd,
+        job.currency,
+        job.country_code,
+    )
     return JobFeatures(
         skills=frozenset(order),
         title_tokens=words,
         seniority_rank=rank if rank is not None else title_rank,
-        min_years=years if years is not None else job.experience,
+        min_years=floor,
+        max_years=top,
+        min_pay_usd=low_usd,
+        max_pay_usd=high_usd,
+        pay_text=pay_text(job.min_salary, job.max_salary, job.currency),
+        occupations=named,
+        occupation_groups=groups,
+        occupation_heads=heads,
+        duty_words=duties,
         location_keys=_place_keys(job.location, job.country, job.country_code),
         skill_order=order,
     )
 
 
 # Titles and places repeat from posting to posting: their features are remembered.
+_TitleFeatures = tuple[frozenset[str], int | None, tuple[str, ...], Named]
+
+
 @lru_cache(maxsize=8192)
-def _title_features(title: str) -> tuple[frozenset[str], int | None, tuple[str, ...]]:
+def _title_features(title: str) -> _TitleFeatures:
     words, rank, skills = title_features(title)
-    return words, rank, tuple(skills)
+    return words, rank, tuple(skills), occupations_named(tokens(title))
 
 
 _place_keys = lru_cache(maxsize=8192)(place_keys)
@@ -136,14 +199,17 @@ def prepare_job(job: Job) -> Job:
     """
     description = job.description
     required: Iterable[str] = ()
-    years = None
+    years: Years = (None, None)
+    duties: frozenset[str] = frozenset()
     key_info = job.key_info
     if description:
         found, low, raw, years = read_description(description)
         key_info = found or key_info
         required = _skills_in_tokens(vocabulary(), low, raw)
+        if not job.technologies:
+            duties = duty_words(low)
     technologies = _by_canonical_slug(job.technologies)
-    features = _features(job, required, years, tuple(technologies))
+    features = _features(job, required, years, tuple(technologies), duties)
     return msgspec.structs.replace(
         job, technologies=tuple(technologies.values()), key_info=key_info, features=features
     )

@@ -99,16 +99,32 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # --------------------------------------------------------------------------- public
 
 
+Years = tuple[int | None, int | None]
+"""Years of experience a posting asks for: the floor and, for a range, its top."""
+
+
 def min_years(description: str | None) -> int | None:
     """The years of experience a description asks for ("5+ years", "at least 3 years").
 
-    The largest figure wins (a posting may ask "5+ years overall, 2+ with Kafka");
-    figures above 20 are taken for something else (company age) and ignored.
+    The floor of :func:`years_asked`.
+    """
+    return years_asked(description)[0]
+
+
+def years_asked(description: str | None) -> Years:
+    """The floor and top of the years of experience a description asks for.
+
+    "8+ years", "at least 5 years", "minimum of 3 years", "5 years of experience": a
+    floor and no top; "5-7 years", "0-1 years", "3 to 5 years": a floor and a top. The
+    largest floor wins (a posting may ask "5+ years overall, 2+ with Kafka"), with its
+    range's top; figures above 20 are taken for something else (company age) and
+    ignored. With no figure, an entry-level phrase ("no prior experience needed",
+    "fresh graduates", "entry-level", "freshers") asks 0-1 years.
     """
     if not description:
-        return None
+        return None, None
     folded = re_fold(description)
-    return _most_years(description, folded, _numbered_year_words(folded))
+    return _years(description, folded, _numbered_year_words(folded))
 
 
 def mentions_degree(text: str) -> bool:
@@ -149,15 +165,15 @@ def required_text(description: str | None) -> str:
 
 def read_description(
     description: str,
-) -> tuple[tuple[str, ...], list[str], Callable[[], list[str]], int | None]:
+) -> tuple[tuple[str, ...], list[str], Callable[[], list[str]], Years]:
     """What a stored job needs from a non-empty description, read once:
     :func:`extract_key_info`, the tokens of :func:`required_text` (lower-case, and a
     function giving them in their original case, as :func:`.vocab._text_tokens`) and
-    :func:`min_years`."""
+    :func:`years_asked`."""
     folded = re_fold(description)
     numbered = _numbered_year_words(folded)
     key_info, low, raw = _read(description, folded, numbered)
-    return key_info, low, raw, _most_years(description, folded, numbered) if numbered else None
+    return key_info, low, raw, _years(description, folded, numbered)
 
 
 # --------------------------------------------------------------------------- years
@@ -254,14 +270,31 @@ def _year_matches(
     return found
 
 
-def _most_years(description: str, folded: str, numbered: list[_YearWord]) -> int | None:
-    most = None
-    for match in _year_matches(folded, numbered):
+# The top of a range, right after its floor ("5-7", "0 - 1", "3 to 5"; en dash too).
+_RANGE_TOP = re.compile(r"\s*(?:-|–|to)\s*(\d{1,2})")
+# Postings for people without experience (matched on re_fold()-ed text).
+_ENTRY_LEVEL = re.compile(
+    r"\bno (?:prior |previous |professional |work )?experience (?:is )?"
+    r"(?:needed|required|necessary)|\bfresh(?:ers?| graduates?)\b|\brecent graduates?\b"
+    r"|\bentry[- ]level\b|\bgraduates? (?:are )?welcome\b"
+)
+ENTRY_YEARS: Years = (0, 1)
+
+
+def _years(description: str, folded: str, numbered: list[_YearWord]) -> Years:
+    most: Years = (None, None)
+    for match in _year_matches(folded, numbered) if numbered else ():
         group = match.lastindex or 0  # each branch of _YEARS has one group: the number
         text = description[match.start(group) : match.end(group)].lower()
         years = _NUMBER_WORDS[text] if text in _NUMBER_WORDS else int(text)
-        if 0 < years <= 20 and (most is None or years > most):
-            most = years
+        top_match = _RANGE_TOP.match(folded, match.end(group))
+        top = int(top_match[1]) if top_match else None
+        if top is not None and not years <= top <= 20:
+            top = None
+        if (years > 0 or top) and years <= 20 and (most[0] is None or years > most[0]):
+            most = (years, top)
+    if most[0] is None and _ENTRY_LEVEL.search(folded):
+        return ENTRY_YEARS
     return most
 
 

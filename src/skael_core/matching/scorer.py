@@ -5,20 +5,33 @@ How a score is made
 Each part scores 0-100 and has a fixed weight (:data:`WEIGHTS`):
 
 - ``skills``: the share of the job's skills the person lists (more than five asked
-  skills count half each beyond the fifth, since nobody holds a whole wish list);
+  skills count half each beyond the fifth, since nobody holds a whole wish list); for
+  a posting without technology tags, when higher, how many of the person's skills its
+  duties name (:mod:`.duties`; three make 100);
 - ``title``: overlap of the normalised job title with the desired role (generic
-  nouns such as "engineer" count half);
-- ``seniority``: the job's rank against the rank the person's years reach, and the
-  years the posting asks for against the person's years (the mean of those known);
+  nouns such as "engineer" count half), or, when higher, how near the occupations they
+  name are (:mod:`.occupations`, from ESCO): the same occupation 90, the same ISCO-08
+  unit group 70 ("Talent Acquisition Partner" for a "Recruiter"), related occupations
+  (titles ending in the same noun) 50;
+- ``seniority``: the person's years of experience against the years the job is for:
+  the range the posting asks ("5-7 years", "0-1 years"; "8+ years" reaches the top of
+  its level's band, or 4 years past its floor), else its level's band (junior 0-2,
+  mid-level 2-5, senior 5-10, staff 8-15, executive 12+). Each year short costs 25
+  points, each year over 8: under-qualification lowers the fit more than
+  over-qualification, and both lower it. Without the person's years, the job's level
+  against the level of their desired title;
 - ``location``: remote, country and place fit with the remote preference;
-- ``salary``: the job's pay range against the expected salary;
+- ``salary``: the job's yearly pay range against the expected salary, both in US
+  dollars (the provider's USD figures, else the shipped exchange rates; see
+  :mod:`.money`), explained in the person's currency;
 - ``freshness``: days since the job was posted.
 
 A part whose data is missing on either side is *unknown*: it appears in the
 breakdown with score 50, weight 0.0 and a detail naming what is missing, and it does
-not move the score. The one exception is ``skills``: it is known whenever the job
-names skills, and a person who lists none scores 0 there, so adding a skill the job
-asks for can only raise the score and removing one can only lower it.
+not move the score: the known parts' weights are renormalised (the score divides by
+their sum). This holds for ``skills`` too: a person who lists no skills, or a job that
+names none, has no skills part. Once a person lists a skill, adding one the job asks
+for can only raise the score and removing one can only lower it.
 
 The uncapped score is the weighted mean of the parts, ``sum(score * weight) /
 sum(weight)`` over the breakdown (50 when no part is known), rounded half up. It is
@@ -58,6 +71,14 @@ CAP_ONSITE_FOR_REMOTE: Final = 60
 CAP_EXPIRED: Final = 30
 CAP_UNRELATED: Final = 30
 NEUTRAL: Final = 50
+SAME_OCCUPATION: Final = 90
+SAME_OCCUPATION_GROUP: Final = 70
+RELATED_OCCUPATION: Final = 50
+_OCCUPATION_KINDS: Final = {
+    SAME_OCCUPATION: "the same occupation",
+    SAME_OCCUPATION_GROUP: "an occupation of the same group",
+    RELATED_OCCUPATION: "an occupation related to that of",
+}
 
 _W_SKILLS = WEIGHTS["skills"]
 _W_TITLE = WEIGHTS["title"]
@@ -66,11 +87,17 @@ _W_LOCATION = WEIGHTS["location"]
 _W_SALARY = WEIGHTS["salary"]
 _W_FRESHNESS = WEIGHTS["freshness"]
 
-# Seniority fit by (job rank - person rank) + 4: a role far above the person's years
-# fits worst, one a step below them is still fair.
+# Seniority fit by (job rank - the rank of the person's desired title) + 4, when their
+# years are unknown: a role far above them fits worst, one a step below is still fair.
 _RANK_FIT = (15, 20, 40, 70, 100, 60, 25, 10, 5)
-# Years fit by years short of what the posting asks (0, 1, 2, 3, 4 or more).
-_YEARS_FIT = (100, 80, 55, 35, 15)
+# The years of experience each level is for (SENIORITY_NAMES), when a posting gives no
+# figure: junior 0-2, mid-level 2-5, senior 5-10, staff 8-15, executive 12 and more.
+LEVEL_YEARS: Final = ((0, 2), (2, 5), (5, 10), (8, 15), (12, 70))
+_OPEN_RANGE = 4  # "3+ years" of no known level is a job for 3 to 7 years
+_SHORT_COST = 25
+_OVER_COST = 8
+_DUTIES_FULL = 3  # skills of the person named in a posting's duties for a full fit
+_SAME = 1 + 1e-9  # amounts closer than this (relatively) are equal: rounding aside
 _LISTED = 6
 
 _REMOTE = RemotePreference.REMOTE
@@ -83,12 +110,13 @@ def _unknown(detail: str) -> ScorePart:
 
 
 _NO_SKILLS = _unknown("The posting names no skills.")
+_NO_OWN_SKILLS = _unknown("You list no skills to compare with the posting's.")
 _NO_TITLE = _unknown("No desired role to compare the title with.")
 _NO_SENIORITY = _unknown("Seniority unknown: no years of experience or no level asked.")
 _NO_LOCATION = _unknown("No location, country or remote preference to compare.")
 _NO_JOB_PLACE = _unknown("The posting does not say where the work is.")
 _NO_SALARY = _unknown("No salary on the posting or no expected salary.")
-_OTHER_SCALE = _unknown("Pay is on another scale than your expected salary (currency?).")
+_NO_CURRENCY = _unknown("Your expected salary has no currency with a known exchange rate.")
 _NO_DATE = _unknown("Posting date unknown.")
 _EXPIRED = ScorePart(score=0, weight=_W_FRESHNESS, detail="The posting has expired.")
 
@@ -177,11 +205,15 @@ def _listing(items: list[str] | tuple[str, ...]) -> str:
 def _skills(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     asked = f.skills
     n = len(asked)
+    if not person.skills and not person.skill_words:
+        return _NO_OWN_SKILLS if n or f.duty_words else _NO_SKILLS
     if not n:
-        return _NO_SKILLS
+        if not f.duty_words:
+            return _NO_SKILLS
+        return _duties_part(_in_duties(person, f), 0, "")
     have = asked & person.skills
     m = len(have)
-    score = 100 * m / (n if n <= 5 else 5 + (n - 5) * 0.5)
+    score = min(100, int(100 * m / (n if n <= 5 else 5 + (n - 5) * 0.5) + 0.5))
     order = f.skill_order if len(f.skill_order) == n else tuple(sorted(asked))
     if n == 1:
         fit = "held" if m else "missing"
@@ -194,7 +226,52 @@ def _skills(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
         matched = [s for s in order if s in have]
         missing = [s for s in order if s not in have]
         detail = f"{m} of {n} required skills: {_listing(matched)}; missing {_listing(missing)}."
-    return ScorePart(score=min(100, int(score + 0.5)), weight=_W_SKILLS, detail=detail)
+    if f.duty_words and score < 100:
+        evidence = _in_duties(person, f)
+        if evidence and _duties_score(evidence) > score:
+            return _duties_part(evidence, score, detail)
+    return ScorePart(score=score, weight=_W_SKILLS, detail=detail)
+
+
+def _in_duties(person: ProfileFeatures, f: JobFeatures) -> tuple[int, ...]:
+    """The places (in the person's skill list) of the skills whose words all appear in
+    the posting's duties."""
+    duties = f.duty_words
+    if person.skill_word_union.isdisjoint(duties):
+        return ()
+    return tuple(i for i, words in enumerate(person.skill_words) if words <= duties)
+
+
+def _duties_score(evidence: tuple[int, ...]) -> int:
+    return int(100 * min(len(evidence), _DUTIES_FULL) / _DUTIES_FULL + 0.5)
+
+
+def _duties_part(evidence: tuple[int, ...], score: int, detail: str) -> ScorePart:
+    """The skills part of a posting without tags, from the person's skills its duties
+    name: three of them make a full fit."""
+    if not evidence:
+        if detail:
+            return ScorePart(score=score, weight=_W_SKILLS, detail=detail)
+        return _DUTY_PARTS[0]
+    count = len(evidence)
+    if count < len(_DUTY_PARTS) and _DUTY_PARTS[count].score >= score:
+        return _DUTY_PARTS[count]
+    named = "1 of your skills appears" if count == 1 else f"{count} of your skills appear"
+    text = f"{named} in the posting's duties."
+    return ScorePart(score=max(score, _duties_score(evidence)), weight=_W_SKILLS, detail=text)
+
+
+def _duty_part(count: int) -> ScorePart:
+    if not count:
+        return ScorePart(
+            score=0, weight=_W_SKILLS, detail="None of your skills appear in the posting's duties."
+        )
+    named = "1 of your skills appears" if count == 1 else f"{count} of your skills appear"
+    score = int(100 * min(count, _DUTIES_FULL) / _DUTIES_FULL + 0.5)
+    return ScorePart(score=score, weight=_W_SKILLS, detail=f"{named} in the posting's duties.")
+
+
+_DUTY_PARTS: Final = tuple(_duty_part(count) for count in range(40))
 
 
 def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
@@ -204,6 +281,9 @@ def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
         return _NO_TITLE
     common = wanted & offered
     if not common:
+        occupation = _occupation_fit(person, f)
+        if occupation:
+            return _occupation_part(occupation, person)
         return ScorePart(
             score=0,
             weight=_W_TITLE,
@@ -214,8 +294,33 @@ def _title(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     own = person.title_weight
     theirs = len(offered) - 0.5 * len(offered & nouns)
     score = int(100 * (0.75 * shared / own + 0.25 * shared / (own + theirs - shared)) + 0.5)
+    if score < SAME_OCCUPATION and f.occupations:
+        occupation = _occupation_fit(person, f)
+        if occupation > score:
+            return _occupation_part(occupation, person)
     fit = "matches" if score >= 80 else "partly matches" if score >= 40 else "is loosely related to"
     detail = f"Title {fit} your desired role ({person.desired_role})."
+    return ScorePart(score=score, weight=_W_TITLE, detail=detail)
+
+
+def _occupation_fit(person: ProfileFeatures, f: JobFeatures) -> int:
+    """How near the occupations the title and the desired role name are: the same
+    ESCO occupation, the same ISCO-08 unit group, titles ending in the same noun
+    (related), or none of these (0)."""
+    if not person.occupations or not f.occupations:
+        return 0
+    if not person.occupations.isdisjoint(f.occupations):
+        return SAME_OCCUPATION
+    if not person.occupation_groups.isdisjoint(f.occupation_groups):
+        return SAME_OCCUPATION_GROUP
+    if not person.occupation_heads.isdisjoint(f.occupation_heads):
+        return RELATED_OCCUPATION
+    return 0
+
+
+def _occupation_part(score: int, person: ProfileFeatures) -> ScorePart:
+    kind = _OCCUPATION_KINDS[score]
+    detail = f"Title names {kind} as your desired role ({person.desired_role})."
     return ScorePart(score=score, weight=_W_TITLE, detail=detail)
 
 
@@ -224,7 +329,7 @@ def _years(n: int) -> str:
 
 
 def _seniority(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
-    key = (f.seniority_rank, f.min_years, person.seniority_rank, person.experience)
+    key = (f.seniority_rank, f.min_years, f.max_years, person.seniority_rank, person.experience)
     part = _seniority_parts.get(key)
     if part is None:
         part = _seniority_part(*key)
@@ -233,40 +338,74 @@ def _seniority(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
     return part
 
 
-# The seniority part depends on four small numbers only: each distinct part is built once.
-_seniority_parts: dict[tuple[int | None, int | None, int | None, int | None], ScorePart] = {}
+# The seniority part depends on five small numbers only: each distinct part is built once.
+_SeniorityKey = tuple[int | None, int | None, int | None, int | None, int | None]
+_seniority_parts: dict[_SeniorityKey, ScorePart] = {}
 _CACHE_LIMIT = 50_000
 
 
+def years_band(rank: int | None, floor: int | None, top: int | None) -> tuple[int, int] | None:
+    """The years of experience a job is for: those it asks ("5-7 years"; "8+ years"
+    reaches the top of its level's band, or 4 years past the floor when its level is
+    unknown), else its level's band (:data:`LEVEL_YEARS`); None when neither is known."""
+    if floor is None:
+        return LEVEL_YEARS[rank] if rank is not None else None
+    if top is not None:
+        return floor, top
+    if rank is None:
+        return floor, floor + _OPEN_RANGE
+    return floor, max(floor, LEVEL_YEARS[rank][1])
+
+
+def years_fit(years: int, band: tuple[int, int]) -> int:
+    """How well ``years`` of experience fit a job for ``band`` years: 100 inside it;
+    each year short costs 25 (down to 5), each year over 8 (down to 30), so being
+    under-qualified costs more than being over-qualified by as much."""
+    low, high = band
+    if years < low:
+        return max(5, 100 - _SHORT_COST * (low - years))
+    if years > high:
+        return max(30, 100 - _OVER_COST * (years - high))
+    return 100
+
+
 def _seniority_part(
-    job_rank: int | None, need: int | None, person_rank: int | None, exp: int | None
+    job_rank: int | None,
+    floor: int | None,
+    top: int | None,
+    person_rank: int | None,
+    exp: int | None,
 ) -> ScorePart:
-    rank_known = job_rank is not None and person_rank is not None
-    years_known = need is not None and exp is not None
-    if not rank_known and not years_known:
-        return _NO_SENIORITY
-    total = count = 0
-    gap = short = 0
-    if job_rank is not None and person_rank is not None:
+    band = years_band(job_rank, floor, top)
+    if exp is None or band is None:
+        if job_rank is None or person_rank is None:
+            return _NO_SENIORITY
         gap = job_rank - person_rank
-        total += _RANK_FIT[gap + 4]
-        count += 1
-    if need is not None and exp is not None:
-        short = need - exp
-        total += _YEARS_FIT[min(short, 4)] if short > 0 else 100
-        count += 1
-    mine = _years(exp) if exp is not None else "your level"
-    yours = f"your {mine}" if exp is not None else mine
-    if job_rank is None:
-        detail = f"Asks {need}+ years; you have {exp}."
-    elif short > 0:
-        detail = f"{SENIORITY_NAMES[job_rank]} role asks {need}+ years; you have {exp}."
-    elif not gap:
-        detail = f"{SENIORITY_NAMES[job_rank]} role fits {mine}."
+        side = "fits" if not gap else "is below" if gap < 0 else "is above"
+        detail = f"{SENIORITY_NAMES[job_rank]} role {side} your level."
+        return ScorePart(score=_RANK_FIT[gap + 4], weight=_W_SENIORITY, detail=detail)
+    score = years_fit(exp, band)
+    low, high = band
+    if floor is None:  # the level's band only
+        assert job_rank is not None
+        asks = f"{SENIORITY_NAMES[job_rank]} role ({_span(low, high)})"
     else:
-        side = "below" if gap < 0 else "above"
-        detail = f"{SENIORITY_NAMES[job_rank]} role, {side} {yours}."
-    return ScorePart(score=int(total / count + 0.5), weight=_W_SENIORITY, detail=detail)
+        asked = f"{floor}+ years" if top is None else _span(floor, top)
+        head = f"{SENIORITY_NAMES[job_rank]} role asks" if job_rank is not None else "Asks"
+        asks = f"{head} {asked}"
+    if exp < low:
+        detail = f"{asks}; you have {exp}."
+    elif exp > high:
+        detail = f"{asks}; you have {exp}, more than it needs."
+    elif floor is None:
+        detail = f"{asks} fits your {_years(exp)}."
+    else:
+        detail = f"{asks}; you have {exp}."
+    return ScorePart(score=score, weight=_W_SENIORITY, detail=detail)
+
+
+def _span(low: int, high: int) -> str:
+    return f"{low}-{high} years"
 
 
 def _location(person: ProfileFeatures, job: Job, f: JobFeatures) -> tuple[ScorePart, int, str]:
@@ -337,39 +476,41 @@ _REMOTE_FIT: Final[dict[RemotePreference | None, ScorePart]] = {
 
 
 def _salary(person: ProfileFeatures, job: Job) -> ScorePart:
-    """Salary fit, comparing the expected salary with the job's local-currency range.
+    """Salary fit: the job's yearly pay range against the expected salary, both in US
+    dollars (:mod:`.money`), explained in the person's currency.
 
-    The profile's ``expected_salary`` is a yearly number without a currency. People
-    state it in the money of the market they look in, and a job's own range
-    (``min_salary``/``max_salary``, yearly) is in that market's currency, so the two are
-    compared directly; the USD figures would misjudge every non-US market (an expected
-    1,800,000 in Pune is not 1.8 million dollars). When the range and the expectation
-    differ more than twentyfold they are taken to be in different currencies and the
-    part is unknown. Pay at or above the expectation scores 100, inside the range
-    85-100, below it 85 minus 2 points per percent short.
+    Pay at or above the expectation scores 100, a range covering it 85-100, pay below
+    it 85 minus 2 points per percent short. Amounts within a billionth of each other
+    are the same and fractions are rounded to nine places, so the same amounts in
+    another currency (at the same rate) score the same.
     """
     want = person.expected_salary
-    low, high = job.min_salary, job.max_salary
+    f = job.features
+    low, high = f.min_pay_usd, f.max_pay_usd
     if not want or (low is None and high is None):
         return _NO_SALARY
+    rate = person.usd_per_unit
+    if rate is None:
+        return _NO_CURRENCY
     low = high if low is None else low
     high = low if high is None else high
     assert low is not None and high is not None
     if low > high:
         low, high = high, low
-    if high * 20 < want or low > want * 20:
-        return _OTHER_SCALE
-    currency = f" {job.currency}" if job.currency else ""
-    if want <= low:
+    want_usd = want * rate
+    mine = person.salary_currency
+    expected = person.salary_text
+    theirs = f" ({f.pay_text})" if f.pay_text and job.currency != mine else ""
+    if want_usd <= low * _SAME:
         score = 100
-        detail = f"Pays from {low:,.0f}{currency}, at or above your expected salary."
-    elif want <= high:
-        score = int(100 - 15 * (want - low) / (high - low) + 0.5)
-        detail = f"Pays {low:,.0f}-{high:,.0f}{currency}, covering your expected salary."
+        detail = f"Pays from {low / rate:,.0f} {mine}{theirs}, at or above {expected}."
+    elif want_usd <= high * _SAME:
+        score = int(100 - 15 * round((want_usd - low) / (high - low), 9) + 0.5)
+        detail = f"Pays {low / rate:,.0f}-{high / rate:,.0f} {mine}{theirs}, covering {expected}."
     else:
-        short = (want - high) / want
+        short = round((want_usd - high) / want_usd, 9)
         score = max(0, int(85 - 200 * short + 0.5))
-        detail = f"Pays up to {high:,.0f}{currency}, {short:.0%} below your expected salary."
+        detail = f"Pays up to {high / rate:,.0f} {mine}{theirs}, {short:.0%} below {expected}."
     return ScorePart(score=score, weight=_W_SALARY, detail=detail)
 
 

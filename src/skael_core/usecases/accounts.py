@@ -56,6 +56,8 @@ class ProfileChanges(msgspec.Struct, frozen=True, kw_only=True):
     remote_preference: str | None | UnsetType = UNSET
     professional_summary: str | None | UnsetType = UNSET
     expected_salary: int | None | UnsetType = UNSET
+    salary_currency: str | None | UnsetType = UNSET
+    salary_period: str | None | UnsetType = UNSET
     resume: str | None | UnsetType = UNSET
     work_experiences: Sequence[WorkExperience] | None | UnsetType = UNSET
     educations: Sequence[Education] | None | UnsetType = UNSET
@@ -107,6 +109,10 @@ def apply_changes(profile: Profile, changes: ProfileChanges, countries: CountryC
         updates["expected_salary"] = norm.non_negative(
             c.expected_salary, "expected_salary", MAX_SALARY
         )
+    if c.salary_currency is not UNSET:
+        updates["salary_currency"] = norm.currency(c.salary_currency)
+    if c.salary_period is not UNSET:
+        updates["salary_period"] = norm.salary_period(c.salary_period)
     if c.resume is not UNSET:
         updates["resume"] = norm.text(c.resume, "resume", 2000)
     if c.work_experiences is not UNSET:

@@ -287,6 +287,18 @@ class ListJobs(UseCase):
             return await uow.jobs.list(filters, skip, limit)
 
 
+class ScoreJobs(UseCase):
+    """Jobs already loaded (a page of a listing), each with its match for the user's
+    current profile: the same score relevant_jobs and match_score give."""
+
+    async def execute(self, actor: int, jobs: Sequence[Job]) -> list[RankedJob]:
+        async with self._uow(read_only=True) as uow:
+            profile = (await load_user(uow, actor)).profile
+        person = profile_features(profile)
+        today = self._clock.today()
+        return [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
+
+
 class GetJob(UseCase):
     """One stored job by id."""
 

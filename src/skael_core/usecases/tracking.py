@@ -47,10 +47,23 @@ def _metadata(value: dict[str, Any] | None, field: str = "metadata") -> dict[str
 
 
 class AnalysisLogged(msgspec.Struct, frozen=True, kw_only=True):
-    """A stored analysis and the activity that records it."""
+    """An analysis and the activity that records it.
+
+    ``analysis`` is the score computed for the user's current profile; ``client`` the
+    latest score a client gave for the job (analyze with a score), or None.
+    """
 
     analysis: Analysis
     activity: Activity
+    client: Analysis | None = None
+
+
+class MatchView(msgspec.Struct, frozen=True, kw_only=True):
+    """The score computed now for the user's current profile (``analysis``, not
+    stored) and the latest score a client gave for the job (``client``), or None."""
+
+    analysis: Analysis
+    client: Analysis | None = None
 
 
 class Recorded(msgspec.Struct, frozen=True, kw_only=True):
@@ -128,6 +141,7 @@ class ListSavedJobs(UseCase):
 
 
 async def _compute(uow: UnitOfWork, user_id: int, job_id: int, now: Any) -> Analysis:
+    """The score of the job for the user's profile as it is now (not stored)."""
     user = await load_user(uow, user_id)
     job = await load_job(uow, job_id)
     match = score_job(profile_features(user.profile), job, now.date())
@@ -142,7 +156,13 @@ async def _compute(uow: UnitOfWork, user_id: int, job_id: int, now: Any) -> Anal
 
 
 class AnalyzeJob(UseCase):
-    """A given score (0-100) is recorded as given; without one the core computes it."""
+    """Record an analysis of a job for the user.
+
+    Without a score, the core computes it for the current profile and stores it. A
+    given score (0-100) is a client's own judgement: it is stored as given (without a
+    breakdown, which is how a client's analysis is told from a computed one) and
+    returned as ``client`` beside the score computed now, never in its place.
+    """
 
     async def execute(
         self,
@@ -157,31 +177,33 @@ class AnalyzeJob(UseCase):
             raise InvalidInput.field("score", "must be between 0 and 100")
         now = self._clock.now()
         async with self._uow() as uow:
+            computed = await _compute(uow, target, job_id, now)
             if score is None:
-                analysis = await _compute(uow, target, job_id, now)
+                stored = computed = await uow.analyses.add(computed)
+                client = await uow.analyses.latest_given(target, job_id)
             else:
-                await load_job(uow, job_id)
                 text = norm.text(explanation, "explanation", norm.MAX_TEXT) or ""
-                analysis = Analysis(
+                given = Analysis(
                     user_id=target, job_id=job_id, score=score, explanation=text, created_at=now
                 )
-            analysis = await uow.analyses.add(analysis)
-            meta = {"score": analysis.score, "computed": score is None}
+                stored = client = await uow.analyses.add(given)
+            meta = {"score": stored.score, "computed": score is None}
             activity = await self._log(uow, target, ActionType.AI_JOB_ANALYZED, job_id, meta)
             await uow.commit()
-        return AnalysisLogged(analysis=analysis, activity=activity)
+        return AnalysisLogged(analysis=computed, activity=activity, client=client)
 
 
 class GetMatchScore(UseCase):
-    """The latest analysis of the job for the user, or a fresh one that is not stored."""
+    """The job's score for the user's current profile, computed now (so it is the
+    score relevant_jobs and list_jobs show, whatever was stored before), with the
+    latest score a client gave for it beside it."""
 
-    async def execute(self, actor: int, user_id: int | None, job_id: int) -> Analysis:
+    async def execute(self, actor: int, user_id: int | None, job_id: int) -> MatchView:
         target = owner(actor, user_id)
         async with self._uow(read_only=True) as uow:
-            latest = await uow.analyses.latest(target, job_id)
-            if latest is not None:
-                return latest
-            return await _compute(uow, target, job_id, self._clock.now())
+            computed = await _compute(uow, target, job_id, self._clock.now())
+            client = await uow.analyses.latest_given(target, job_id)
+        return MatchView(analysis=computed, client=client)
 
 
 class ApplyToJob(UseCase):

@@ -30,6 +30,7 @@ from ..schemas import (
     RankedJobListing,
     RankedJobsOut,
     SaveJobIn,
+    ScoredJobsOut,
     SearchText,
     Skip,
     UserIdQuery,
@@ -70,6 +71,7 @@ class JobController(Controller):
     async def list_jobs(
         self,
         core: Core,
+        caller: CurrentCaller,
         skip: Skip = 0,
         limit: Limit = 20,
         q: SearchText = None,
@@ -82,8 +84,9 @@ class JobController(Controller):
             float | None, QueryParameter(ge=0, schema_extra={"minimum": 0})
         ] = None,
         posted_since: FromQuery[date | None] = None,
-    ) -> JobsOut:
-        """Stored jobs matching every filter, newest first."""
+    ) -> ScoredJobsOut:
+        """Stored jobs matching every filter, newest first, each with its match score
+        for the caller (the score relevant_jobs and match_score give)."""
         filters = job_filter(
             core.ports.countries,
             q=q,
@@ -96,7 +99,8 @@ class JobController(Controller):
             posted_since=posted_since,
         )
         page = await core.list_jobs.execute(filters, skip, limit)
-        return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
+        scored = await core.score_jobs.execute(caller.user_id, page.items)
+        return ScoredJobsOut(jobs=[RankedJobListing.ranked(x) for x in scored], total=page.total)
 
     @post("/relevant_jobs", status_code=200, operation_class=OptionalBodyOperation)
     async def relevant_jobs(
@@ -195,12 +199,13 @@ class JobController(Controller):
         logged = await core.analyze_job.execute(
             caller.user_id, a.user_id, same_id(job_id, a.job_id, "job_id"), a.score, a.explanation
         )
-        return AnalyzeOut.of(logged.analysis, logged.activity.id)
+        return AnalyzeOut.of(logged.analysis, logged.activity.id, logged.client)
 
     @get("/{job_id:int}/match_score")
     async def match_score(
         self, core: Core, caller: CurrentCaller, job_id: PathId, user_id: UserIdQuery = None
     ) -> AnalyzeResultOut:
-        """The latest analysis (AnalyzeResultOut), or a fresh one that is not stored."""
-        analysis = await core.get_match_score.execute(caller.user_id, user_id, job_id)
-        return AnalyzeResultOut.of(analysis)
+        """The score for the user's current profile, computed now and not stored
+        (AnalyzeResultOut), with the latest score a client gave beside it."""
+        view = await core.get_match_score.execute(caller.user_id, user_id, job_id)
+        return AnalyzeResultOut.of(view.analysis, view.client)
