@@ -208,22 +208,31 @@ def job_filter(
     posted_since: date | None = None,
     location: str | None = None,
     job_title: str | None = None,
+    experience: int | str | None = None,
 ) -> JobFilter:
-    """A validated, canonical :class:`JobFilter` from what a caller typed."""
+    """A validated, canonical :class:`JobFilter` from what a caller typed.
+
+    ``technology`` and ``location`` may name several values, comma-separated: any of
+    them will do. ``experience`` is a number of years, or text holding one ("3 years").
+    """
     if min_salary is not None and min_salary < 0:
         raise InvalidInput.field("min_salary", "must be 0 or more")
-    tech = norm.text(technology, "technology")
+    norm.text(technology, "technology", norm.MAX_TEXT)
+    norm.text(location, "location", norm.MAX_TEXT)
     return JobFilter(
         q=norm.text(q, "q"),
         remote=remote,
         country_code=norm.country_code(country_code, countries, "country_code"),
         seniority=(norm.text(seniority, "seniority") or "").lower() or None,
-        technology=canonical_skill(tech) if tech else None,
+        technology=tuple(
+            dict.fromkeys(canonical_skill(t) for t in norm.split_list(technology, "technology"))
+        ),
         company=norm.text(company, "company"),
         min_salary=min_salary,
         posted_since=posted_since,
-        location=norm.text(location, "location"),
+        location=norm.split_list(location, "location"),
         job_title=norm.text(job_title, "job_title"),
+        experience=norm.years(experience, "experience"),
     )
 
 
@@ -276,7 +285,7 @@ class RankJobsForUser(UseCase):
         filters: JobFilter,
         *,
         job_title: str | None = None,
-        experience: int | None = None,
+        experience: int | str | None = None,
         skip: int = 0,
         limit: int = 20,
     ) -> list[RankedJob]:
@@ -305,9 +314,11 @@ class RankJobsForUser(UseCase):
         return [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
 
     @staticmethod
-    def _stand_in(profile: Profile, job_title: str | None, experience: int | None) -> Profile:
+    def _stand_in(
+        profile: Profile, job_title: str | None, experience: int | str | None
+    ) -> Profile:
         role = norm.text(job_title, "job_title")
-        years = norm.non_negative(experience, "experience", 70)
+        years = norm.years(experience, "experience")
         return msgspec.structs.replace(
             profile,
             desired_job_role=role or profile.desired_job_role,

@@ -120,31 +120,31 @@ async def _compute(uow: UnitOfWork, user_id: int, job_id: int, now: Any) -> Anal
 
 
 class AnalyzeJob(UseCase):
-    """A given score (0-100) is recorded as given; without one the core computes it."""
+    """A given score (0-100) is recorded as given, a fraction rounded to the nearest whole
+    number (halves up: 78.5 is 79); without one the core computes it."""
 
     async def execute(
         self,
         actor: int,
         user_id: int | None,
         job_id: int,
-        score: int | None = None,
+        score: float | None = None,
         explanation: str | None = None,
     ) -> AnalysisLogged:
         target = owner(actor, user_id)
-        if score is not None and not 0 <= score <= 100:
-            raise InvalidInput.field("score", "must be between 0 and 100")
+        given = norm.score(score)
         now = self._clock.now()
         async with self._uow() as uow:
-            if score is None:
+            if given is None:
                 analysis = await _compute(uow, target, job_id, now)
             else:
                 await load_job(uow, job_id)
                 text = norm.text(explanation, "explanation", norm.MAX_TEXT) or ""
                 analysis = Analysis(
-                    user_id=target, job_id=job_id, score=score, explanation=text, created_at=now
+                    user_id=target, job_id=job_id, score=given, explanation=text, created_at=now
                 )
             analysis = await uow.analyses.add(analysis)
-            meta = {"score": analysis.score, "computed": score is None}
+            meta = {"score": analysis.score, "computed": given is None}
             activity = await self._log(uow, target, ActionType.AI_JOB_ANALYZED, job_id, meta)
             await uow.commit()
         return AnalysisLogged(analysis=analysis, activity=activity)
