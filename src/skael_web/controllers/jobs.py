@@ -35,6 +35,21 @@ from ..schemas import (
     UserIdQuery,
     same_id,
 )
+
+AnyOfText = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=2000, description="One value, or several comma-separated: any will do."
+    ),
+]
+YearsText = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=40,
+        description='Years of experience the person has ("4", "3 years"): jobs asking '
+        "for more are left out.",
+    ),
+]
 from .deps import Core, CurrentCaller
 
 
@@ -75,7 +90,10 @@ class JobController(Controller):
         remote: FromQuery[bool | None] = None,
         country_code: SearchText = None,
         seniority: SearchText = None,
-        technology: SearchText = None,
+        technology: AnyOfText = None,
+        tech: AnyOfText = None,
+        location: AnyOfText = None,
+        experience: YearsText = None,
         company: SearchText = None,
         min_salary: Annotated[
             float | None, QueryParameter(ge=0, schema_extra={"minimum": 0})
@@ -89,10 +107,12 @@ class JobController(Controller):
             remote=remote,
             country_code=country_code,
             seniority=seniority,
-            technology=technology,
+            technology=technology if technology is not None else tech,
             company=company,
             min_salary=min_salary,
             posted_since=posted_since,
+            location=location,
+            experience=experience,
         )
         page = await core.list_jobs.execute(filters, skip, limit)
         return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
