@@ -162,6 +162,18 @@ class GetMatchScore(UseCase):
             return await _compute(uow, target, job_id, self._clock.now())
 
 
+class GetStoredAnalysis(UseCase):
+    """The latest stored analysis of the job for the user; None when there is none."""
+
+    async def execute(self, actor: int, user_id: int | None, job_id: int) -> Analysis | None:
+        target = owner(actor, user_id)
+        async with self._uow(read_only=True) as uow:
+            latest = await uow.analyses.latest(target, job_id)
+            if latest is None:
+                await load_job(uow, job_id)
+            return latest
+
+
 class ApplyToJob(UseCase):
     """Applying records the application as Applied (with the resume used, if any)."""
 
