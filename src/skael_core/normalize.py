@@ -119,7 +119,9 @@ def non_negative(value: int | None, field: str, maximum: int) -> int | None:
     return value
 
 
-_LEADING_YEARS = re.compile(r"^\s*(\d{1,3})(?:\s*\+)?(?:\s*(?:years?|yrs?)\b.*)?\s*$", re.IGNORECASE)
+_LEADING_YEARS = re.compile(
+    r"^\s*(\d{1,3})(?:\s*\+)?(?:\s*(?:years?|yrs?)\b.*)?\s*$", re.IGNORECASE
+)
 
 
 def years(value: int | str | None, field: str, maximum: int = 70) -> int | None:

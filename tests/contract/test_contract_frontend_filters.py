@@ -19,9 +19,7 @@ def asking(years: int | None) -> JobFeatures:
 
 # POSTINGS again, with the years each asks for (None: it does not say).
 YEARS = {1: 5, 2: 2, 3: None, 4: 10, 5: 0, 6: 3, 7: None, 8: 7}
-WITH_YEARS = [
-    msgspec.structs.replace(p, features=asking(YEARS[p.source_id])) for p in POSTINGS
-]
+WITH_YEARS = [msgspec.structs.replace(p, features=asking(YEARS[p.source_id])) for p in POSTINGS]
 
 # (filter, expected source ids in list order)
 CASES = {

@@ -172,4 +172,3 @@ def tick(world: World) -> Any:
         world.clock.advance(seconds=7)
 
     return advance
-

@@ -195,7 +195,12 @@ def fill_the_profile(app: Frontend) -> None:
         "educations",
         {
             "educations": [
-                {"institution": "IIT Madras", "degree": "B.Tech", "start_year": 2016, "end_year": 2020}
+                {
+                    "institution": "IIT Madras",
+                    "degree": "B.Tech",
+                    "start_year": 2016,
+                    "end_year": 2020,
+                }
             ],
             "country": "IN",
         },
@@ -290,11 +295,19 @@ def fetch_and_browse(app: Frontend) -> dict[str, dict[str, Any]]:
     everything = app.surface.items(listed.json(), "jobs")
     assert len(everything) == 5
     # the same technology has the same id in every job and every answer
-    python_ids = {t["id"] for j in everything for t in j["technologies"] if t["technology_slug"] == "python"}
+    python_ids = {
+        t["id"] for j in everything for t in j["technologies"] if t["technology_slug"] == "python"
+    }
     assert len(python_ids) == 1
 
     # src/app/jobs/page.tsx:346-355 handleApplyFilters: tech, location, experience as typed
-    filters = {"skip": 0, "limit": JOBS_PER_PAGE, "tech": "Python, Kafka", "location": "Bengaluru", "experience": "4"}
+    filters = {
+        "skip": 0,
+        "limit": JOBS_PER_PAGE,
+        "tech": "Python, Kafka",
+        "location": "Bengaluru",
+        "experience": "4",
+    }
     filtered = app.call("list jobs with filters", "GET", "/jobs/list_jobs/", params=filters)
     assert filtered.status_code == 200, filtered.text
     assert [j["job_title"] for j in app.surface.items(filtered.json(), "jobs")] == [
@@ -358,7 +371,11 @@ def analyse_and_save(
         assert 0 <= first.json()["score"] <= 100
 
     # src/app/jobs/page.tsx:614-620 performAiAnalysis: the AI's score, a fraction
-    analysis = {"user_id": app.user_id, "score": 78.5, "explanation": "Strong Python and Kafka fit."}
+    analysis = {
+        "user_id": app.user_id,
+        "score": 78.5,
+        "explanation": "Strong Python and Kafka fit.",
+    }
     posted = app.call("analyze", "POST", f"/jobs/{backend['id']}/analyze", json=analysis)
     # src/app/jobs/page.tsx:620-621: any 2xx is "AI Analysis Saved"
     assert 200 <= posted.status_code < 300, posted.text
@@ -383,7 +400,9 @@ def analyse_and_save(
         # src/app/jobs/page.tsx:751: messages "success" and an activity_id
         assert answer.json()["messages"].lower() == "success"
         assert answer.json()["activity_id"] is not None
-    assert saved_job_ids(activities(app)) == {jobs[t]["id"] for t in ("Backend Developer", "Python Developer")}
+    assert saved_job_ids(activities(app)) == {
+        jobs[t]["id"] for t in ("Backend Developer", "Python Developer")
+    }
 
     tick()
     # src/app/jobs/page.tsx:734: unsaving a saved job
@@ -407,7 +426,11 @@ def track(app: Frontend, jobs: dict[str, dict[str, Any]], tick: Callable[[], Non
     assert details.status_code == 200, details.text
     job = details.json()
     # src/app/tracker/page.tsx:93-137 mapBackendJobToTrackerJobListing
-    assert (job["id"], job["job_title"], job["location"]) == (python["id"], "Python Developer", "Remote")
+    assert (job["id"], job["job_title"], job["location"]) == (
+        python["id"],
+        "Python Developer",
+        "Remote",
+    )
     assert [t["technology_slug"] for t in technology_badges(job)] == ["python", "sql"]
     # src/components/app/job-details-modal.tsx:130-141: key information as an object
     key_info = app.surface.key_info(job)
@@ -419,14 +442,21 @@ def track(app: Frontend, jobs: dict[str, dict[str, Any]], tick: Callable[[], Non
         "user_id": app.user_id,
         "job_id": python["id"],
         "action_type": "APPLICATION_STATUS_UPDATED",
-        "metadata": {"jobTitle": "Python Developer", "company": "Cloudnine", "oldStatus": "Saved", "newStatus": "Applied"},
+        "metadata": {
+            "jobTitle": "Python Developer",
+            "company": "Cloudnine",
+            "oldStatus": "Saved",
+            "newStatus": "Applied",
+        },
     }
     logged = app.call("tracker: activity log", "POST", "/activity/log", json=status)
     assert 200 <= logged.status_code < 300, logged.text
 
     tick()
     # src/app/tracker/page.tsx:250-251 handleDeleteApplication
-    removed = app.call("tracker: remove", "DELETE", f"/jobs/{python['id']}/save?user_id={app.user_id}")
+    removed = app.call(
+        "tracker: remove", "DELETE", f"/jobs/{python['id']}/save?user_id={app.user_id}"
+    )
     assert removed.status_code == 200, removed.text
     assert removed.json()["messages"].lower() == "success"
     assert "deleted" in removed.json()["msg"].lower()

@@ -43,7 +43,9 @@ NAMES_NO_USER = {
 }
 # /v0 (the original backend's surface) has the same routes but the catalogs, plus the
 # original's GET /jobs/ (the shared job store).
-V0_ROUTES = {(m, p) for m, p in PUBLIC_ENDPOINTS | NAMES_NO_USER if p.startswith(("/users", "/jobs"))}
+V0_ROUTES = {
+    (m, p) for m, p in PUBLIC_ENDPOINTS | NAMES_NO_USER if p.startswith(("/users", "/jobs"))
+}
 PUBLIC_ENDPOINTS |= {(m, f"/v0{p}") for m, p in PUBLIC_ENDPOINTS if (m, p) in V0_ROUTES}
 NAMES_NO_USER |= {(m, f"/v0{p}") for m, p in NAMES_NO_USER if (m, p) in V0_ROUTES}
 NAMES_NO_USER |= {("GET", "/v0/resumes/{resume_id:int}"), ("GET", "/v0/jobs")}

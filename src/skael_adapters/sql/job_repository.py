@@ -16,14 +16,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from skael_core.model import CatalogEntry, Job, JobFilter, Page, UpsertReport
 from skael_core.ports import JobRepository
 
 from . import bulk, mapping
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-
 from .base import ConnectionHolder, SqlRepository, batched
 from .engine import prepared
 from .tables import job_technologies, jobs
@@ -73,7 +72,7 @@ def _contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bo
     return column.contains(needle.lower(), autoescape=True)
 
 
-class min_years(sa.sql.functions.FunctionElement[int]):  # noqa: N801 (an SQL function)
+class min_years(sa.sql.functions.FunctionElement[int]):
     """The years a job asks for, read from its ``rank_data`` (``features.min_years``)."""
 
     type = sa.Integer()

@@ -314,9 +314,7 @@ class RankJobsForUser(UseCase):
         return [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
 
     @staticmethod
-    def _stand_in(
-        profile: Profile, job_title: str | None, experience: int | str | None
-    ) -> Profile:
+    def _stand_in(profile: Profile, job_title: str | None, experience: int | str | None) -> Profile:
         role = norm.text(job_title, "job_title")
         years = norm.years(experience, "experience")
         return msgspec.structs.replace(

@@ -35,6 +35,7 @@ from ..schemas import (
     UserIdQuery,
     same_id,
 )
+from .deps import Core, CurrentCaller
 
 AnyOfText = Annotated[
     str | None,
@@ -50,7 +51,6 @@ YearsText = Annotated[
         "for more are left out.",
     ),
 ]
-from .deps import Core, CurrentCaller
 
 
 @dataclass

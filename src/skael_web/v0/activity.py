@@ -14,7 +14,7 @@ class V0ActivityController(ActivityController):
     tags = ["v0"]
 
     @get("/user/{user_id:int}")
-    async def of_user(  # type: ignore[override]
+    async def of_user(
         self,
         core: Core,
         caller: CurrentCaller,

@@ -58,7 +58,7 @@ class V0JobController(JobController):
         )
 
     @get("/list_jobs")
-    async def list_jobs(  # type: ignore[override]
+    async def list_jobs(
         self,
         core: Core,
         skip: Skip = 0,
@@ -107,7 +107,7 @@ class V0JobController(JobController):
         return [V0Job.of(j) for j in page.items]
 
     @post("/relevant_jobs", status_code=200, operation_class=OptionalBodyOperation)
-    async def relevant_jobs(  # type: ignore[override]
+    async def relevant_jobs(
         self, core: Core, caller: CurrentCaller, data: JSONBody[JobFilterRequest | None] = None
     ) -> list[V0RankedJob]:
         """Jobs ranked best first for the caller, as a bare array."""
@@ -132,7 +132,7 @@ class V0JobController(JobController):
         return [V0RankedJob.ranked(x) for x in ranked]
 
     @get("/saved")
-    async def saved(  # type: ignore[override]
+    async def saved(
         self, core: Core, caller: CurrentCaller, skip: Skip = 0, limit: Limit = 20
     ) -> list[V0Job]:
         """The caller's saved jobs, most recently saved first, as a bare array."""
@@ -140,7 +140,7 @@ class V0JobController(JobController):
         return [V0Job.of(j) for j in page.items]
 
     @get("/user/{user_id:int}/saved")
-    async def saved_of_user(  # type: ignore[override]
+    async def saved_of_user(
         self,
         core: Core,
         caller: CurrentCaller,
@@ -153,7 +153,7 @@ class V0JobController(JobController):
         return [V0Job.of(j) for j in page.items]
 
     @get("/{job_id:int}")
-    async def job(self, core: Core, job_id: PathId) -> V0Job:  # type: ignore[override]
+    async def job(self, core: Core, job_id: PathId) -> V0Job:
         """One stored job, ``key_info`` as a JSON object in a string."""
         return V0Job.of(await core.get_job.execute(job_id))
 
@@ -161,7 +161,7 @@ class V0JobController(JobController):
         "/{job_id:int}/match_score",
         responses={204: ResponseSpec(None, description="No analysis of this job is stored")},
     )
-    async def match_score(  # type: ignore[override]
+    async def match_score(
         self, core: Core, caller: CurrentCaller, job_id: PathId, user_id: UserIdQuery = None
     ) -> Response[AnalyzeResult | None]:
         """The latest stored analysis; 204 with no body when there is none."""

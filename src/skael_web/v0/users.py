@@ -53,7 +53,7 @@ class V0UserController(UserController):
         return TokenOut.of(session)
 
     @get("/{user_id:int}/activities")
-    async def activities(  # type: ignore[override]
+    async def activities(
         self,
         core: Core,
         caller: CurrentCaller,
