@@ -428,7 +428,7 @@ class FetchJobsIn(Wire, kw_only=True):
     user_id: Id | None = None
     job_titles: TextList | None = None
     skills: TextList | None = None
-    experience: Annotated[int, Meta(gt=-1, le=70)] | None = None
+    experience: Years | None = None
     locations: TextList | None = None
     countries: TextList | None = None
     country: TextList | None = None

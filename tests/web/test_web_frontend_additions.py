@@ -7,6 +7,8 @@ from typing import Any
 
 from litestar.testing import TestClient
 
+from web.web_support import Account, World
+
 
 def document(client: TestClient[Any]) -> dict[str, Any]:
     answer = client.get("/schema/openapi.json")
@@ -55,3 +57,16 @@ def test_the_original_surface_is_documented_under_v0(client: TestClient[Any]) ->
     assert "204" in paths["/v0/jobs/{job_id}/match_score"]["get"]["responses"]
     listed = paths["/v0/jobs/list_jobs"]["get"]["responses"]["200"]
     assert listed["content"]["application/json"]["schema"]["type"] == "array"
+
+
+def test_fetch_takes_experience_as_text_holding_years(
+    client: TestClient[Any], world: World, ada: Account
+) -> None:
+    answer = client.post(
+        "/jobs/fetch_jobs", json={"experience": "5 years", "limit": 3}, headers=ada.headers
+    )
+    assert answer.status_code == 200, answer.text
+    query, _ = world.source.queries[-1]
+    assert query.experience == 5
+    refused = client.post("/jobs/fetch_jobs", json={"experience": "many"}, headers=ada.headers)
+    assert refused.status_code == 422

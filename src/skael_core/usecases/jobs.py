@@ -36,7 +36,7 @@ class FetchRequest(msgspec.Struct, frozen=True, kw_only=True):
 
     job_titles: str | Sequence[str] | None = None
     skills: str | Sequence[str] | None = None
-    experience: int | None = None
+    experience: int | str | None = None
     locations: str | Sequence[str] | None = None
     countries: str | Sequence[str] | None = None
     remote: bool | None = None
@@ -141,7 +141,8 @@ class FetchJobs:
         if not 1 <= r.posted_at_max_age_days <= 3650:
             raise InvalidInput.field("posted_at_max_age_days", "must be between 1 and 3650")
         role = (profile.desired_job_role,) if profile.desired_job_role else ()
-        experience = r.experience if r.experience is not None else profile.experience
+        years = norm.years(r.experience, "experience")
+        experience = years if years is not None else profile.experience
         return FetchQuery(
             job_titles=norm.split_list(r.job_titles, "job_titles") if r.job_titles else role,
             skills=norm.split_list(r.skills, "skills") if r.skills else profile.skills,
