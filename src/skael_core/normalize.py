@@ -119,9 +119,8 @@ def non_negative(value: int | None, field: str, maximum: int) -> int | None:
     return value
 
 
-_LEADING_YEARS = re.compile(
-    r"^\s*(\d{1,3})(?:\s*\+)?(?:\s*(?:years?|yrs?)\b.*)?\s*$", re.IGNORECASE
-)
+_YEARS = re.compile(r"(70|[1-6]?[0-9])\s*\+?\s*(?:[Yy](?:[Ee][Aa])?[Rr][Ss]?)?")
+"""A number of years as people type it: ``4``, ``5+``, ``3 years``, ``1 yr``, ``10yrs``."""
 
 
 def years(value: int | str | None, field: str, maximum: int = 70) -> int | None:
@@ -130,13 +129,24 @@ def years(value: int | str | None, field: str, maximum: int = 70) -> int | None:
     Blank text means none; any other text, or a number outside 0..``maximum``, is an error.
     """
     if isinstance(value, str):
-        if not value.strip():
+        typed = value.strip()
+        if not typed:
             return None
-        found = _LEADING_YEARS.match(value)
+        found = _YEARS.fullmatch(typed)
         if found is None:
             raise InvalidInput.field(field, f"{value!r} is not a number of years")
         value = int(found.group(1))
     return non_negative(value, field, maximum)
+
+
+def any_of(value: str | None, field: str) -> tuple[str, ...]:
+    """Comma-separated values, any of which will do: trimmed, distinct (any letter case)."""
+    cleaned = text(value, field, MAX_TEXT)
+    found: dict[str, str] = {}
+    for item in (cleaned or "").split(","):
+        if item.strip():
+            found.setdefault(item.strip().lower(), item.strip())
+    return tuple(found.values())
 
 
 def score(value: float | None, field: str = "score") -> int | None:

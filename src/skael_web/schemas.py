@@ -93,16 +93,40 @@ Nested = Annotated[list[T], Meta(max_length=50)]
 """Entries of a profile (work experiences, educations, certifications): at most 50."""
 TextList = str | Annotated[list[ShortText], Meta(max_length=100)]
 """A list of at most 100 items, or one comma-separated string."""
-AnyOf = Annotated[str, Meta(max_length=2000)]
+AnyOf = Annotated[str, Meta(max_length=1000)]
 """One value, or several comma-separated of which any will do (technologies, places)."""
-Years = (
-    Annotated[int, Meta(gt=-1, le=70)]
-    | Annotated[str, Meta(max_length=40, description='Or text holding them: "4", "3 years".')]
+YEARS_PATTERN = (
+    f"^[{SPACE}]*(?:(?:70|[1-6]?[0-9])[{SPACE}]*\\+?[{SPACE}]*"
+    f"(?:[Yy](?:[Ee][Aa])?[Rr][Ss]?)?[{SPACE}]*)?$"
 )
-"""Years of experience: a whole number 0..70, or text holding one."""
-FractionalScore = Annotated[
-    float, Meta(ge=0, le=100, description="0-100; a fraction is rounded, halves up.")
+"""Text holding years of experience ("4", "5+", "3 years", "1 yr"), or blank for none."""
+Years = Annotated[
+    int | str,
+    Meta(
+        description='Years of experience: a whole number 0-70, or text holding one ("4", '
+        '"5+", "3 years"); blank text means none.',
+        extra_json_schema={
+            "extra": {
+                "oneOf": [
+                    {"type": "integer", "minimum": 0, "maximum": 70},
+                    {"type": "string", "maxLength": 40, "pattern": YEARS_PATTERN},
+                    {"type": "null"},
+                ]
+            }
+        },
+    ),
 ]
+"""Years of experience, a number or text (the core reads the text: ``normalize.years``)."""
+FractionalScore = Annotated[
+    float,
+    Meta(
+        ge=0,
+        le=100,
+        description="0-100; a fraction is rounded, halves up.",
+        extra_json_schema={"extra": {"minimum": 0}},
+    ),
+]
+"""A given match score (the minimum said again for the OpenAPI document: see NonNegative)."""
 
 FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 

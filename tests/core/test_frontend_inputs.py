@@ -30,7 +30,10 @@ def test_years_are_a_number_or_text_holding_one(typed: int | str | None, years: 
     assert norm.years(typed, "experience") == years
 
 
-@pytest.mark.parametrize("typed", ["several", "four", "3.5", "-2", "71", 71, -1, "2 apples"])
+@pytest.mark.parametrize(
+    "typed",
+    ["several", "four", "3.5", "-2", "71", 71, -1, "2 apples", "3 years of Java", "07", "3 yearſ"],
+)
 def test_years_that_are_not_a_number_of_years_are_refused(typed: int | str) -> None:
     with pytest.raises(InvalidInput) as raised:
         norm.years(typed, "experience")

@@ -123,22 +123,22 @@ def postgres_database(url: str) -> Iterator[SwitchableSqlDatabase]:
         asyncio.run(run(f'DROP SCHEMA "{schema.name}" CASCADE'))
 
 
+def replay_world(database: SwitchableSqlDatabase | None, auth_mode: AuthMode) -> World:
+    built = build_world(database, **auth_mode.settings())
+    built.source.jobs = replay_jobs()
+    return built
+
+
 @pytest.fixture(params=STORES)
-def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+def world(request: pytest.FixtureRequest, tmp_path: Path, auth_mode: AuthMode) -> Iterator[World]:
     store: str = request.param
     if store == "memory":
-        built = build_world()
-        built.source.jobs = replay_jobs()
-        yield built
+        yield replay_world(None, auth_mode)
     elif store == "sqlite":
-        built = build_world(sqlite_database(tmp_path / "replay.db"))
-        built.source.jobs = replay_jobs()
-        yield built
+        yield replay_world(sqlite_database(tmp_path / "replay.db"), auth_mode)
     else:
         with postgres_database(server_url(POSTGRES_URL_VARIABLE)) as database:
-            built = build_world(database)
-            built.source.jobs = replay_jobs()
-            yield built
+            yield replay_world(database, auth_mode)
 
 
 @pytest.fixture(params=SURFACES, ids=[s.name for s in SURFACES])

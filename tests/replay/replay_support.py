@@ -12,9 +12,10 @@ How a session gets its bearer token is one parameter, the :class:`AuthMode`:
 
 - :class:`SkaelTokens`: Skael's own ``access_token`` from register and login.
 - An identity-provider mode (ID tokens from a test OIDC issuer) implements the same
-  three methods: the token to send after sign-in (the issuer's ID token for the
-  person's e-mail, ``email_verified: true``), after a password change (the provider's
-  token is unaffected: the same, or a fresh one), and after account deletion.
+  methods: the app settings that trust the issuer (``settings``), the token to send
+  after sign-in (the issuer's ID token for the person's e-mail, ``email_verified:
+  true``) and after a password change (the provider's token is unaffected: the same, or
+  a fresh one). Adding it to :data:`AUTH_MODES` runs every replay with it too.
 """
 
 from __future__ import annotations
@@ -87,6 +88,10 @@ class AuthMode(Protocol):
 
     name: str
 
+    def settings(self) -> dict[str, Any]:
+        """Settings of the app (``skael_web.settings.Settings`` fields) this mode needs."""
+        ...
+
     def after_sign_in(self, app: Frontend, answer: dict[str, Any]) -> str:
         """The token after register or login (``answer`` is their JSON)."""
         ...
@@ -100,6 +105,9 @@ class SkaelTokens:
     """Skael's own tokens: the ``access_token`` of register and login."""
 
     name = "skael"
+
+    def settings(self) -> dict[str, Any]:
+        return {}
 
     def after_sign_in(self, app: Frontend, answer: dict[str, Any]) -> str:
         token: str = answer["access_token"]

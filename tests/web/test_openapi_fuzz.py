@@ -34,12 +34,12 @@ SCHEMA_URL: Final = "/schema/openapi.json"
 # Each of these can revoke the token it is called with: logout this token, a password
 # change (also through PUT /users/{user_id}) every token of the user, a deletion the
 # user. They are left out of the run that shares one token and run below, each
-# generated case with a fresh user of its own.
+# generated case with a fresh user of its own (on both surfaces, / and /v0).
 REVOKING: Final = (
-    r"^(POST /users/logout"
-    r"|PUT /users/\{user_id\}"
-    r"|DELETE /users/\{user_id\}"
-    r"|POST /users/\{user_id\}/change_password)$"
+    r"^(POST (/v0)?/users/logout"
+    r"|PUT (/v0)?/users/\{user_id\}"
+    r"|DELETE (/v0)?/users/\{user_id\}"
+    r"|POST (/v0)?/users/\{user_id\}/change_password)$"
 )
 
 BUDGET: Final = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None)

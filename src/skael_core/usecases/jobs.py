@@ -218,20 +218,18 @@ def job_filter(
     """
     if min_salary is not None and min_salary < 0:
         raise InvalidInput.field("min_salary", "must be 0 or more")
-    norm.text(technology, "technology", norm.MAX_TEXT)
-    norm.text(location, "location", norm.MAX_TEXT)
     return JobFilter(
         q=norm.text(q, "q"),
         remote=remote,
         country_code=norm.country_code(country_code, countries, "country_code"),
         seniority=(norm.text(seniority, "seniority") or "").lower() or None,
         technology=tuple(
-            dict.fromkeys(canonical_skill(t) for t in norm.split_list(technology, "technology"))
+            dict.fromkeys(canonical_skill(t) for t in norm.any_of(technology, "technology"))
         ),
         company=norm.text(company, "company"),
         min_salary=min_salary,
         posted_since=posted_since,
-        location=norm.split_list(location, "location"),
+        location=norm.any_of(location, "location"),
         job_title=norm.text(job_title, "job_title"),
         experience=norm.years(experience, "experience"),
     )

@@ -14,6 +14,7 @@ from skael_core.usecases.jobs import job_filter
 
 from ..errors import PROVIDER_ERRORS
 from ..schemas import (
+    YEARS_PATTERN,
     ActivityIdOut,
     AnalyzeOut,
     AnalyzeResultIn,
@@ -40,14 +41,15 @@ from .deps import Core, CurrentCaller
 AnyOfText = Annotated[
     str | None,
     QueryParameter(
-        max_length=2000, description="One value, or several comma-separated: any will do."
+        max_length=1000, description="One value, or several comma-separated: any will do."
     ),
 ]
 YearsText = Annotated[
     str | None,
     QueryParameter(
         max_length=40,
-        description='Years of experience the person has ("4", "3 years"): jobs asking '
+        pattern=YEARS_PATTERN,
+        description='Years of experience the person has ("4", "5+", "3 years"): jobs asking '
         "for more are left out.",
     ),
 ]
