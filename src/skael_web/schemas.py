@@ -101,7 +101,7 @@ YEARS_PATTERN = (
 )
 """Text holding years of experience ("4", "5+", "3 years", "1 yr"), or blank for none."""
 Years = Annotated[
-    int | str,
+    int | Annotated[str, Meta(max_length=40)],
     Meta(
         description='Years of experience: a whole number 0-70, or text holding one ("4", '
         '"5+", "3 years"); blank text means none.',
