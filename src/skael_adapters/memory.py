@@ -213,7 +213,8 @@ def _matches(job: Job, f: JobFilter) -> bool:
         return False
     if f.seniority and (job.seniority or "").lower() != f.seniority.lower():
         return False
-    if f.technology and f.technology not in job.technology_slugs:
+    wanted = f.technologies
+    if wanted and not any(slug in job.technology_slugs for slug in wanted):
         return False
     if f.company and f.company.lower() not in (job.company or "").lower():
         return False
@@ -225,16 +226,22 @@ def _matches(job: Job, f: JobFilter) -> bool:
         return False
     if f.job_title and f.job_title.lower() not in job.job_title.lower():
         return False
-    if f.location:
-        needle = f.location.lower()
-        if needle not in (job.location or "").lower() and needle not in (job.country or "").lower():
-            return False
+    if f.locations and not _in_place(job, f.locations):
+        return False
+    if f.experience is not None and (job.features.min_years or 0) > f.experience:
+        return False
     if f.q:
         needle = f.q.lower()
         haystacks = (job.job_title, job.company or "", job.description or "")
         if not any(needle in h.lower() for h in haystacks):
             return False
     return True
+
+
+def _in_place(job: Job, needles: Sequence[str]) -> bool:
+    """One of ``needles`` is in the job's location or country (any letter case)."""
+    place = ((job.location or "").lower(), (job.country or "").lower())
+    return any(n.lower() in p for n in needles for p in place)
 
 
 def _recency(job: Job) -> tuple[bool, Any, int]:

@@ -7,6 +7,7 @@ an object not yet stored carries ``id=0``. Change objects with ``msgspec.structs
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -173,6 +174,12 @@ class Technology(Domain, frozen=True, kw_only=True, gc=False):
     technology_slug: str
     technology_name: str
 
+    @property
+    def id(self) -> int:
+        """A stable integer id: the same slug has the same id in every job, store and run
+        (the first 6 bytes of the slug's SHA-256, so it stays exact in JavaScript)."""
+        return int.from_bytes(hashlib.sha256(self.technology_slug.encode()).digest()[:6], "big")
+
 
 class Company(Domain, frozen=True, kw_only=True, gc=False):
     id: str | None = None
@@ -289,18 +296,40 @@ class Job(Domain, frozen=True, kw_only=True, gc=False):
 
 
 class JobFilter(Domain, frozen=True, kw_only=True):
-    """Filters of the job list; ``None`` means "any"."""
+    """Filters of the job list; ``None`` (or empty) means "any".
+
+    ``technology`` and ``location`` take one value or several: a job matches when it
+    holds any of them. ``experience`` is the years a person has: a job matches unless it
+    asks for more (``features.min_years``).
+    """
 
     q: str | None = None
     remote: bool | None = None
     country_code: str | None = None
     seniority: str | None = None
-    technology: str | None = None
+    technology: str | tuple[str, ...] | None = None
     company: str | None = None
     min_salary: float | None = None
     posted_since: date | None = None
-    location: str | None = None
+    location: str | tuple[str, ...] | None = None
     job_title: str | None = None
+    experience: int | None = None
+
+    @property
+    def technologies(self) -> tuple[str, ...]:
+        """The technology slugs asked for, any of which will do."""
+        return _values(self.technology)
+
+    @property
+    def locations(self) -> tuple[str, ...]:
+        """The place words asked for, any of which will do."""
+        return _values(self.location)
+
+
+def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return tuple(v for v in value or () if v)
 
 
 class FetchQuery(Domain, frozen=True, kw_only=True):

@@ -140,6 +140,45 @@ def non_negative(value: int | None, field: str, maximum: int) -> int | None:
     return value
 
 
+_YEARS = re.compile(r"(70|[1-6]?[0-9])\s*\+?\s*(?:[Yy](?:[Ee][Aa])?[Rr][Ss]?)?")
+"""A number of years as people type it: ``4``, ``5+``, ``3 years``, ``1 yr``, ``10yrs``."""
+
+
+def years(value: int | str | None, field: str, maximum: int = 70) -> int | None:
+    """Years of experience as an integer: ``4``, ``"4"``, ``"5+"`` or ``"3 years"``.
+
+    Blank text means none; any other text, or a number outside 0..``maximum``, is an error.
+    """
+    if isinstance(value, str):
+        typed = value.strip()
+        if not typed:
+            return None
+        found = _YEARS.fullmatch(typed)
+        if found is None:
+            raise InvalidInput.field(field, f"{value!r} is not a number of years")
+        value = int(found.group(1))
+    return non_negative(value, field, maximum)
+
+
+def any_of(value: str | None, field: str) -> tuple[str, ...]:
+    """Comma-separated values, any of which will do: trimmed, distinct (any letter case)."""
+    cleaned = text(value, field, MAX_TEXT)
+    found: dict[str, str] = {}
+    for item in (cleaned or "").split(","):
+        if item.strip():
+            found.setdefault(item.strip().lower(), item.strip())
+    return tuple(found.values())
+
+
+def score(value: float | None, field: str = "score") -> int | None:
+    """A 0-100 score as a whole number: a fraction is rounded to the nearest, halves up."""
+    if value is None:
+        return None
+    if value != value or not 0 <= value <= 100:  # NaN fails both comparisons
+        raise InvalidInput.field(field, "must be between 0 and 100")
+    return int(value + 0.5)
+
+
 def password(value: str, field: str = "password") -> str:
     if len(value) < MIN_PASSWORD:
         raise InvalidInput.field(field, f"must be at least {MIN_PASSWORD} characters")

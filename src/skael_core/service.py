@@ -51,6 +51,7 @@ from .usecases.tracking import (
     ApplyToJob,
     ChangeApplicationStatus,
     GetMatchScore,
+    GetStoredAnalysis,
     ListActivity,
     ListApplications,
     ListSavedJobs,
@@ -130,6 +131,7 @@ class Skael:
         self.list_saved_jobs = ListSavedJobs(p.uow, p.clock)
         self.analyze_job = AnalyzeJob(p.uow, p.clock)
         self.get_match_score = GetMatchScore(p.uow, p.clock)
+        self.get_stored_analysis = GetStoredAnalysis(p.uow, p.clock)
         self.apply_to_job = ApplyToJob(p.uow, p.clock)
         self.list_applications = ListApplications(p.uow, p.clock)
         self.change_application_status = ChangeApplicationStatus(p.uow, p.clock)

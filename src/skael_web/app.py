@@ -39,6 +39,7 @@ from .container import Container, build_container, shutdown, startup
 from .controllers import CONTROLLERS
 from .errors import EXCEPTION_HANDLERS, UnsupportedMediaType, document_errors, invalid_body
 from .schemas import FORMS, integral
+from .v0 import v0_router
 
 log = logging.getLogger("skael.web")
 
@@ -287,7 +288,7 @@ def create_app(container: Container | None = None) -> Litestar:
     container = container or build_container()
     settings = container.settings()
     app = Litestar(
-        route_handlers=[*CONTROLLERS, _docs_assets()],
+        route_handlers=[*CONTROLLERS, v0_router(), _docs_assets()],
         state=State({"container": container}),
         dependencies={
             "core": Provide(core_provider(container), sync_to_thread=False),

@@ -116,6 +116,40 @@ Nested = Annotated[list[T], Meta(max_length=50)]
 """Entries of a profile (work experiences, educations, certifications): at most 50."""
 TextList = str | Annotated[list[ShortText], Meta(max_length=100)]
 """A list of at most 100 items, or one comma-separated string."""
+AnyOf = Annotated[str, Meta(max_length=1000)]
+"""One value, or several comma-separated of which any will do (technologies, places)."""
+YEARS_PATTERN = (
+    f"^[{SPACE}]*(?:(?:70|[1-6]?[0-9])[{SPACE}]*\\+?[{SPACE}]*"
+    f"(?:[Yy](?:[Ee][Aa])?[Rr][Ss]?)?[{SPACE}]*)?$"
+)
+"""Text holding years of experience ("4", "5+", "3 years", "1 yr"), or blank for none."""
+Years = Annotated[
+    int | Annotated[str, Meta(max_length=40)],
+    Meta(
+        description='Years of experience: a whole number 0-70, or text holding one ("4", '
+        '"5+", "3 years"); blank text means none.',
+        extra_json_schema={
+            "extra": {
+                "oneOf": [
+                    {"type": "integer", "minimum": 0, "maximum": 70},
+                    {"type": "string", "maxLength": 40, "pattern": YEARS_PATTERN},
+                    {"type": "null"},
+                ]
+            }
+        },
+    ),
+]
+"""Years of experience, a number or text (the core reads the text: ``normalize.years``)."""
+FractionalScore = Annotated[
+    float,
+    Meta(
+        ge=0,
+        le=100,
+        description="0-100; a fraction is rounded, halves up.",
+        extra_json_schema={"extra": {"minimum": 0}},
+    ),
+]
+"""A given match score (the minimum said again for the OpenAPI document: see NonNegative)."""
 
 FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -301,6 +335,7 @@ class UserProfile(Success, kw_only=True):
 
     id: int
     user_name: str
+    username: str
     email_id: str
     phone_number: str | None
     desired_job_role: str | None
@@ -325,6 +360,7 @@ class UserProfile(Success, kw_only=True):
         return cls(
             id=user.id,
             user_name=p.user_name,
+            username=p.user_name,
             email_id=user.email,
             phone_number=p.phone_number,
             desired_job_role=p.desired_job_role,
@@ -362,6 +398,7 @@ class CompanyOut(Wire, kw_only=True):
 
 
 class TechnologyOut(Wire, kw_only=True):
+    id: Annotated[int, Meta(description="Stable: the same technology has it in every job.")]
     technology_name: str
     technology_slug: str
 
@@ -453,7 +490,7 @@ class FetchJobsIn(Wire, kw_only=True):
     user_id: Id | None = None
     job_titles: TextList | None = None
     skills: TextList | None = None
-    experience: Annotated[int, Meta(gt=-1, le=70)] | None = None
+    experience: Years | None = None
     locations: TextList | None = None
     countries: TextList | None = None
     country: TextList | None = None
@@ -500,9 +537,9 @@ class JobFilterRequest(Wire, kw_only=True):
 
     user_id: Id | None = None
     job_title: ShortText | None = None
-    technology: ShortText | None = None
-    location: ShortText | None = None
-    experience: Annotated[int, Meta(gt=-1, le=70)] | None = None
+    technology: AnyOf | None = None
+    location: AnyOf | None = None
+    experience: Years | None = None
     remote: bool | None = None
     country_code: str | None = None
     min_salary: NonNegative | None = None
@@ -522,11 +559,11 @@ class MessageOut(Success, kw_only=True):
 
 
 class AnalyzeResultIn(Wire, kw_only=True):
-    """AnalyzeResultIn: a given score (0-100) is recorded as given."""
+    """AnalyzeResultIn: a given score (0-100) is recorded as given, a fraction rounded."""
 
     user_id: Id | None = None
     job_id: Id | None = None
-    score: Annotated[int, Meta(gt=-1, le=100)] | None = None
+    score: FractionalScore | None = None
     explanation: LongText | None = None
 
 
@@ -696,6 +733,7 @@ class ActivityOut(Wire, kw_only=True):
     job_id: int | None
     action_type: str
     activity_metadata: dict[str, Any]
+    metadata: dict[str, Any]
     created_at: datetime
 
     @classmethod
@@ -706,6 +744,7 @@ class ActivityOut(Wire, kw_only=True):
             job_id=activity.job_id,
             action_type=activity.action_type,
             activity_metadata=dict(activity.metadata),
+            metadata=dict(activity.metadata),
             created_at=activity.created_at,
         )
 

@@ -22,6 +22,7 @@ import schemathesis
 from hypothesis import settings
 from litestar import Litestar
 from litestar.testing import TestClient
+from schemathesis.checks import positive_data_acceptance
 from schemathesis.python import asgi
 
 from skael_web.app import create_app
@@ -34,12 +35,12 @@ SCHEMA_URL: Final = "/schema/openapi.json"
 # Each of these can revoke the token it is called with: logout this token, a password
 # change (also through PUT /users/{user_id}) every token of the user, a deletion the
 # user. They are left out of the run that shares one token and run below, each
-# generated case with a fresh user of its own.
+# generated case with a fresh user of its own (on both surfaces, / and /v0).
 REVOKING: Final = (
-    r"^(POST /users/logout"
-    r"|PUT /users/\{user_id\}"
-    r"|DELETE /users/\{user_id\}"
-    r"|POST /users/\{user_id\}/change_password)$"
+    r"^(POST (/v0)?/users/logout"
+    r"|PUT (/v0)?/users/\{user_id\}"
+    r"|DELETE (/v0)?/users/\{user_id\}"
+    r"|POST (/v0)?/users/\{user_id\}/change_password)$"
 )
 
 BUDGET: Final = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None)
@@ -121,11 +122,17 @@ def _as_a_client_would(case: Any, caller: Account) -> None:
         body["job_id"] = path_job
 
 
+# /v0 answers a taken e-mail at registration with the original backend's 400 (tested in
+# tests/replay), where schemathesis expects a conflict to be a 409.
+ORIGINAL_BACKEND_ANSWERS: Final = {"POST /v0/users": [positive_data_acceptance]}
+
+
 @schema.exclude(name_regex=REVOKING).parametrize()
 @BUDGET
 def test_operation_conforms_to_its_documentation(case: Any) -> None:
     _as_a_client_would(case, ACCOUNT)
-    case.call_and_validate(headers=ACCOUNT.headers)
+    excluded = ORIGINAL_BACKEND_ANSWERS.get(case.operation.label, [])
+    case.call_and_validate(headers=ACCOUNT.headers, excluded_checks=excluded)
 
 
 def _fresh_user() -> Account:

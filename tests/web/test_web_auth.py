@@ -41,6 +41,14 @@ NAMES_NO_USER = {
     ("GET", "/companies"),
     ("GET", "/locations"),
 }
+# /v0 (the original backend's surface) has the same routes but the catalogs, plus the
+# original's GET /jobs/ (the shared job store).
+V0_ROUTES = {
+    (m, p) for m, p in PUBLIC_ENDPOINTS | NAMES_NO_USER if p.startswith(("/users", "/jobs"))
+}
+PUBLIC_ENDPOINTS |= {(m, f"/v0{p}") for m, p in PUBLIC_ENDPOINTS if (m, p) in V0_ROUTES}
+NAMES_NO_USER |= {(m, f"/v0{p}") for m, p in NAMES_NO_USER if (m, p) in V0_ROUTES}
+NAMES_NO_USER |= {("GET", "/v0/resumes/{resume_id:int}"), ("GET", "/v0/jobs")}
 SAMPLE_VALUES: dict[str, Any] = {
     "action_type": "JOB_VIEWED",
     "status": "Applied",
@@ -158,8 +166,12 @@ def test_every_read_answers_the_same_with_a_trailing_slash(
         url = endpoint.url(user_id=ada.user_id, job_id=job_ids[0], resume_id=resume)
         plain = client.get(url, headers=ada.headers)
         slashed = client.get(f"{url}/", headers=ada.headers)
+        if endpoint.path == "/v0/jobs/{job_id:int}/match_score":  # nothing stored: no body
+            assert (plain.status_code, slashed.status_code) == (204, 204)
+            continue
         assert plain.status_code == 200, (endpoint.key, plain.text)
-        assert plain.json()["messages"] == "success"
+        if not endpoint.path.startswith("/v0"):  # /v0 answers lists as bare arrays
+            assert plain.json()["messages"] == "success"
         assert slashed.status_code == 200
         assert slashed.json() == plain.json()
 

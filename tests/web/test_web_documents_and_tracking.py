@@ -169,9 +169,11 @@ def test_activity_log_and_list(client: TestClient[Any], ada: Account, job_ids: l
         "job_id",
         "action_type",
         "activity_metadata",
+        "metadata",
         "created_at",
     }
     assert (first["action_type"], first["activity_metadata"]) == ("SEARCHED", {"q": "x"})
+    assert first["metadata"] == first["activity_metadata"]
     assert (second["job_id"], second["activity_metadata"]) == (job_ids[0], {"from": "feed"})
     assert second["id"] == logged.json()["activity_id"]
     only = client.get(

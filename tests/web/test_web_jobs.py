@@ -165,7 +165,7 @@ def test_one_job_is_a_job_listing_at_top_level(
     assert set(job) == JOB_KEYS | {"messages"}
     assert job["messages"] == "success"
     assert set(job["company_obj"]) == COMPANY_KEYS
-    assert {"technology_name", "technology_slug"} == set(job["technologies"][0])
+    assert {"id", "technology_name", "technology_slug"} == set(job["technologies"][0])
     assert isinstance(job["key_info"], list)
     assert_error(client.get("/jobs/999", headers=ada.headers), 404)
     assert_error(client.get("/jobs/not-a-number", headers=ada.headers), 404)

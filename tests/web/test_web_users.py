@@ -13,6 +13,7 @@ PROFILE_KEYS = {
     "messages",
     "id",
     "user_name",
+    "username",
     "email_id",
     "phone_number",
     "desired_job_role",

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from skael_core.model import CatalogEntry, Job, JobFilter, Page, UpsertReport
 from skael_core.ports import JobRepository
@@ -70,6 +72,24 @@ def _contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bo
     return column.contains(needle.lower(), autoescape=True)
 
 
+class min_years(sa.sql.functions.FunctionElement[int]):
+    """The years a job asks for, read from its ``rank_data`` (``features.min_years``)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(min_years, "sqlite")
+def _min_years_sqlite(element: min_years, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_extract({compiler.process(element.clauses, **kw)}, '$.features.min_years')"
+
+
+@compiles(min_years, "postgresql")
+def _min_years_postgres(element: min_years, compiler: SQLCompiler, **kw: Any) -> str:
+    document = f"CAST({compiler.process(element.clauses, **kw)} AS JSON)"
+    return f"CAST(({document} #>> '{{features,min_years}}') AS INTEGER)"
+
+
 def facet_conditions(f: JobFilter, table: sa.FromClause = jobs) -> list[sa.ColumnElement[bool]]:
     """The filters on columns that ``job_technologies`` repeats, on ``table``'s copies."""
     c = table.c
@@ -95,10 +115,12 @@ def text_conditions(f: JobFilter, table: sa.FromClause = jobs) -> list[sa.Column
         found.append(_contains(c.company_lc, f.company))
     if f.job_title:
         found.append(_contains(c.title_lc, f.job_title))
-    if f.location:
-        found.append(
-            sa.or_(_contains(c.location_lc, f.location), _contains(c.country_lc, f.location))
-        )
+    if f.locations:
+        places = (c.location_lc, c.country_lc)
+        found.append(sa.or_(*(_contains(p, n) for n in f.locations for p in places)))
+    if f.experience is not None:
+        asked = min_years(c.rank_data)
+        found.append(sa.or_(asked.is_(None), asked <= f.experience))
     if f.q:
         # the description's copy is kept only where SQL's lower() would not give it
         description = sa.func.coalesce(c.description_lc, sa.func.lower(c.description))
@@ -110,26 +132,27 @@ def text_conditions(f: JobFilter, table: sa.FromClause = jobs) -> list[sa.Column
 def job_conditions(f: JobFilter) -> list[sa.ColumnElement[bool]]:
     """The WHERE clauses of ``f`` on ``jobs``; each means what ``memory._matches`` means."""
     found = facet_conditions(f) + text_conditions(f)
-    if f.technology:
+    if f.technologies:
         t = job_technologies
-        found.append(jobs.c.id.in_(sa.select(t.c.job_id).where(t.c.slug == f.technology)))
+        found.append(jobs.c.id.in_(sa.select(t.c.job_id).where(t.c.slug.in_(f.technologies))))
     return found
 
 
 def job_list_queries(f: JobFilter) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The ordered rows of ``f`` and the same rows to count, planned for the indexes.
 
-    With a technology, rows come from ``job_technologies`` (its index is in list order
+    With one technology, rows come from ``job_technologies`` (its index is in list order
     and holds the facets), joined to their jobs; the count needs no job row at all
-    unless a substring filter is there too.
+    unless a substring filter is there too. Several technologies (any of them) are a
+    semi-join on ``jobs``, which lists each job once.
     """
     one: sa.ColumnClause[Any] = sa.literal_column("1")
-    if not f.technology:
+    if len(f.technologies) != 1:
         where = job_conditions(f)
         rows = sa.select(*_JOB_READ).where(*where).order_by(*_RECENT_JOBS)
         return rows, sa.select(one).select_from(jobs).where(*where)
     t = job_technologies
-    tagged = [t.c.slug == f.technology, *facet_conditions(f, t)]
+    tagged = [t.c.slug == f.technologies[0], *facet_conditions(f, t)]
     texts = text_conditions(f)
     joined = t.join(jobs, jobs.c.id == t.c.job_id)
     rows = (
@@ -194,8 +217,8 @@ def _tagged_conditions(f: JobFilter, t: sa.FromClause, slug: str | None) -> list
     """``f`` on a ``job_technologies`` row (alias ``t``) of ``slug``: facets on its copies,
     the technology and substring filters through the primary key of each table."""
     found: list[Any] = facet_conditions(f, t)
-    if f.technology and f.technology != slug:
-        found.append(_holds(t.c.job_id, [f.technology]))
+    if f.technologies and slug not in f.technologies:
+        found.append(_holds(t.c.job_id, f.technologies))
     texts = text_conditions(f, _J)
     if texts:
         found.append(sa.exists().where(_J.c.id == t.c.job_id, *texts))
@@ -245,18 +268,20 @@ def overlapping_query(f: JobFilter, present: Sequence[str], limit: int) -> sa.Se
 
 def single_or_none_query(f: JobFilter, present: Sequence[str], limit: int) -> sa.Select[Any]:
     """Jobs holding exactly one of ``present``, then jobs holding none, newest first."""
-    technology = f.technology or None
+    wanted = f.technologies
+    technology = wanted[0] if len(wanted) == 1 else None
     arms: list[sa.Select[Any]] = []
-    # With a technology among the skills, every match holds it and no match holds none.
+    # With the technologies among the skills, every match holds one and no match holds none.
     t = _T
-    for slug in [technology] if technology in present else present:
+    among = bool(wanted) and set(wanted) <= set(present)
+    for slug in [s for s in present if s in wanted] if among else present:
         others = [other for other in present if other != slug]
         arm = sa.select(t.c.job_id, t.c.date_posted, sa.literal_column("1", sa.Integer).label("n"))
         arm = arm.where(t.c.slug == slug, *_tagged_conditions(f, t, slug))
         if others:
             arm = arm.where(~_holds(t.c.job_id, others))
         arms.append(arm.order_by(*_recent(t)).limit(limit))
-    if technology not in present:
+    if not among:
         none = sa.literal_column("0", sa.Integer).label("n")
         if technology:
             arm = sa.select(t.c.job_id, t.c.date_posted, none).where(

@@ -45,7 +45,7 @@ class FetchRequest(msgspec.Struct, frozen=True, kw_only=True):
 
     job_titles: str | Sequence[str] | None = None
     skills: str | Sequence[str] | None = None
-    experience: int | None = None
+    experience: int | str | None = None
     locations: str | Sequence[str] | None = None
     countries: str | Sequence[str] | None = None
     remote: bool | None = None
@@ -192,7 +192,8 @@ class FetchJobs:
         if not 1 <= r.posted_at_max_age_days <= 3650:
             raise InvalidInput.field("posted_at_max_age_days", "must be between 1 and 3650")
         role = (profile.desired_job_role,) if profile.desired_job_role else ()
-        experience = r.experience if r.experience is not None else profile.experience
+        years = norm.years(r.experience, "experience")
+        experience = years if years is not None else profile.experience
         return FetchQuery(
             job_titles=norm.split_list(r.job_titles, "job_titles") if r.job_titles else role,
             skills=norm.split_list(r.skills, "skills") if r.skills else profile.skills,
@@ -259,22 +260,29 @@ def job_filter(
     posted_since: date | None = None,
     location: str | None = None,
     job_title: str | None = None,
+    experience: int | str | None = None,
 ) -> JobFilter:
-    """A validated, canonical :class:`JobFilter` from what a caller typed."""
+    """A validated, canonical :class:`JobFilter` from what a caller typed.
+
+    ``technology`` and ``location`` may name several values, comma-separated: any of
+    them will do. ``experience`` is a number of years, or text holding one ("3 years").
+    """
     if min_salary is not None and min_salary < 0:
         raise InvalidInput.field("min_salary", "must be 0 or more")
-    tech = norm.text(technology, "technology")
     return JobFilter(
         q=norm.text(q, "q"),
         remote=remote,
         country_code=norm.country_code(country_code, countries, "country_code"),
         seniority=(norm.text(seniority, "seniority") or "").lower() or None,
-        technology=canonical_skill(tech) if tech else None,
+        technology=tuple(
+            dict.fromkeys(canonical_skill(t) for t in norm.any_of(technology, "technology"))
+        ),
         company=norm.text(company, "company"),
         min_salary=min_salary,
         posted_since=posted_since,
-        location=norm.text(location, "location"),
+        location=norm.any_of(location, "location"),
         job_title=norm.text(job_title, "job_title"),
+        experience=norm.years(experience, "experience"),
     )
 
 
@@ -339,7 +347,7 @@ class RankJobsForUser(UseCase):
         filters: JobFilter,
         *,
         job_title: str | None = None,
-        experience: int | None = None,
+        experience: int | str | None = None,
         skip: int = 0,
         limit: int = 20,
     ) -> list[RankedJob]:
@@ -368,9 +376,9 @@ class RankJobsForUser(UseCase):
         return [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
 
     @staticmethod
-    def _stand_in(profile: Profile, job_title: str | None, experience: int | None) -> Profile:
+    def _stand_in(profile: Profile, job_title: str | None, experience: int | str | None) -> Profile:
         role = norm.text(job_title, "job_title")
-        years = norm.non_negative(experience, "experience", 70)
+        years = norm.years(experience, "experience")
         return msgspec.structs.replace(
             profile,
             desired_job_role=role or profile.desired_job_role,

@@ -159,8 +159,9 @@ class AnalyzeJob(UseCase):
     """Record an analysis of a job for the user.
 
     Without a score, the core computes it for the current profile and stores it. A
-    given score (0-100) is a client's own judgement: it is stored as given (without a
-    breakdown, which is how a client's analysis is told from a computed one) and
+    given score (0-100) is a client's own judgement: it is stored as given, a fraction
+    rounded to the nearest whole number (halves up: 78.5 is 79), without a
+    breakdown (which is how a client's analysis is told from a computed one), and
     returned as ``client`` beside the score computed now, never in its place.
     """
 
@@ -169,25 +170,24 @@ class AnalyzeJob(UseCase):
         actor: int,
         user_id: int | None,
         job_id: int,
-        score: int | None = None,
+        score: float | None = None,
         explanation: str | None = None,
     ) -> AnalysisLogged:
         target = owner(actor, user_id)
-        if score is not None and not 0 <= score <= 100:
-            raise InvalidInput.field("score", "must be between 0 and 100")
+        given = norm.score(score)
         now = self._clock.now()
         async with self._uow() as uow:
             computed = await _compute(uow, target, job_id, now)
-            if score is None:
+            if given is None:
                 stored = computed = await uow.analyses.add(computed)
                 client = await uow.analyses.latest_given(target, job_id)
             else:
                 text = norm.text(explanation, "explanation", norm.MAX_TEXT) or ""
-                given = Analysis(
-                    user_id=target, job_id=job_id, score=score, explanation=text, created_at=now
+                client_analysis = Analysis(
+                    user_id=target, job_id=job_id, score=given, explanation=text, created_at=now
                 )
-                stored = client = await uow.analyses.add(given)
-            meta = {"score": stored.score, "computed": score is None}
+                stored = client = await uow.analyses.add(client_analysis)
+            meta = {"score": stored.score, "computed": given is None}
             activity = await self._log(uow, target, ActionType.AI_JOB_ANALYZED, job_id, meta)
             await uow.commit()
         return AnalysisLogged(analysis=computed, activity=activity, client=client)
@@ -204,6 +204,18 @@ class GetMatchScore(UseCase):
             computed = await _compute(uow, target, job_id, self._clock.now())
             client = await uow.analyses.latest_given(target, job_id)
         return MatchView(analysis=computed, client=client)
+
+
+class GetStoredAnalysis(UseCase):
+    """The latest stored analysis of the job for the user; None when there is none."""
+
+    async def execute(self, actor: int, user_id: int | None, job_id: int) -> Analysis | None:
+        target = owner(actor, user_id)
+        async with self._uow(read_only=True) as uow:
+            latest = await uow.analyses.latest(target, job_id)
+            if latest is None:
+                await load_job(uow, job_id)
+            return latest
 
 
 class ApplyToJob(UseCase):

@@ -14,6 +14,7 @@ from skael_core.usecases.jobs import job_filter
 
 from ..errors import PROVIDER_ERRORS
 from ..schemas import (
+    YEARS_PATTERN,
     ActivityIdOut,
     AnalyzeOut,
     AnalyzeResultIn,
@@ -38,6 +39,22 @@ from ..schemas import (
 )
 from .deps import Core, CurrentCaller
 from .recorded import ALREADY_RECORDED, recorded
+
+AnyOfText = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=1000, description="One value, or several comma-separated: any will do."
+    ),
+]
+YearsText = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=40,
+        pattern=YEARS_PATTERN,
+        description='Years of experience the person has ("4", "5+", "3 years"): jobs asking '
+        "for more are left out.",
+    ),
+]
 
 
 @dataclass
@@ -78,7 +95,10 @@ class JobController(Controller):
         remote: FromQuery[bool | None] = None,
         country_code: SearchText = None,
         seniority: SearchText = None,
-        technology: SearchText = None,
+        technology: AnyOfText = None,
+        tech: AnyOfText = None,
+        location: AnyOfText = None,
+        experience: YearsText = None,
         company: SearchText = None,
         min_salary: Annotated[
             float | None, QueryParameter(ge=0, schema_extra={"minimum": 0})
@@ -93,10 +113,12 @@ class JobController(Controller):
             remote=remote,
             country_code=country_code,
             seniority=seniority,
-            technology=technology,
+            technology=technology if technology is not None else tech,
             company=company,
             min_salary=min_salary,
             posted_since=posted_since,
+            location=location,
+            experience=experience,
         )
         page = await core.list_jobs.execute(filters, skip, limit)
         scored = await core.score_jobs.execute(caller.user_id, page.items)

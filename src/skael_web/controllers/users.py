@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody
+from litestar.params import Body, FromQuery, JSONBody
 
 from ..auth import ANONYMOUS, PUBLIC, client_address
 from ..errors import documented
@@ -14,12 +14,16 @@ from ..schemas import (
     LOGIN_SCHEMA,
     REGISTER_SCHEMA,
     UPDATE_SCHEMA,
+    ActivitiesOut,
     ActivityIdOut,
+    ActivityOut,
     ChangePasswordIn,
     FeedbackIn,
+    Limit,
     LoginIn,
     PathId,
     RegisterIn,
+    Skip,
     Success,
     TokenOut,
     UpdateUserIn,
@@ -146,3 +150,17 @@ class UserController(Controller):
             caller.user_id, user_id, data.feedback, data.metadata
         )
         return ActivityIdOut(activity_id=activity.id)
+
+    @get("/{user_id:int}/activities")
+    async def activities(
+        self,
+        core: Core,
+        caller: CurrentCaller,
+        user_id: PathId,
+        skip: Skip = 0,
+        limit: Limit = 20,
+        action_type: FromQuery[str | None] = None,
+    ) -> ActivitiesOut:
+        """The user's activity, newest first (as ``GET /activity/user/{user_id}``)."""
+        page = await core.list_activity.execute(caller.user_id, user_id, action_type, skip, limit)
+        return ActivitiesOut(activities=[ActivityOut.of(a) for a in page.items], total=page.total)
