@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from contract.conftest import POSTGRES_URL_VARIABLE
-from replay.replay_support import AUTH_MODES, SURFACES, AuthMode, Frontend, Surface
+from oidc_issuer import TestIssuer
+from replay.replay_support import AUTH_MODES, SURFACES, AuthMode, Frontend, IdTokens, Surface
 from skael_adapters.sql import upgrade
 from skael_adapters.sql.testing import IsolatedSchema
 from skael_core.model import Company, Job
@@ -126,6 +127,8 @@ def postgres_database(url: str) -> Iterator[SwitchableSqlDatabase]:
 def replay_world(database: SwitchableSqlDatabase | None, auth_mode: AuthMode) -> World:
     built = build_world(database, **auth_mode.settings())
     built.source.jobs = replay_jobs()
+    if isinstance(auth_mode, IdTokens) and auth_mode.issuer is not None:
+        auth_mode.issuer.now = built.clock.now
     return built
 
 
@@ -147,9 +150,18 @@ def surface(request: pytest.FixtureRequest) -> Surface:
     return found
 
 
+@pytest.fixture(scope="session")
+def id_issuer() -> Iterator[TestIssuer]:
+    """The loopback identity provider of the ID-token mode, one for the session."""
+    with TestIssuer() as issuer:
+        yield issuer
+
+
 @pytest.fixture(params=AUTH_MODES, ids=[m.name for m in AUTH_MODES])
 def auth_mode(request: pytest.FixtureRequest) -> AuthMode:
     found: AuthMode = request.param
+    if isinstance(found, IdTokens):
+        found.issuer = request.getfixturevalue("id_issuer")
     return found
 
 

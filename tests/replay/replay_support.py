@@ -11,11 +11,10 @@ used unchanged.
 How a session gets its bearer token is one parameter, the :class:`AuthMode`:
 
 - :class:`SkaelTokens`: Skael's own ``access_token`` from register and login.
-- An identity-provider mode (ID tokens from a test OIDC issuer) implements the same
-  methods: the app settings that trust the issuer (``settings``), the token to send
-  after sign-in (the issuer's ID token for the person's e-mail, ``email_verified:
-  true``) and after a password change (the provider's token is unaffected: the same, or
-  a fresh one). Adding it to :data:`AUTH_MODES` runs every replay with it too.
+- :class:`IdTokens`: ID tokens of a test OpenID Connect issuer, as the frontend sends
+  Firebase's: the app's settings trust the issuer, and after sign-in (and after a
+  password change, which does not touch the provider's token) the session sends an ID
+  token for the person's e-mail, ``email_verified: true``.
 """
 
 from __future__ import annotations
@@ -26,6 +25,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from litestar.testing import TestClient
+
+from oidc_issuer import TestIssuer
 
 FRONTEND = "KnightCoder27/Skael@4245c2e"
 JOBS_PER_PAGE = 12  # src/app/jobs/page.tsx: const JOBS_PER_PAGE = 12
@@ -118,7 +119,38 @@ class SkaelTokens:
         return self.after_sign_in(app, app.login(step="auth: sign in again").json())
 
 
-AUTH_MODES: tuple[AuthMode, ...] = (SkaelTokens(),)
+class IdTokens:
+    """ID tokens of an identity provider, as the frontend sends Firebase's: the person
+    is registered with ``POST /users/`` (and signs in at the provider), then every call
+    carries an ID token for their e-mail, verified. The issuer is a loopback
+    ``oidc_issuer.TestIssuer`` that a fixture starts and hands over as ``issuer``, and
+    it mints at the app's clock. A password change at Skael leaves the provider's
+    token as it was."""
+
+    name = "idtoken"
+
+    def __init__(self) -> None:
+        self.issuer: TestIssuer | None = None
+
+    def _started(self) -> TestIssuer:
+        if self.issuer is None:
+            raise RuntimeError("the replay's issuer fixture has not started the issuer")
+        return self.issuer
+
+    def settings(self) -> dict[str, Any]:
+        return dict(self._started().settings())
+
+    def after_sign_in(self, app: Frontend, answer: dict[str, Any]) -> str:
+        person = app.person
+        return self._started().mint(
+            f"firebase-{person.email}", email=person.email, name=person.name
+        )
+
+    def after_password_change(self, app: Frontend) -> str:
+        return self.after_sign_in(app, {})
+
+
+AUTH_MODES: tuple[AuthMode, ...] = (SkaelTokens(), IdTokens())
 
 
 # --------------------------------------------------------------------------- the person
