@@ -8,9 +8,8 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
-from skael_core.model import DocumentKind
 from skael_core.usecases.documents import document_kind
 
 from ..schemas import (
@@ -20,6 +19,7 @@ from ..schemas import (
     DocumentResponse,
     DocumentsOut,
     GeneratedOut,
+    KindQuery,
     Limit,
     PathId,
     ResumeIn,
@@ -76,7 +76,7 @@ class ResumeController(Controller):
         user_id: PathId,
         skip: Skip = 0,
         limit: Limit = 20,
-        kind: FromQuery[DocumentKind | None] = None,
+        kind: KindQuery = None,
     ) -> DocumentsOut:
         """The user's documents, newest first, optionally of one kind."""
         page = await core.list_documents.execute(
