@@ -13,7 +13,7 @@ job, match score, document) sits at the top level beside ``messages``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Final, Literal, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Final, Literal, Self, TypeVar
 
 import msgspec
 from litestar import Request
@@ -38,6 +38,7 @@ from skael_core.usecases.accounts import ProfileChanges, Session
 from skael_core.usecases.jobs import FetchOutcome, FetchRequest, RankedJob
 from skael_core.usecases.tracking import ApplicationView
 
+from .boundary import agree_spellings
 from .errors import invalid_body
 from .wording import SPACE, choice, choice_pattern, choice_words, chosen
 
@@ -170,6 +171,16 @@ class Wire(msgspec.Struct, kw_only=True):
     """Base of the wire Structs."""
 
 
+class AliasedIn(Wire, kw_only=True):
+    """A body taking some fields under two names (``spellings``, the contract's first):
+    both sent with different values are a 422 naming both."""
+
+    spellings: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def __post_init__(self) -> None:
+        agree_spellings(self, self.spellings)
+
+
 class Success(Wire, kw_only=True):
     messages: Literal["success"] = "success"
 
@@ -177,8 +188,15 @@ class Success(Wire, kw_only=True):
 # --------------------------------------------------------------------------- users
 
 
-class ProfileIn(Wire, kw_only=True):
+class ProfileIn(AliasedIn, kw_only=True):
     """Profile fields as sent; a field left out stays as it is."""
+
+    spellings = (
+        ("user_name", "username"),
+        ("email_id", "email"),
+        ("phone_number", "number"),
+        ("countries", "country"),
+    )
 
     user_name: NonBlank | UnsetType = UNSET
     username: NonBlank | UnsetType = UNSET
@@ -250,7 +268,8 @@ UPDATE_SCHEMA: Final[dict[str, Any]] = {
 """A new ``password`` needs the current one as ``old_password``."""
 
 
-class LoginIn(Wire, kw_only=True):
+class LoginIn(AliasedIn, kw_only=True):
+    spellings = (("email", "email_id"),)
     email: str | UnsetType = UNSET
     email_id: str | UnsetType = UNSET
     password: str
@@ -435,8 +454,10 @@ class RankedJobsOut(Success, kw_only=True):
     jobs: list[RankedJobListing]
 
 
-class FetchJobsIn(Wire, kw_only=True):
+class FetchJobsIn(AliasedIn, kw_only=True):
     """What to fetch; fields left out come from the caller's stored profile."""
+
+    spellings = (("countries", "country"),)
 
     user_id: Id | None = None
     job_titles: TextList | None = None
@@ -651,8 +672,10 @@ class ApplicationStatusOut(Success, kw_only=True):
     status: ApplicationStatus
 
 
-class ActivityIn(Wire, kw_only=True):
+class ActivityIn(AliasedIn, kw_only=True):
     """ActivityIn; ``activity_metadata`` is accepted for ``metadata``."""
+
+    spellings = (("metadata", "activity_metadata"),)
 
     user_id: Id | None = None
     job_id: Id | None = None
