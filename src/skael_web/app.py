@@ -39,6 +39,7 @@ from .boundary import may_hold_nul, nul_field, refuse_deep, refuse_nul, screen_p
 from .container import Container, build_container, shutdown, startup
 from .controllers import CONTROLLERS
 from .errors import EXCEPTION_HANDLERS, UnsupportedMediaType, document_errors, invalid_body
+from .examples import document_examples
 from .schemas import FORMS, integral
 
 log = logging.getLogger("skael.web")
@@ -310,4 +311,5 @@ def create_app(container: Container | None = None) -> Litestar:
         logging_config=_logging(),
     )
     document_errors(app)
+    document_examples(app)
     return app
