@@ -508,7 +508,7 @@ class JobFilterRequest(Wire, kw_only=True):
     remote: bool | None = None
     country_code: str | None = None
     min_salary: NonNegative | None = None
-    skip: Annotated[int, Meta(gt=-1)] = 0
+    skip: Annotated[int, Meta(gt=-1, le=MAX_ID)] = 0
     limit: Annotated[int, Meta(ge=1, le=100)] = 20
 
 

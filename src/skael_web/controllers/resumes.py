@@ -13,6 +13,7 @@ from litestar.params import JSONBody
 from skael_core.usecases.documents import document_kind
 
 from ..schemas import (
+    MAX_ID,
     ActivityIdOut,
     ApplyIn,
     DocumentOut,
@@ -28,7 +29,7 @@ from ..schemas import (
 )
 from .deps import Core, CurrentCaller
 
-_ID = Schema(type=OpenAPIType.INTEGER, minimum=1)
+_ID = Schema(type=OpenAPIType.INTEGER, minimum=1, maximum=MAX_ID)
 _ID_OR_NULL = Schema(one_of=[_ID, Schema(type=OpenAPIType.NULL)])
 _APPLY_BODY = Schema(
     type=OpenAPIType.OBJECT,
