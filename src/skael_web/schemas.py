@@ -45,12 +45,14 @@ from .wording import SPACE, choice, choice_pattern, choice_words, chosen
 T = TypeVar("T")
 S = TypeVar("S", bound=msgspec.Struct)
 
-MAX_ID: Final = 2**63 - 1
-"""The largest id and offset the stores hold (a signed 64-bit integer, PostgreSQL's
-``bigint`` and SQLite's ``INTEGER``); larger values are refused with a 422."""
+MAX_ID: Final = 2**53 - 1
+"""The largest id and offset taken: the largest integer a JSON number read as a double
+keeps exactly (JavaScript's ``Number.MAX_SAFE_INTEGER``), well inside the stores' signed
+64-bit columns (PostgreSQL's ``bigint``, SQLite's ``INTEGER``). A bound of 2^63-1 would
+read as 2^63 to such clients and tools; larger values are refused with a 422."""
 
 Skip = Annotated[
-    int, QueryParameter(ge=0, le=MAX_ID, description="How many items to skip, 0 to 2^63-1.")
+    int, QueryParameter(ge=0, le=MAX_ID, description="How many items to skip, 0 to 2^53-1.")
 ]
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
 SearchText = Annotated[str | None, QueryParameter(max_length=200)]
@@ -60,9 +62,9 @@ UserIdQuery = Annotated[
     QueryParameter(ge=1, le=MAX_ID, description="Must be the caller's id when given."),
 ]
 Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
-"""An id in a body: a positive integer, at most 2^63-1."""
+"""An id in a body: a positive integer, at most 2^53-1."""
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
-"""An id in the path: a positive integer, at most 2^63-1."""
+"""An id in the path: a positive integer, at most 2^53-1."""
 
 ShortText = Annotated[str, Meta(max_length=200)]
 """A short text (a name, a title): at most 200 characters."""

@@ -31,7 +31,8 @@ from web.web_support import (
     sqlite_database,
 )
 
-TOO_BIG = MAX_ID + 1
+TOO_BIG = 2**63  # the first integer the stores cannot hold
+assert MAX_ID + 1 <= TOO_BIG
 NUL = "\x00"
 JSON_TYPE = {"content-type": "application/json"}
 
@@ -163,6 +164,7 @@ def test_ids_and_offsets_beyond_64_bits_are_a_422_naming_them(
         ),
         (c.post("/resumes/generate", json={"user_id": TOO_BIG}, headers=h), "user_id"),
         (c.get("/jobs/0", headers=h), "job_id"),
+        (c.get(f"/jobs/{MAX_ID + 1}", headers=h), "job_id"),
         (c.get("/technologies", params={"skip": -1}, headers=h), "skip"),
     ]
     for response, field in cases:
