@@ -106,7 +106,7 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
 class OwnUser:
     """The revoking pass's authentication: a user of its own for the calls, a new one
     after each call that succeeded (and so may have revoked its token); a call naming
-    the shared user names this one instead."""
+    the group's user names this one instead."""
 
     def get(self, case: Any, context: Any) -> tuple[int, str]:
         del case, context

@@ -41,6 +41,10 @@ from web.web_support import PASSWORD, Account
 
 MAX_EXAMPLES: Final = 50
 SCHEMA_URL: Final = "/schema/openapi.json"
+PHASES: Final = "examples,fuzzing,stateful"
+"""The documented examples, then MAX_EXAMPLES fuzzed cases per operation, then sequences
+along the links. The coverage phase (boundary values of every constraint) doubles the
+time: ``SKAEL_FUZZ_PHASES=examples,coverage,fuzzing,stateful`` adds it."""
 SCHEMATHESIS: Final = str(Path(sys.executable).parent / "schemathesis")
 HOOKS_DIR: Final = Path(__file__).parent
 
@@ -129,6 +133,7 @@ def start(live: Live, group: str) -> subprocess.Popen[str]:
         "--generation-allow-x00=false",
         "--workers=1",
         "--no-color",
+        f"--phases={os.environ.get('SKAEL_FUZZ_PHASES', PHASES)}",
         *bearer,
         *GROUPS[group],
     ]
