@@ -39,6 +39,8 @@ from servers import SKAEL, ServerProcess, running_server, server_env
 from support import server_url
 from web.web_support import PASSWORD, Account
 
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
 MAX_EXAMPLES: Final = 50
 SCHEMA_URL: Final = "/schema/openapi.json"
 PHASES: Final = "examples,fuzzing,stateful"
