@@ -43,10 +43,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 MAX_EXAMPLES: Final = 50
 SCHEMA_URL: Final = "/schema/openapi.json"
-PHASES: Final = "examples,fuzzing,stateful"
-"""The documented examples, then MAX_EXAMPLES fuzzed cases per operation, then sequences
-along the links. The coverage phase (boundary values of every constraint) doubles the
-time: ``SKAEL_FUZZ_PHASES=examples,coverage,fuzzing,stateful`` adds it."""
+PHASES: Final = "examples,coverage,fuzzing,stateful"
+"""The documented examples, boundary values of every constraint, MAX_EXAMPLES fuzzed
+cases per operation, then sequences along the links: 4,655 cases in 77 s on a quiet
+two-core machine. ``SKAEL_FUZZ_PHASES`` picks fewer (``examples,fuzzing,stateful``:
+2,284 cases in 50 s)."""
 SCHEMATHESIS: Final = str(Path(sys.executable).parent / "schemathesis")
 HOOKS_DIR: Final = Path(__file__).parent
 
