@@ -1,8 +1,8 @@
 """Schemathesis over the OpenAPI document of a live `skael serve`, with every check it has.
 
 The server is a real process on PostgreSQL (the strictest store: no NUL in text, 64-bit
-integers), started for this module (tests/servers.py), with the sample jobs stored and a
-registered user whose bearer token authenticates the generated requests. ``schemathesis
+integers), started for this module (tests/servers.py), with the sample jobs stored; the
+generated requests carry the bearer token of a registered user. ``schemathesis
 run`` tests it with every check (server errors, status codes, content types, response
 schemas and headers, schema-valid data accepted and schema-violating data rejected,
 missing headers, unsupported methods, Allow headers, ignored auth, and in the stateful
@@ -11,11 +11,12 @@ examples, coverage, fuzzing, stateful), at least :data:`MAX_EXAMPLES` fuzzed cas
 operation, derandomized and without an example database, so a run is the same run
 every time.
 
-Two passes: every operation that leaves the token working, with the shared user's token;
-then the operations that revoke a token (logout, password change, account deletion),
-every call by a new user of its own (``fuzz_hooks.py``, which also fills in what only a
-real client knows). Either pass fails on any failed check; the server's log must hold no
-unhandled error.
+Three ``schemathesis run`` processes at once (:data:`GROUPS`): two groups of the
+operations that leave the token working, each with a user of its own; then the operations
+that revoke a token (logout, password change, account deletion), whose calls are made
+by users of their own, a new one after each call that succeeded (``fuzz_hooks.py``,
+which also fills in what only a real client knows). Each fails on any failed check, and
+the server's log must hold no unhandled error.
 
 NUL is left out of generated text (``--generation-allow-x00 false``): the API refuses it
 in every text (docs/api.md) and JSON Schema cannot say so; the boundary tests cover it.
