@@ -35,9 +35,11 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from skael_core.service import Skael
 
 from .auth import BEARER_SCHEME, PUBLIC, authenticate, provide_caller
+from .boundary import may_hold_nul, nul_field, refuse_deep, refuse_nul, screen_parameters
 from .container import Container, build_container, shutdown, startup
 from .controllers import CONTROLLERS
 from .errors import EXCEPTION_HANDLERS, UnsupportedMediaType, document_errors, invalid_body
+from .examples import document_examples
 from .schemas import FORMS, integral
 from .v0 import v0_router
 
@@ -124,17 +126,23 @@ def correct_allow_header(message: Message, scope: Scope) -> None:
 
 
 async def decode_json_strictly(request: Request[Any, Any, Any]) -> None:
-    """A JSON body must have the documented types: ``0`` is not a boolean, ``"5"`` not an
-    integer. (Litestar converts bodies leniently; this checks them strictly first.)"""
-    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    """A JSON body is screened (:mod:`skael_web.boundary`: nesting, NUL) before anything
+    decodes it, and must have the documented types: ``0`` is not a boolean, ``"5"`` not
+    an integer. (Litestar converts bodies leniently; this checks them strictly first.)"""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if data is None or not (media == JSON or media.endswith("+json")):
+    if not (media == JSON or media.endswith("+json")):
         return
     body = await request.body()
     if not body:
         return
+    refuse_deep(body)
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
     try:
-        msgspec.convert(integral(msgspec.json.decode(body)), data.annotation, strict=True)
+        decoded = msgspec.json.decode(body)
+        if may_hold_nul(body):
+            refuse_nul(nul_field(decoded), "body")
+        if data is not None:
+            msgspec.convert(integral(decoded), data.annotation, strict=True)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise invalid_body(exc) from None
 
@@ -168,6 +176,7 @@ def admission(app: ASGIApp) -> ASGIApp:
             require_known_body_type(connection, handler)
             if scope.get("query_string"):
                 single_valued_query(connection, handler)
+            screen_parameters(connection)
         await app(scope, receive, send)
 
     return admit
@@ -307,4 +316,5 @@ def create_app(container: Container | None = None) -> Litestar:
         logging_config=_logging(),
     )
     document_errors(app)
+    document_examples(app)
     return app

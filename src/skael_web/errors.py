@@ -31,6 +31,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.handlers import HTTPRouteHandler
+from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 from litestar.types import ExceptionHandlersMap
@@ -55,6 +56,7 @@ from skael_core.errors import (
 )
 
 from .auth import is_public
+from .wording import in_words, rule_of
 
 log = logging.getLogger("skael.web")
 
@@ -140,10 +142,33 @@ def handle_core_error(_: Request[Any, Any, Any], exc: SkaelError) -> Response[Er
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 
 
-def _field_error(item: Mapping[str, Any]) -> FieldErrorOut:
-    """One of Litestar's validation messages, naming the field as the client wrote it."""
+def _annotation(handler: BaseRouteHandler | None, source: str, key: str) -> tuple[Any, str]:
+    """The type a validation message of ``handler`` is about, and the path inside it."""
+    if handler is None:
+        return None, key
+    parameters = handler.parsed_fn_signature.parameters
+    if source == "body" or key not in parameters:
+        data = parameters.get("data")
+        return (data.annotation if data else handler.opt.get("body")), key
+    return parameters[key].annotation, ""
+
+
+def _rule(handler: BaseRouteHandler | None, item: Mapping[str, Any], key: str) -> str | None:
+    annotation, path = _annotation(handler, str(item.get("source") or ""), key)
+    rule = rule_of(annotation, path) if annotation is not None else None
+    if rule is None and handler is not None and key in handler.parsed_fn_signature.parameters:
+        kwarg = handler.parsed_fn_signature.parameters[key].kwarg_definition
+        rule = getattr(kwarg, "description", None)
+    return rule
+
+
+def _field_error(item: Mapping[str, Any], handler: BaseRouteHandler | None = None) -> FieldErrorOut:
+    """One of Litestar's validation messages, naming the field as the client wrote it and
+    saying the rule in words (:mod:`skael_web.wording`)."""
     key = str(item.get("key") or "body")
     message = str(item.get("message") or "is invalid")
+    if "regex" in message or message.startswith("Invalid enum value"):
+        message = in_words(message, _rule(handler, item, key))
     if key == "data":
         key = "body"
     if message == "'data'":
@@ -155,13 +180,17 @@ def _field_error(item: Mapping[str, Any]) -> FieldErrorOut:
     return FieldErrorOut(field=key, message=message)
 
 
-def validation_errors(exc: ValidationException) -> list[FieldErrorOut]:
+def validation_errors(
+    exc: ValidationException, handler: BaseRouteHandler | None = None
+) -> list[FieldErrorOut]:
     extra = exc.extra if isinstance(exc.extra, list) else []
-    return [_field_error(item) for item in extra if isinstance(item, Mapping)]
+    return [_field_error(item, handler) for item in extra if isinstance(item, Mapping)]
 
 
-def handle_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorOut]:
-    errors = validation_errors(exc)
+def handle_validation(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[ErrorOut]:
+    errors = validation_errors(exc, request.scope.get("route_handler"))
     summary = "; ".join(f"{e.field}: {e.message}" for e in errors)
     detail = f"invalid input: {summary}" if summary else "invalid input"
     return error_response(VALIDATION_STATUS, detail, errors)

@@ -13,7 +13,7 @@ job, match score, document) sits at the top level beside ``messages``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Final, Literal, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Final, Literal, Self, TypeVar
 
 import msgspec
 from litestar import Request
@@ -40,36 +40,50 @@ from skael_core.usecases.accounts import ProfileChanges, Session
 from skael_core.usecases.jobs import FetchOutcome, FetchRequest, RankedJob
 from skael_core.usecases.tracking import ApplicationView
 
+from .boundary import agree_spellings
 from .errors import invalid_body
+from .wording import SPACE, choice, choice_pattern, choice_words, chosen
 
 T = TypeVar("T")
 S = TypeVar("S", bound=msgspec.Struct)
 
-Skip = Annotated[int, QueryParameter(ge=0, description="How many items to skip.")]
+MAX_ID: Final = 2**53 - 1
+"""The largest id and offset taken: the largest integer a JSON number read as a double
+keeps exactly (JavaScript's ``Number.MAX_SAFE_INTEGER``), well inside the stores' signed
+64-bit columns (PostgreSQL's ``bigint``, SQLite's ``INTEGER``). A bound of 2^63-1 would
+read as 2^63 to such clients and tools; larger values are refused with a 422."""
+
+Skip = Annotated[
+    int, QueryParameter(ge=0, le=MAX_ID, description="How many items to skip, 0 to 2^53-1.")
+]
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
 SearchText = Annotated[str | None, QueryParameter(max_length=200)]
 """A text filter in the query: at most 200 characters."""
 UserIdQuery = Annotated[
-    int | None, QueryParameter(ge=1, description="Must be the caller's id when given.")
+    int | None,
+    QueryParameter(ge=1, le=MAX_ID, description="Must be the caller's id when given."),
 ]
-Id = Annotated[int, Meta(ge=1)]
-"""An id in a body: a positive integer."""
-PathId = Annotated[int, PathParameter(ge=1)]
-"""An id in the path: a positive integer."""
+Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
+"""An id in a body: a positive integer, at most 2^53-1."""
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+"""An id in the path: a positive integer, at most 2^53-1."""
 
 ShortText = Annotated[str, Meta(max_length=200)]
 """A short text (a name, a title): at most 200 characters."""
 LongText = Annotated[str, Meta(max_length=10_000)]
 """A long text (a summary, notes, feedback): at most 10 000 characters."""
-SPACE = "\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-"""What ``str.strip()`` removes, spelled out: ``\\s`` means other things in other regex engines."""
 VISIBLE = f"[^{SPACE}]"
 """A character that is not white space."""
-NonBlank = Annotated[str, Meta(pattern=VISIBLE, max_length=200)]
+NOT_BLANK: Final = "a text that is not blank"
+NonBlank = Annotated[str, Meta(pattern=VISIBLE, max_length=200, description=NOT_BLANK)]
 """A short text that must not be blank."""
 Email = Annotated[
     str,
-    Meta(pattern=f"^[{SPACE}]*[^@{SPACE}]+@[^@{SPACE}]+\\.[^@{SPACE}]+[{SPACE}]*$", max_length=254),
+    Meta(
+        pattern=f"^[{SPACE}]*[^@{SPACE}]+@[^@{SPACE}]+\\.[^@{SPACE}]+[{SPACE}]*$",
+        max_length=254,
+        description="an e-mail address such as ada@example.com",
+    ),
 ]
 """An email address (compared case-insensitively)."""
 _REMOTE_WORDS = ("remote", "hybrid", "onsite", "on-site", "on site", "office")
@@ -82,10 +96,25 @@ RemotePreferenceText = Annotated[
                 "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in w) for w in _REMOTE_WORDS
             ),
         ),
-        description="Remote, Hybrid or Onsite (any letter case; on-site and office mean Onsite).",
+        description=choice_words(
+            ("Remote", "Hybrid", "Onsite"), "on-site and office mean Onsite; blank means none"
+        ),
     ),
 ]
 """A remote preference as people type it; blank means none."""
+STATUSES: Final = tuple(s.value for s in ApplicationStatus)
+StatusText = Annotated[str, choice(STATUSES)]
+"""An application status, in any letter case."""
+StatusQuery = Annotated[
+    str | None,
+    QueryParameter(pattern=choice_pattern(STATUSES), description=choice_words(STATUSES)),
+]
+KINDS: Final = tuple(k.value for k in DocumentKind)
+KindText = Annotated[str, choice(KINDS)]
+"""A document kind, in any letter case."""
+KindQuery = Annotated[
+    str | None, QueryParameter(pattern=choice_pattern(KINDS), description=choice_words(KINDS))
+]
 
 
 CurrencyText = Annotated[
@@ -201,6 +230,16 @@ class Wire(msgspec.Struct, kw_only=True):
     """Base of the wire Structs."""
 
 
+class AliasedIn(Wire, kw_only=True):
+    """A body taking some fields under two names (``spellings``, the contract's first):
+    both sent with different values are a 422 naming both."""
+
+    spellings: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def __post_init__(self) -> None:
+        agree_spellings(self, self.spellings)
+
+
 class Success(Wire, kw_only=True):
     messages: Literal["success"] = "success"
 
@@ -208,8 +247,15 @@ class Success(Wire, kw_only=True):
 # --------------------------------------------------------------------------- users
 
 
-class ProfileIn(Wire, kw_only=True):
+class ProfileIn(AliasedIn, kw_only=True):
     """Profile fields as sent; a field left out stays as it is."""
+
+    spellings = (
+        ("user_name", "username"),
+        ("email_id", "email"),
+        ("phone_number", "number"),
+        ("countries", "country"),
+    )
 
     user_name: NonBlank | UnsetType = UNSET
     username: NonBlank | UnsetType = UNSET
@@ -285,7 +331,8 @@ UPDATE_SCHEMA: Final[dict[str, Any]] = {
 """A new ``password`` needs the current one as ``old_password``."""
 
 
-class LoginIn(Wire, kw_only=True):
+class LoginIn(AliasedIn, kw_only=True):
+    spellings = (("email", "email_id"),)
     email: str | UnsetType = UNSET
     email_id: str | UnsetType = UNSET
     password: str
@@ -303,7 +350,7 @@ class ChangePasswordIn(Wire, kw_only=True):
 
 
 class FeedbackIn(Wire, kw_only=True):
-    feedback: Annotated[str, Meta(pattern=VISIBLE, max_length=10_000)]
+    feedback: Annotated[str, Meta(pattern=VISIBLE, max_length=10_000, description=NOT_BLANK)]
     metadata: dict[str, Any] | None = None
 
 
@@ -484,8 +531,10 @@ class ScoredJobsOut(Success, kw_only=True):
     total: int | None = None
 
 
-class FetchJobsIn(Wire, kw_only=True):
+class FetchJobsIn(AliasedIn, kw_only=True):
     """What to fetch; fields left out come from the caller's stored profile."""
+
+    spellings = (("countries", "country"),)
 
     user_id: Id | None = None
     job_titles: TextList | None = None
@@ -543,7 +592,7 @@ class JobFilterRequest(Wire, kw_only=True):
     remote: bool | None = None
     country_code: str | None = None
     min_salary: NonNegative | None = None
-    skip: Annotated[int, Meta(gt=-1)] = 0
+    skip: Annotated[int, Meta(gt=-1, le=MAX_ID)] = 0
     limit: Annotated[int, Meta(ge=1, le=100)] = 20
 
 
@@ -634,7 +683,7 @@ class ResumeIn(Wire, kw_only=True):
     job_id: Id | None = None
     source: ShortText | None = None
     content: Annotated[str, Meta(max_length=200_000)] | None = None
-    kind: DocumentKind | None = None
+    kind: KindText | None = None
 
 
 class GeneratedOut(Success, kw_only=True):
@@ -708,8 +757,11 @@ class ApplicationsOut(Success, kw_only=True):
 
 class ApplicationStatusIn(Wire, kw_only=True):
     user_id: Id | None = None
-    status: ApplicationStatus
+    status: StatusText
     notes: LongText | None | UnsetType = UNSET
+
+    def chosen_status(self) -> ApplicationStatus:
+        return chosen(ApplicationStatus, self.status)
 
 
 class ApplicationStatusOut(Success, kw_only=True):
@@ -717,12 +769,14 @@ class ApplicationStatusOut(Success, kw_only=True):
     status: ApplicationStatus
 
 
-class ActivityIn(Wire, kw_only=True):
+class ActivityIn(AliasedIn, kw_only=True):
     """ActivityIn; ``activity_metadata`` is accepted for ``metadata``."""
+
+    spellings = (("metadata", "activity_metadata"),)
 
     user_id: Id | None = None
     job_id: Id | None = None
-    action_type: Annotated[str, Meta(pattern=VISIBLE, max_length=100)]
+    action_type: Annotated[str, Meta(pattern=VISIBLE, max_length=100, description=NOT_BLANK)]
     metadata: dict[str, Any] | None = None
     activity_metadata: dict[str, Any] | None = None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, get, put
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from skael_core.model import ApplicationStatus
 
@@ -15,7 +15,9 @@ from ..schemas import (
     Limit,
     PathId,
     Skip,
+    StatusQuery,
 )
+from ..wording import chosen
 from .deps import Core, CurrentCaller
 
 
@@ -29,12 +31,13 @@ class ApplicationController(Controller):
         core: Core,
         caller: CurrentCaller,
         user_id: PathId,
-        status: FromQuery[ApplicationStatus | None] = None,
+        status: StatusQuery = None,
         skip: Skip = 0,
         limit: Limit = 20,
     ) -> ApplicationsOut:
         """The user's applications, most recently updated first."""
-        page = await core.list_applications.execute(caller.user_id, user_id, status, skip, limit)
+        wanted = chosen(ApplicationStatus, status) if status else None
+        page = await core.list_applications.execute(caller.user_id, user_id, wanted, skip, limit)
         return ApplicationsOut(
             applications=[ApplicationOut.of(v) for v in page.items], total=page.total
         )
@@ -49,6 +52,6 @@ class ApplicationController(Controller):
     ) -> ApplicationStatusOut:
         """Move the application for a job to a status (created if new); logged."""
         application = await core.change_application_status.execute(
-            caller.user_id, data.user_id, job_id, data.status, data.notes
+            caller.user_id, data.user_id, job_id, data.chosen_status(), data.notes
         )
         return ApplicationStatusOut(job_id=application.job_id, status=application.status)

@@ -8,18 +8,19 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
-from skael_core.model import DocumentKind
 from skael_core.usecases.documents import document_kind
 
 from ..schemas import (
+    MAX_ID,
     ActivityIdOut,
     ApplyIn,
     DocumentOut,
     DocumentResponse,
     DocumentsOut,
     GeneratedOut,
+    KindQuery,
     Limit,
     PathId,
     ResumeIn,
@@ -29,7 +30,7 @@ from ..schemas import (
 from .deps import Core, CurrentCaller
 from .recorded import ALREADY_RECORDED, recorded
 
-_ID = Schema(type=OpenAPIType.INTEGER, minimum=1)
+_ID = Schema(type=OpenAPIType.INTEGER, minimum=1, maximum=MAX_ID)
 _ID_OR_NULL = Schema(one_of=[_ID, Schema(type=OpenAPIType.NULL)])
 _APPLY_BODY = Schema(
     type=OpenAPIType.OBJECT,
@@ -77,7 +78,7 @@ class ResumeController(Controller):
         user_id: PathId,
         skip: Skip = 0,
         limit: Limit = 20,
-        kind: FromQuery[DocumentKind | None] = None,
+        kind: KindQuery = None,
     ) -> DocumentsOut:
         """The user's documents, newest first, optionally of one kind."""
         page = await core.list_documents.execute(
