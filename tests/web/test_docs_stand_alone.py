@@ -21,13 +21,20 @@ def _shape(path: str) -> str:
     return re.sub(r"\{[^}]*\}", "{}", path).rstrip("/") or "/"
 
 
+def _contract_path(path: str) -> str:
+    """The contract's path of a route: a ``/v0`` route answers the contract's route of the
+    same path in the original backend's shapes, which docs/api.md lists as differences."""
+    return path.removeprefix("/v0") or "/"
+
+
 def test_api_md_names_every_endpoint_of_the_app() -> None:
     documented = {_shape(p) for p in re.findall(r"`(/[^`\s]*)`", API)}
     served = {
-        _shape(e.path)
+        _shape(_contract_path(e.path))
         for e in endpoints(create_app(build_world().container))
         if not e.path.startswith("/schema")
     }
+    assert "`/v0`" in API
     assert served - documented == set()
 
 

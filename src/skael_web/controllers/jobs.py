@@ -10,7 +10,9 @@ from litestar import Controller, Response, delete, get, post
 from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from skael_core.usecases.jobs import job_filter
+from skael_core.service import Skael
+from skael_core.usecases.common import Caller
+from skael_core.usecases.jobs import RankedJob, job_filter
 
 from ..errors import PROVIDER_ERRORS
 from ..schemas import (
@@ -55,6 +57,27 @@ YearsText = Annotated[
         "for more are left out.",
     ),
 ]
+
+
+async def rank_request(core: Skael, caller: Caller, r: JobFilterRequest) -> list[RankedJob]:
+    """The jobs of a relevant_jobs request ranked for the caller (on both surfaces)."""
+    filters = job_filter(
+        core.ports.countries,
+        technology=r.technology,
+        location=r.location,
+        remote=r.remote,
+        country_code=r.country_code,
+        min_salary=r.min_salary,
+    )
+    return await core.rank_jobs.execute(
+        caller.user_id,
+        r.user_id,
+        filters,
+        job_title=r.job_title,
+        experience=r.experience,
+        skip=r.skip,
+        limit=r.limit,
+    )
 
 
 @dataclass
@@ -129,24 +152,7 @@ class JobController(Controller):
         self, core: Core, caller: CurrentCaller, data: JSONBody[JobFilterRequest | None] = None
     ) -> RankedJobsOut:
         """Jobs ranked best first for the caller, each with its match score and why."""
-        r = data or JobFilterRequest()
-        filters = job_filter(
-            core.ports.countries,
-            technology=r.technology,
-            location=r.location,
-            remote=r.remote,
-            country_code=r.country_code,
-            min_salary=r.min_salary,
-        )
-        ranked = await core.rank_jobs.execute(
-            caller.user_id,
-            r.user_id,
-            filters,
-            job_title=r.job_title,
-            experience=r.experience,
-            skip=r.skip,
-            limit=r.limit,
-        )
+        ranked = await rank_request(core, caller, data or JobFilterRequest())
         return RankedJobsOut(jobs=[RankedJobListing.ranked(x) for x in ranked])
 
     @get("/saved")

@@ -19,7 +19,13 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from skael_core.usecases.jobs import job_filter
 
 from ..controllers.deps import Core, CurrentCaller
-from ..controllers.jobs import AnyOfText, JobController, OptionalBodyOperation, YearsText
+from ..controllers.jobs import (
+    AnyOfText,
+    JobController,
+    OptionalBodyOperation,
+    YearsText,
+    rank_request,
+)
 from ..errors import PROVIDER_ERRORS
 from ..schemas import (
     AnalyzeResult,
@@ -111,24 +117,7 @@ class V0JobController(JobController):
         self, core: Core, caller: CurrentCaller, data: JSONBody[JobFilterRequest | None] = None
     ) -> list[V0RankedJob]:
         """Jobs ranked best first for the caller, as a bare array."""
-        r = data or JobFilterRequest()
-        filters = job_filter(
-            core.ports.countries,
-            technology=r.technology,
-            location=r.location,
-            remote=r.remote,
-            country_code=r.country_code,
-            min_salary=r.min_salary,
-        )
-        ranked = await core.rank_jobs.execute(
-            caller.user_id,
-            r.user_id,
-            filters,
-            job_title=r.job_title,
-            experience=r.experience,
-            skip=r.skip,
-            limit=r.limit,
-        )
+        ranked = await rank_request(core, caller, data or JobFilterRequest())
         return [V0RankedJob.ranked(x) for x in ranked]
 
     @get("/saved")
