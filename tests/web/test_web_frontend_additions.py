@@ -70,3 +70,16 @@ def test_fetch_takes_experience_as_text_holding_years(
     assert query.experience == 5
     refused = client.post("/jobs/fetch_jobs", json={"experience": "many"}, headers=ada.headers)
     assert refused.status_code == 422
+
+
+def test_every_operation_is_listed_under_one_tag(client: TestClient[Any]) -> None:
+    """Swagger UI shows an operation once under each of its tags: /v0's under ``v0``
+    alone, the contract's under their own."""
+    document = client.get("/schema/openapi.json").json()
+    tags = {
+        (method.upper(), path): operation.get("tags", [])
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert {key: found for key, found in tags.items() if len(found) != 1} == {}
+    assert all(found == ["v0"] for (_, path), found in tags.items() if path.startswith("/v0/"))

@@ -22,6 +22,18 @@ from .users import V0UserController
 V0_PATH: Final = "/v0"
 
 
+class V0ResumeController(ResumeController):
+    """The contract's resume routes, listed under ``v0`` alone in the OpenAPI document."""
+
+    tags = ["v0"]
+
+
+class V0ApplicationController(ApplicationController):
+    """The contract's application routes, listed under ``v0`` alone in the OpenAPI document."""
+
+    tags = ["v0"]
+
+
 def v0_router() -> Router:
     """Every ``/v0`` route; those whose answers match the contract's are the contract's."""
     return Router(
@@ -30,8 +42,8 @@ def v0_router() -> Router:
             V0UserController,
             V0JobController,
             V0ActivityController,
-            ResumeController,
-            ApplicationController,
+            V0ResumeController,
+            V0ApplicationController,
         ],
         tags=["v0"],
     )
