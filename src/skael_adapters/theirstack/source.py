@@ -103,7 +103,8 @@ class TheirstackJobSource(JobSource):
         self._deadline = deadline
         self._max_attempts = max_attempts
         self._known_ids_limit = known_ids_limit
-        self._waits = {"wait_initial": wait_initial, "wait_max": wait_max}
+        self._wait_initial = wait_initial
+        self._wait_max = wait_max
         self._wait_jitter = wait_jitter
         self._retry_after_scale = retry_after_scale
 
@@ -144,8 +145,9 @@ class TheirstackJobSource(JobSource):
                 on=backoff,
                 attempts=self._max_attempts,
                 timeout=None,  # the asyncio deadline around the whole call governs
+                wait_initial=self._wait_initial,
+                wait_max=self._wait_max,
                 wait_jitter=self._wait_jitter,
-                **self._waits,
             ):
                 with attempt:
                     trail.attempts = attempt.num
@@ -154,12 +156,12 @@ class TheirstackJobSource(JobSource):
             raise self._give_up(failure, trail) from None
         raise AssertionError("stamina ended without an outcome")  # pragma: no cover
 
-    def _backoff_hook(self, trail: _Trail) -> Callable[[Exception], bool | float]:
+    def _backoff_hook(self, trail: _Trail) -> Callable[[BaseException], bool | float]:
         """Retry only ``_Retryable``; wait as asked, or refuse a wait past the deadline."""
         loop = asyncio.get_running_loop()
         deadline_at = loop.time() + self._deadline
 
-        def backoff(exc: Exception) -> bool | float:
+        def backoff(exc: BaseException) -> bool | float:
             if not isinstance(exc, _Retryable):
                 return False
             trail.last = exc
