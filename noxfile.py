@@ -37,7 +37,8 @@ def soak(session: nox.Session) -> None:
     The memory samples go to bench/results/soak.csv.
     """
     session.install("-e", ".[test]")
-    session.run("pytest", "-m", "soak", "-s", "tests/faults/test_soak.py", *session.posargs)
+    soak = ("-n", "0", "-m", "soak", "-s", "tests/faults/test_soak.py")
+    session.run("pytest", *soak, *session.posargs)
 
 
 # The benchmarks in the order of docs/benchmarks.md: (script, the arguments its figures

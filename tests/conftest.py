@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -37,14 +37,10 @@ def theirstack_server() -> Iterator[FakeTheirstack]:
 _postgres_passed: list[str] = []
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
-    if report.when == "call" and report.passed and item.get_closest_marker("postgres"):
-        _postgres_passed.append(item.nodeid)
-    return report
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count passed PostgreSQL tests; with pytest-xdist the reports reach the controller here."""
+    if report.when == "call" and report.passed and "postgres" in report.keywords:
+        _postgres_passed.append(report.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
