@@ -45,6 +45,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI, a run in which no PostgreSQL test really ran fails, whatever else passed."""
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the controller sees every report and judges
     if os.environ.get("CI") and session.testscollected > 100 and not _postgres_passed:
         print("\nCI: no PostgreSQL test ran; set SKAEL_TEST_POSTGRES_URL", file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
