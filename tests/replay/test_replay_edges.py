@@ -31,6 +31,27 @@ def test_a_taken_email_is_shown_under_the_email_field(frontend: Frontend) -> Non
         assert body["messages"] == "error"
 
 
+def test_a_taken_email_in_a_profile_save_is_refused_and_changes_nothing(
+    client: TestClient[Any], frontend: Frontend
+) -> None:
+    other = signed_in(
+        Frontend(
+            client=client,
+            surface=frontend.surface,
+            auth=SkaelTokens(),
+            person=Person(name="Ravi", email="ravi@example.com"),
+        )
+    )
+    signed_in(frontend)
+    answer = frontend.save_section("contact", {"email": other.person.email, "country": "India"})
+    if frontend.surface.original:
+        assert answer.status_code == 400, answer.text
+        assert "email already registered" in answer.json()["detail"].lower()
+    else:
+        assert answer.status_code == 409, answer.text
+    assert frontend.profile().json()["email_id"] == frontend.person.email
+
+
 def test_a_wrong_password_is_invalid_credentials(frontend: Frontend) -> None:
     signed_in(frontend)
     frontend.person.password = "Not#ThePassword1"

@@ -1,6 +1,7 @@
 """``/v0/users``: the contract's account routes, but where the original backend differed.
 
-A taken e-mail at registration is a 400 whose ``detail`` is "Email already registered";
+A taken e-mail, at registration or as a profile's new e-mail, is a 400 whose ``detail``
+is "Email already registered";
 a person's activity (``GET /v0/users/{id}/activities``) is a bare array, 100 a page
 unless asked otherwise. Register and login answer as on ``/users``: ``messages``,
 ``user_id`` and Skael's own ``access_token``; profiles carry ``username``.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, get, post, put
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 
@@ -18,9 +19,20 @@ from skael_core.errors import Conflict
 
 from ..auth import ANONYMOUS, PUBLIC
 from ..controllers.deps import Core, CurrentCaller
-from ..controllers.users import UserController
+from ..controllers.users import JSON, UserController
 from ..errors import ErrorOut, documented, error_response
-from ..schemas import REGISTER_SCHEMA, ActivityOut, Limit, PathId, RegisterIn, Skip, TokenOut
+from ..schemas import (
+    REGISTER_SCHEMA,
+    UPDATE_SCHEMA,
+    ActivityOut,
+    Limit,
+    PathId,
+    RegisterIn,
+    Skip,
+    TokenOut,
+    UpdateUserIn,
+    UserIdOut,
+)
 
 EMAIL_TAKEN = "Email already registered"
 
@@ -51,6 +63,28 @@ class V0UserController(UserController):
         """Create an account and sign in; 400 "Email already registered" if it is taken."""
         session = await core.register.execute(data.password, data.changes(), data.has_agreed_terms)
         return TokenOut.of(session)
+
+    @put(
+        "/{user_id:int}",
+        exception_handlers={Conflict: email_taken},
+        responses={
+            400: documented(f"{EMAIL_TAKEN} (the new email), or malformed input"),
+            429: documented("Too many wrong old passwords; see Retry-After"),
+        },
+    )
+    async def update(
+        self,
+        core: Core,
+        caller: CurrentCaller,
+        user_id: PathId,
+        data: Annotated[UpdateUserIn, Body(media_type=JSON, schema_extra=UPDATE_SCHEMA)],
+    ) -> UserIdOut:
+        """Change any subset of the profile; 400 "Email already registered" if the new
+        email is taken."""
+        user = await core.update_profile.execute(
+            caller.user_id, user_id, data.changes(), data.password, data.old_password
+        )
+        return UserIdOut(user_id=user.id)
 
     @get("/{user_id:int}/activities")
     async def activities(
