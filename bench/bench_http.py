@@ -1,28 +1,34 @@
-"""HTTP throughput of Skael against a bare Litestar route and a FastAPI/ORM peer.
+"""HTTP throughput of Skael against a bare Litestar route and two FastAPI peers.
 
     python bench/bench_http.py [--jobs 5000] [--duration 10] [--rounds 3]
-                               [--connections 16] [--threads 1] [--profile relevant_jobs]
+                               [--connections 32] [--threads 2] [--profile relevant_jobs]
 
 What it does, end to end (everything in a temporary directory, traffic only to
 127.0.0.1):
 
 1. generates N postings in Theirstack's shape (``generate_postings(N, seed)``) and
    writes them as JSON Lines;
-2. loads them into Skael's SQLite file with ``skael jobs import`` and into the peer's
-   SQLite file with ``bench/peer/load.py``;
-3. starts three servers on free ports, each one uvicorn worker on uvloop + httptools:
-   Skael (``skael serve``), the peer (``bench/peer``, FastAPI + Pydantic v2 + sync
-   SQLAlchemy ORM) and the bare route (``bench/http_harness/bare.py``: one Litestar
-   route answering the bytes of a real Skael ``GET /jobs/{id}``);
-4. registers a user on Skael (the bearer token goes into every request; the peer has
-   no authentication and ignores it; its user is created by its loader);
-5. runs wrk on each endpoint in alternating rounds (Skael, peer, bare, Skael, ...)
-   after one warm-up run each, and reports per endpoint and server the median
+2. loads them into Skael's SQLite file with ``skael jobs import`` and into the peers'
+   SQLite file with ``bench/peer/load.py`` (the strong peer gets a copy of that file);
+3. starts four servers on free ports, each one uvicorn worker on uvloop + httptools
+   with uvicorn's access log on (``skael serve`` logs each request the same way):
+   Skael (``skael serve``); the seed-like peer (``bench/peer``: FastAPI + Pydantic v2
+   over sync SQLAlchemy sessions with lazy loading, the way the original backend was
+   written); the strong peer (``bench/strong_peer``: FastAPI + Pydantic v2 over async
+   SQLAlchemy sessions with ``selectinload``, the way one would write it today); and
+   the bare route (``bench/http_harness/bare.py``: Litestar answering the bytes of a
+   real Skael ``GET /jobs/{id}`` and ``GET /health``);
+4. registers a user on Skael (the bearer token goes into every request; the peers
+   have no authentication and ignore it; their user is created by the loader);
+5. runs wrk on each endpoint in alternating rounds (Skael, strong, peer, bare, Skael,
+   ...) after one warm-up run each, and reports per endpoint and server the median
    requests/s, the median latency, the server's CPU time per request and the ratios.
 
 Endpoints: ``get_job`` (``GET /jobs/{id}``, cycling through all ids), ``list_jobs``
-(``GET /jobs/list_jobs/?skip=0&limit=50``) and ``relevant_jobs``
-(``POST /jobs/relevant_jobs``, a page of 20 for a profile with five skills).
+(``GET /jobs/list_jobs/?skip=0&limit=50``), ``list_jobs_1`` (the same with
+``limit=1``: what a list costs beyond its rows), ``health`` (``GET /health``) and
+``relevant_jobs`` (``POST /jobs/relevant_jobs``, a page of 20 for a profile with five
+skills).
 
 Output: a Markdown table on stdout, ``bench/results/http.csv`` (medians) and
 ``bench/results/http_runs.csv`` (every run). ``--profile ENDPOINT`` then samples
@@ -75,13 +81,16 @@ PROFILE = {
 }
 PAGE = 20
 LIST_LIMIT = 50
-SERVERS = ("skael", "peer", "bare")
-ENDPOINTS = ("get_job", "list_jobs", "relevant_jobs")
-GOALS = {  # endpoint: (numerator, denominator, minimum ratio)
-    "get_job": ("skael", "bare", 0.40),
-    "list_jobs": ("skael", "peer", 10.0),
-    "relevant_jobs": ("skael", "peer", 20.0),
-}
+SERVERS = ("skael", "strong", "peer", "bare")
+ENDPOINTS = ("get_job", "list_jobs", "list_jobs_1", "health", "relevant_jobs")
+GOALS = [  # (endpoint, numerator, denominator, minimum ratio)
+    ("get_job", "skael", "strong", 10.0),
+    ("get_job", "skael", "bare", 0.50),
+    ("list_jobs", "skael", "strong", 10.0),
+    ("get_job", "skael", "peer", 10.0),
+    ("list_jobs", "skael", "peer", 10.0),
+    ("relevant_jobs", "skael", "peer", 20.0),
+]
 UVICORN = ["--host", "127.0.0.1", "--workers", "1", "--loop", "uvloop", "--http", "httptools"]
 
 
@@ -236,6 +245,7 @@ def prepare_data(workdir: Path, jobs: int, seed: int, env: dict[str, str]) -> Pa
         workdir,
     )
     log(f"peer load: {time.perf_counter() - started:.1f} s")
+    shutil.copyfile(workdir / "peer.db", workdir / "strong.db")  # the strong peer's own file
     return postings
 
 
@@ -370,18 +380,28 @@ def targets(
                 {"BENCH_JOBS": str(jobs), "BENCH_TOKEN": token},
             )
         )
-        if name == "bare":
-            continue
-        path = f"/jobs/list_jobs/?skip=0&limit={LIST_LIMIT}"
         out.append(
             Target(
-                "list_jobs",
+                "health",
                 name,
-                server.url + path,
+                server.url + "/health",
                 HARNESS / "get_path.lua",
-                {"BENCH_PATH": path, "BENCH_TOKEN": token},
+                {"BENCH_PATH": "/health", "BENCH_TOKEN": ""},
             )
         )
+        if name == "bare":
+            continue
+        for endpoint, limit in (("list_jobs", LIST_LIMIT), ("list_jobs_1", 1)):
+            path = f"/jobs/list_jobs/?skip=0&limit={limit}"
+            out.append(
+                Target(
+                    endpoint,
+                    name,
+                    server.url + path,
+                    HARNESS / "get_path.lua",
+                    {"BENCH_PATH": path, "BENCH_TOKEN": token},
+                )
+            )
         body = json.dumps({"user_id": user_ids[name], "skip": 0, "limit": PAGE})
         out.append(
             Target(
@@ -403,9 +423,13 @@ def check(target: Target) -> int:
             f"{target.url}/jobs/{max(1, int(target.env['BENCH_JOBS']) // 2)}", token=token
         )
         ok = status == 200 and b'"job_title"' in body
-    elif target.endpoint == "list_jobs":
+    elif target.endpoint.startswith("list_jobs"):
         status, body = http(target.url, token=token)
-        ok = status == 200 and len(json.loads(body)["jobs"]) == LIST_LIMIT
+        expected = LIST_LIMIT if target.endpoint == "list_jobs" else 1
+        ok = status == 200 and len(json.loads(body)["jobs"]) == expected
+    elif target.endpoint == "health":
+        status, body = http(target.url)
+        ok = status == 200 and b'"ok"' in body
     else:
         status, body = http(target.url, json.loads(target.env["BENCH_BODY"]), token=token)
         ok = status == 200 and len(json.loads(body)["jobs"]) == PAGE
@@ -552,6 +576,7 @@ def report(rows: dict[tuple[str, str], Row], args: argparse.Namespace, meta: dic
         "| bytes | Skael / this |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    # servers: skael; strong (bench/strong_peer); peer (bench/peer, seed-like); bare
     for endpoint in ENDPOINTS:
         skael = rows.get((endpoint, "skael"))
         for name in SERVERS:
@@ -569,7 +594,7 @@ def report(rows: dict[tuple[str, str], Row], args: argparse.Namespace, meta: dic
                 f"{row.response_bytes:,} | {ratio} |"
             )
     lines += ["", "| goal | measured | met |", "|---|---:|---|"]
-    for endpoint, (num, den, minimum) in GOALS.items():
+    for endpoint, num, den, minimum in GOALS:
         a, b = rows.get((endpoint, num)), rows.get((endpoint, den))
         if not (a and b and a.runs and b.runs):
             continue
@@ -674,6 +699,22 @@ def servers_running(workdir: Path, env: dict[str, str]) -> Iterator[dict[str, Se
             {**env, "PEER_DATABASE_URL": f"sqlite:///{workdir / 'peer.db'}"},
             workdir,
         )
+        servers["strong"] = start(
+            "strong",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "strong_peer.app:app",
+                "--app-dir",
+                str(BENCH),
+                "--port",
+                "{port}",
+                *UVICORN,
+            ],
+            {**env, "PEER_DATABASE_URL": f"sqlite:///{workdir / 'strong.db'}"},
+            workdir,
+        )
         yield servers
     finally:
         for server in servers.values():
@@ -687,8 +728,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=3, help="seconds, once per target")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--endpoints", default=",".join(ENDPOINTS))
     parser.add_argument(
         "--profile",
@@ -708,8 +749,9 @@ def main(argv: list[str] | None = None) -> None:
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="skael-bench-http-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    for stale in ("skael.db", "skael.db-wal", "skael.db-shm", "peer.db"):
-        (workdir / stale).unlink(missing_ok=True)
+    for db in ("skael.db", "peer.db", "strong.db"):
+        for stale in (db, f"{db}-wal", f"{db}-shm"):
+            (workdir / stale).unlink(missing_ok=True)
     env = skael_env(workdir)
     command = (
         shlex.join([Path(sys.executable).name, *sys.argv])
@@ -727,11 +769,15 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"register on Skael: {status} {body[:300]!r}")
         account = json.loads(body)
         tokens = {"skael": account["access_token"]}
-        user_ids = {"skael": int(account["user_id"]), "peer": 1}
+        user_ids = {"skael": int(account["user_id"]), "peer": 1, "strong": 1}
         status, sample = http(f"{skael.url}/jobs/{max(1, args.jobs // 2)}", token=tokens["skael"])
         if status != 200:
             raise SystemExit(f"GET /jobs/{args.jobs // 2} on Skael: {status} {sample[:300]!r}")
         (workdir / "bare_body.json").write_bytes(sample)
+        status, health = http(skael.url + "/health")
+        if status != 200:
+            raise SystemExit(f"GET /health on Skael: {status} {health[:300]!r}")
+        (workdir / "bare_health.json").write_bytes(health)
         servers["bare"] = start(
             "bare",
             [
@@ -746,7 +792,11 @@ def main(argv: list[str] | None = None) -> None:
                 "{port}",
                 *UVICORN,
             ],
-            {**env, "BARE_BODY_FILE": str(workdir / "bare_body.json")},
+            {
+                **env,
+                "BARE_BODY_FILE": str(workdir / "bare_body.json"),
+                "BARE_HEALTH_FILE": str(workdir / "bare_health.json"),
+            },
             workdir,
         )
         all_targets = [
