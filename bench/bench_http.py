@@ -30,6 +30,10 @@ Endpoints: ``get_job`` (``GET /jobs/{id}``, cycling through all ids), ``list_job
 ``relevant_jobs`` (``POST /jobs/relevant_jobs``, a page of 20 for a profile with five
 skills).
 
+``--before SRC`` adds a fifth server: ``skael serve`` with another version's ``src``
+folder first on ``PYTHONPATH`` (``git archive REV src | tar -x -C DIR``, then
+``--before DIR/src``), over the same database, measured in the same rounds.
+
 Output: a Markdown table on stdout, ``bench/results/http.csv`` (medians) and
 ``bench/results/http_runs.csv`` (every run). ``--profile ENDPOINT`` then samples
 Skael with py-spy under the same load and prints the top functions.
@@ -81,7 +85,7 @@ PROFILE = {
 }
 PAGE = 20
 LIST_LIMIT = 50
-SERVERS = ("skael", "strong", "peer", "bare")
+SERVERS = ("skael", "before", "strong", "peer", "bare")
 ENDPOINTS = ("get_job", "list_jobs", "list_jobs_1", "health", "relevant_jobs")
 GOALS = [  # (endpoint, numerator, denominator, minimum ratio)
     ("get_job", "skael", "strong", 10.0),
@@ -677,12 +681,22 @@ def log(message: str) -> None:
 
 
 @contextmanager
-def servers_running(workdir: Path, env: dict[str, str]) -> Iterator[dict[str, Server]]:
+def servers_running(
+    workdir: Path, env: dict[str, str], before: Path | None = None
+) -> Iterator[dict[str, Server]]:
     servers: dict[str, Server] = {}
     try:
         servers["skael"] = start(
             "skael", [str(BIN / "skael"), "serve", "--port", "{port}"], env, workdir
         )
+        if before is not None:
+            path = os.pathsep.join(p for p in (str(before), env.get("PYTHONPATH")) if p)
+            servers["before"] = start(
+                "before",
+                [str(BIN / "skael"), "serve", "--port", "{port}"],
+                {**env, "PYTHONPATH": path},
+                workdir,
+            )
         servers["peer"] = start(
             "peer",
             [
@@ -742,6 +756,11 @@ def main(argv: list[str] | None = None) -> None:
         "--name", default="http", help="results file stem: bench/results/NAME.csv, NAME.md"
     )
     parser.add_argument("--workdir", type=Path, help="keep data and logs here (default: temp)")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also serve Skael from this src folder (another version) in the same rounds",
+    )
     args = parser.parse_args(argv)
     endpoints = [e for e in args.endpoints.split(",") if e]
     if shutil.which("wrk") is None:
@@ -762,14 +781,15 @@ def main(argv: list[str] | None = None) -> None:
     log(f"workdir {workdir}; nproc {os.cpu_count()}; load {os.getloadavg()}")
     prepare_data(workdir, args.jobs, args.seed, env)
 
-    with servers_running(workdir, env) as servers:
+    with servers_running(workdir, env, args.before) as servers:
         skael = servers["skael"]
         status, body = http(skael.url + "/users/", PROFILE)
         if status != 201:
             raise SystemExit(f"register on Skael: {status} {body[:300]!r}")
         account = json.loads(body)
-        tokens = {"skael": account["access_token"]}
+        tokens = {"skael": account["access_token"], "before": account["access_token"]}
         user_ids = {"skael": int(account["user_id"]), "peer": 1, "strong": 1}
+        user_ids["before"] = user_ids["skael"]
         status, sample = http(f"{skael.url}/jobs/{max(1, args.jobs // 2)}", token=tokens["skael"])
         if status != 200:
             raise SystemExit(f"GET /jobs/{args.jobs // 2} on Skael: {status} {sample[:300]!r}")
