@@ -20,10 +20,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from skael_core.model import CatalogEntry, Job, JobFilter, Page, UpsertReport
-from skael_core.ports import LIST_COUNT_LIMIT, JobRepository, page_reaches_end
+from skael_core.ports import JobRepository, page_reaches_end
 
 from . import bulk, mapping
-from .base import ConnectionHolder, SqlRepository, batched
+from .base import ConnectionHolder, SqlRepository, batched, bounded
 from .engine import prepared
 from .tables import job_technologies, jobs
 
@@ -561,9 +561,7 @@ class SqlJobRepository(SqlRepository, JobRepository):
         rows = (await self._conn.execute(_NEWEST_PAGE, page)).all()
         total: int | None = skip + len(rows)  # the page reached the end: no need to count
         if not page_reaches_end(skip, limit, len(rows)):
-            total = (await self._conn.execute(_COUNT_JOBS)).scalar_one()
-            if total > LIST_COUNT_LIMIT:
-                total = None
+            total = bounded((await self._conn.execute(_COUNT_JOBS)).scalar_one())
         return Page(items=[mapping.job_to_domain(row) for row in rows], total=total)
 
     async def candidates(
