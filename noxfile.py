@@ -72,13 +72,15 @@ WRITES_RESULTS = {"bench_http.py": "http", "bench_latency.py": "latency", "bench
 def bench(session: nox.Session) -> None:
     """The benchmarks behind docs/benchmarks.md, then their charts (docs/img/*.png).
 
-    ``nox -s bench`` runs them all as the document quotes them (about 10 minutes on a quiet
-    two-core machine; bench_http.py needs Debian's wrk, bench_latency.py PostgreSQL and
-    Redis, see its --postgres and --redis). ``nox -s bench -- quick`` (or
-    SKAEL_BENCH_QUICK=1) is a short smoke run whose results go to bench/results/quick_*
-    and charts to bench/results/quick_img, leaving the documented ones alone. Other
-    arguments pick benchmarks by name: ``nox -s bench -- latency scale``. A bench_*.py
-    not listed in BENCHMARKS runs last with its own defaults (not in a quick run).
+    ``nox -s bench`` runs them all as the document quotes them (about 15 minutes on a quiet
+    two-core machine; bench_http.py needs Debian's wrk and measures Skael against the
+    strong FastAPI peer, the seed-like one and the bare Litestar route, wrk -t2 -c32;
+    bench_latency.py needs PostgreSQL and Redis, see its --postgres and --redis).
+    ``nox -s bench -- quick`` (or SKAEL_BENCH_QUICK=1) is a short smoke run whose results
+    go to bench/results/quick_* and charts to bench/results/quick_img, leaving the
+    documented ones alone. Other arguments pick benchmarks by name: ``nox -s bench --
+    latency scale``. A bench_*.py not listed in BENCHMARKS runs last with its own
+    defaults (not in a quick run).
     """
     session.install("-e", ".[test]", "-r", "bench/requirements.txt")
     quick = "quick" in session.posargs or os.environ.get("SKAEL_BENCH_QUICK") == "1"

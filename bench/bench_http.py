@@ -1,28 +1,38 @@
-"""HTTP throughput of Skael against a bare Litestar route and a FastAPI/ORM peer.
+"""HTTP throughput of Skael against a bare Litestar route and two FastAPI peers.
 
     python bench/bench_http.py [--jobs 5000] [--duration 10] [--rounds 3]
-                               [--connections 16] [--threads 1] [--profile relevant_jobs]
+                               [--connections 32] [--threads 2] [--profile relevant_jobs]
 
 What it does, end to end (everything in a temporary directory, traffic only to
 127.0.0.1):
 
 1. generates N postings in Theirstack's shape (``generate_postings(N, seed)``) and
    writes them as JSON Lines;
-2. loads them into Skael's SQLite file with ``skael jobs import`` and into the peer's
-   SQLite file with ``bench/peer/load.py``;
-3. starts three servers on free ports, each one uvicorn worker on uvloop + httptools:
-   Skael (``skael serve``), the peer (``bench/peer``, FastAPI + Pydantic v2 + sync
-   SQLAlchemy ORM) and the bare route (``bench/http_harness/bare.py``: one Litestar
-   route answering the bytes of a real Skael ``GET /jobs/{id}``);
-4. registers a user on Skael (the bearer token goes into every request; the peer has
-   no authentication and ignores it; its user is created by its loader);
-5. runs wrk on each endpoint in alternating rounds (Skael, peer, bare, Skael, ...)
-   after one warm-up run each, and reports per endpoint and server the median
+2. loads them into Skael's SQLite file with ``skael jobs import`` and into the peers'
+   SQLite file with ``bench/peer/load.py`` (the strong peer gets a copy of that file);
+3. starts four servers on free ports, each one uvicorn worker on uvloop + httptools
+   with uvicorn's access log on (``skael serve`` logs each request the same way):
+   Skael (``skael serve``); the seed-like peer (``bench/peer``: FastAPI + Pydantic v2
+   over sync SQLAlchemy sessions with lazy loading, the way the original backend was
+   written); the strong peer (``bench/strong_peer``: FastAPI + Pydantic v2 over async
+   SQLAlchemy sessions with ``selectinload``, the way one would write it today); and
+   the bare route (``bench/http_harness/bare.py``: Litestar answering the bytes of a
+   real Skael ``GET /jobs/{id}`` and ``GET /health``);
+4. registers a user on Skael (the bearer token goes into every request; the peers
+   have no authentication and ignore it; their user is created by the loader);
+5. runs wrk on each endpoint in alternating rounds (Skael, strong, peer, bare, Skael,
+   ...) after one warm-up run each, and reports per endpoint and server the median
    requests/s, the median latency, the server's CPU time per request and the ratios.
 
 Endpoints: ``get_job`` (``GET /jobs/{id}``, cycling through all ids), ``list_jobs``
-(``GET /jobs/list_jobs/?skip=0&limit=50``) and ``relevant_jobs``
-(``POST /jobs/relevant_jobs``, a page of 20 for a profile with five skills).
+(``GET /jobs/list_jobs/?skip=0&limit=50``), ``list_jobs_1`` (the same with
+``limit=1``: what a list costs beyond its rows), ``health`` (``GET /health``) and
+``relevant_jobs`` (``POST /jobs/relevant_jobs``, a page of 20 for a profile with five
+skills).
+
+``--before SRC`` adds a fifth server: ``skael serve`` with another version's ``src``
+folder first on ``PYTHONPATH`` (``git archive REV src | tar -x -C DIR``, then
+``--before DIR/src``), over the same database, measured in the same rounds.
 
 Output: a Markdown table on stdout, ``bench/results/http.csv`` (medians) and
 ``bench/results/http_runs.csv`` (every run). ``--profile ENDPOINT`` then samples
@@ -75,13 +85,16 @@ PROFILE = {
 }
 PAGE = 20
 LIST_LIMIT = 50
-SERVERS = ("skael", "peer", "bare")
-ENDPOINTS = ("get_job", "list_jobs", "relevant_jobs")
-GOALS = {  # endpoint: (numerator, denominator, minimum ratio)
-    "get_job": ("skael", "bare", 0.40),
-    "list_jobs": ("skael", "peer", 10.0),
-    "relevant_jobs": ("skael", "peer", 20.0),
-}
+SERVERS = ("skael", "before", "strong", "peer", "bare")
+ENDPOINTS = ("get_job", "list_jobs", "list_jobs_1", "health", "relevant_jobs")
+GOALS = [  # (endpoint, numerator, denominator, minimum ratio)
+    ("get_job", "skael", "strong", 10.0),
+    ("get_job", "skael", "bare", 0.50),
+    ("list_jobs", "skael", "strong", 10.0),
+    ("get_job", "skael", "peer", 10.0),
+    ("list_jobs", "skael", "peer", 10.0),
+    ("relevant_jobs", "skael", "peer", 20.0),
+]
 UVICORN = ["--host", "127.0.0.1", "--workers", "1", "--loop", "uvloop", "--http", "httptools"]
 
 
@@ -236,6 +249,7 @@ def prepare_data(workdir: Path, jobs: int, seed: int, env: dict[str, str]) -> Pa
         workdir,
     )
     log(f"peer load: {time.perf_counter() - started:.1f} s")
+    shutil.copyfile(workdir / "peer.db", workdir / "strong.db")  # the strong peer's own file
     return postings
 
 
@@ -370,18 +384,28 @@ def targets(
                 {"BENCH_JOBS": str(jobs), "BENCH_TOKEN": token},
             )
         )
-        if name == "bare":
-            continue
-        path = f"/jobs/list_jobs/?skip=0&limit={LIST_LIMIT}"
         out.append(
             Target(
-                "list_jobs",
+                "health",
                 name,
-                server.url + path,
+                server.url + "/health",
                 HARNESS / "get_path.lua",
-                {"BENCH_PATH": path, "BENCH_TOKEN": token},
+                {"BENCH_PATH": "/health", "BENCH_TOKEN": ""},
             )
         )
+        if name == "bare":
+            continue
+        for endpoint, limit in (("list_jobs", LIST_LIMIT), ("list_jobs_1", 1)):
+            path = f"/jobs/list_jobs/?skip=0&limit={limit}"
+            out.append(
+                Target(
+                    endpoint,
+                    name,
+                    server.url + path,
+                    HARNESS / "get_path.lua",
+                    {"BENCH_PATH": path, "BENCH_TOKEN": token},
+                )
+            )
         body = json.dumps({"user_id": user_ids[name], "skip": 0, "limit": PAGE})
         out.append(
             Target(
@@ -403,9 +427,13 @@ def check(target: Target) -> int:
             f"{target.url}/jobs/{max(1, int(target.env['BENCH_JOBS']) // 2)}", token=token
         )
         ok = status == 200 and b'"job_title"' in body
-    elif target.endpoint == "list_jobs":
+    elif target.endpoint.startswith("list_jobs"):
         status, body = http(target.url, token=token)
-        ok = status == 200 and len(json.loads(body)["jobs"]) == LIST_LIMIT
+        expected = LIST_LIMIT if target.endpoint == "list_jobs" else 1
+        ok = status == 200 and len(json.loads(body)["jobs"]) == expected
+    elif target.endpoint == "health":
+        status, body = http(target.url)
+        ok = status == 200 and b'"ok"' in body
     else:
         status, body = http(target.url, json.loads(target.env["BENCH_BODY"]), token=token)
         ok = status == 200 and len(json.loads(body)["jobs"]) == PAGE
@@ -552,6 +580,7 @@ def report(rows: dict[tuple[str, str], Row], args: argparse.Namespace, meta: dic
         "| bytes | Skael / this |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    # servers: skael; strong (bench/strong_peer); peer (bench/peer, seed-like); bare
     for endpoint in ENDPOINTS:
         skael = rows.get((endpoint, "skael"))
         for name in SERVERS:
@@ -569,7 +598,7 @@ def report(rows: dict[tuple[str, str], Row], args: argparse.Namespace, meta: dic
                 f"{row.response_bytes:,} | {ratio} |"
             )
     lines += ["", "| goal | measured | met |", "|---|---:|---|"]
-    for endpoint, (num, den, minimum) in GOALS.items():
+    for endpoint, num, den, minimum in GOALS:
         a, b = rows.get((endpoint, num)), rows.get((endpoint, den))
         if not (a and b and a.runs and b.runs):
             continue
@@ -652,12 +681,22 @@ def log(message: str) -> None:
 
 
 @contextmanager
-def servers_running(workdir: Path, env: dict[str, str]) -> Iterator[dict[str, Server]]:
+def servers_running(
+    workdir: Path, env: dict[str, str], before: Path | None = None
+) -> Iterator[dict[str, Server]]:
     servers: dict[str, Server] = {}
     try:
         servers["skael"] = start(
             "skael", [str(BIN / "skael"), "serve", "--port", "{port}"], env, workdir
         )
+        if before is not None:
+            path = os.pathsep.join(p for p in (str(before), env.get("PYTHONPATH")) if p)
+            servers["before"] = start(
+                "before",
+                [str(BIN / "skael"), "serve", "--port", "{port}"],
+                {**env, "PYTHONPATH": path},
+                workdir,
+            )
         servers["peer"] = start(
             "peer",
             [
@@ -674,6 +713,22 @@ def servers_running(workdir: Path, env: dict[str, str]) -> Iterator[dict[str, Se
             {**env, "PEER_DATABASE_URL": f"sqlite:///{workdir / 'peer.db'}"},
             workdir,
         )
+        servers["strong"] = start(
+            "strong",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "strong_peer.app:app",
+                "--app-dir",
+                str(BENCH),
+                "--port",
+                "{port}",
+                *UVICORN,
+            ],
+            {**env, "PEER_DATABASE_URL": f"sqlite:///{workdir / 'strong.db'}"},
+            workdir,
+        )
         yield servers
     finally:
         for server in servers.values():
@@ -687,8 +742,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=3, help="seconds, once per target")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--endpoints", default=",".join(ENDPOINTS))
     parser.add_argument(
         "--profile",
@@ -701,6 +756,11 @@ def main(argv: list[str] | None = None) -> None:
         "--name", default="http", help="results file stem: bench/results/NAME.csv, NAME.md"
     )
     parser.add_argument("--workdir", type=Path, help="keep data and logs here (default: temp)")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also serve Skael from this src folder (another version) in the same rounds",
+    )
     args = parser.parse_args(argv)
     endpoints = [e for e in args.endpoints.split(",") if e]
     if shutil.which("wrk") is None:
@@ -708,8 +768,9 @@ def main(argv: list[str] | None = None) -> None:
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="skael-bench-http-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    for stale in ("skael.db", "skael.db-wal", "skael.db-shm", "peer.db"):
-        (workdir / stale).unlink(missing_ok=True)
+    for db in ("skael.db", "peer.db", "strong.db"):
+        for stale in (db, f"{db}-wal", f"{db}-shm"):
+            (workdir / stale).unlink(missing_ok=True)
     env = skael_env(workdir)
     command = (
         shlex.join([Path(sys.executable).name, *sys.argv])
@@ -720,18 +781,23 @@ def main(argv: list[str] | None = None) -> None:
     log(f"workdir {workdir}; nproc {os.cpu_count()}; load {os.getloadavg()}")
     prepare_data(workdir, args.jobs, args.seed, env)
 
-    with servers_running(workdir, env) as servers:
+    with servers_running(workdir, env, args.before) as servers:
         skael = servers["skael"]
         status, body = http(skael.url + "/users/", PROFILE)
         if status != 201:
             raise SystemExit(f"register on Skael: {status} {body[:300]!r}")
         account = json.loads(body)
-        tokens = {"skael": account["access_token"]}
-        user_ids = {"skael": int(account["user_id"]), "peer": 1}
+        tokens = {"skael": account["access_token"], "before": account["access_token"]}
+        user_ids = {"skael": int(account["user_id"]), "peer": 1, "strong": 1}
+        user_ids["before"] = user_ids["skael"]
         status, sample = http(f"{skael.url}/jobs/{max(1, args.jobs // 2)}", token=tokens["skael"])
         if status != 200:
             raise SystemExit(f"GET /jobs/{args.jobs // 2} on Skael: {status} {sample[:300]!r}")
         (workdir / "bare_body.json").write_bytes(sample)
+        status, health = http(skael.url + "/health")
+        if status != 200:
+            raise SystemExit(f"GET /health on Skael: {status} {health[:300]!r}")
+        (workdir / "bare_health.json").write_bytes(health)
         servers["bare"] = start(
             "bare",
             [
@@ -746,7 +812,11 @@ def main(argv: list[str] | None = None) -> None:
                 "{port}",
                 *UVICORN,
             ],
-            {**env, "BARE_BODY_FILE": str(workdir / "bare_body.json")},
+            {
+                **env,
+                "BARE_BODY_FILE": str(workdir / "bare_body.json"),
+                "BARE_HEALTH_FILE": str(workdir / "bare_health.json"),
+            },
             workdir,
         )
         all_targets = [

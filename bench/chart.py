@@ -22,7 +22,13 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-COLORS = {"skael": "#2a6f97", "peer": "#c8553d", "bare": "#8d99ae"}
+COLORS = {
+    "skael": "#2a6f97",
+    "before": "#90c2e7",
+    "strong": "#e09f3e",
+    "peer": "#c8553d",
+    "bare": "#8d99ae",
+}
 SETUP_COLORS = {"sqlite": "#2a6f97", "postgres": "#588157", "bare": "#8d99ae"}
 GOAL_P95_MS = 25.0
 
@@ -72,7 +78,7 @@ def http_chart(rows: list[dict[str, str]], out: Path) -> Path:
     endpoints = list(dict.fromkeys(r["endpoint"] for r in rows))
     servers = [s for s in COLORS if any(r["server"] == s for r in rows)]
     width = 0.8 / len(servers)
-    figure, axes = plt.subplots(figsize=(8, 4.2))
+    figure, axes = plt.subplots(figsize=(10, 4.2))
     for k, server in enumerate(servers):
         for i, endpoint in enumerate(endpoints):
             row = next(

@@ -1,7 +1,9 @@
-"""The floor: a minimal Litestar app whose one route answers fixed bytes.
+"""The ceiling: a minimal Litestar app whose routes answer fixed bytes.
 
-The bytes are a real ``GET /jobs/{id}`` answer of Skael, read from the file named by
-``BARE_BODY_FILE``; served by uvicorn the way ``skael serve`` serves Skael.
+``GET /jobs/{id}`` answers the bytes of a real Skael ``GET /jobs/{id}``, read from the
+file named by ``BARE_BODY_FILE``; ``GET /health`` those of Skael's ``GET /health``
+(``BARE_HEALTH_FILE``, optional). Served by uvicorn the way ``skael serve`` serves
+Skael: one worker, uvloop, httptools, uvicorn's access log at level info.
 
     BARE_BODY_FILE=body.json uvicorn --app-dir bench --factory http_harness.bare:create_app
 """
@@ -13,9 +15,13 @@ from pathlib import Path
 
 from litestar import Litestar, Response, get
 
+HEALTH = b'{"messages":"success","status":"ok","database":"ok","shared_state":"local"}'
+
 
 def create_app() -> Litestar:
     body = Path(os.environ["BARE_BODY_FILE"]).read_bytes()
+    health_file = os.environ.get("BARE_HEALTH_FILE")
+    health_body = Path(health_file).read_bytes() if health_file else HEALTH
 
     @get("/jobs/{job_id:int}", sync_to_thread=False)
     def job(job_id: int) -> Response[bytes]:
@@ -23,6 +29,6 @@ def create_app() -> Litestar:
 
     @get("/health", sync_to_thread=False)
     def health() -> Response[bytes]:
-        return Response(b'{"messages":"success","status":"ok"}', media_type="application/json")
+        return Response(health_body, media_type="application/json")
 
     return Litestar(route_handlers=[job, health], openapi_config=None)

@@ -36,6 +36,7 @@ from skael_core.service import Ports, Skael
 from skael_core.usecases.throttling import BackOff, ThrottlePolicy
 
 from .settings import Settings
+from .wire import JobJson
 
 log = logging.getLogger("skael")
 
@@ -169,6 +170,9 @@ class Container(containers.DeclarativeContainer):
         MemoryRankingCache,
         size=providers.Callable(lambda s: s.ranking_cache_size, settings),
         ttl=providers.Callable(lambda s: s.ranking_cache_ttl, settings),
+    )
+    job_json = providers.Singleton(
+        JobJson, size=providers.Callable(lambda s: s.job_json_cache_size, settings)
     )
     identities = providers.Singleton(_identity_verifier, settings, http_client, clock)
     ports = providers.Singleton(

@@ -84,6 +84,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_namespace: str = "skael"
     ranking_cache_size: Count = 2048
     ranking_cache_ttl: Annotated[float, msgspec.Meta(ge=0)] = 300.0
+    job_json_cache_size: Count = 8192
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None

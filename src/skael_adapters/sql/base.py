@@ -60,10 +60,13 @@ class SqlRepository:
             total: int | None = skip + len(rows)  # the page reached the end: no need to count
         else:
             every = countable if countable is not None else every_row(query)
-            total = (await self._conn.execute(count_at_most(every))).scalar_one()
-            if total > LIST_COUNT_LIMIT:
-                total = None
+            total = bounded((await self._conn.execute(count_at_most(every))).scalar_one())
         return Page(items=[to_domain(row) for row in rows], total=total)
+
+
+def bounded(total: int) -> int | None:
+    """A list's ``total`` as pages give it: None above ``LIST_COUNT_LIMIT``."""
+    return None if total > LIST_COUNT_LIMIT else total
 
 
 def every_row(query: sa.Select[Any]) -> sa.Select[Any]:

@@ -20,10 +20,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from skael_core.model import CatalogEntry, Job, JobFilter, Page, UpsertReport
-from skael_core.ports import JobRepository
+from skael_core.ports import JobRepository, page_reaches_end
 
 from . import bulk, mapping
-from .base import ConnectionHolder, SqlRepository, batched
+from .base import ConnectionHolder, SqlRepository, batched, bounded
 from .engine import prepared
 from .tables import job_technologies, jobs
 
@@ -43,8 +43,15 @@ _JOBS_BY_ID_SLOTS = {
     for size in _ID_SLOTS
 }
 _LATEST_ID = prepared(sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0)))
-_SLIM_READ = [jobs.c.id, jobs.c.rank_data]
 _RECENT_JOBS = (jobs.c.date_posted.desc().nulls_last(), jobs.c.id.desc())
+_NEWEST_PAGE = prepared(
+    sa.select(*_JOB_READ)
+    .order_by(*_RECENT_JOBS)
+    .limit(sa.bindparam("limit"))
+    .offset(sa.bindparam("skip"))
+)
+_COUNT_JOBS = prepared(sa.select(sa.func.count()).select_from(jobs))
+_SLIM_READ = [jobs.c.id, jobs.c.rank_data]
 _JOB_UPSERT_COLUMNS = list(mapping.JOB_ROW_NAMES)
 _JOB_REFRESHED = [name for name in _JOB_UPSERT_COLUMNS if name not in ("source", "source_id")]
 _TECHNOLOGY_COLUMNS = ["job_id", "slug", "name", *mapping.TECHNOLOGY_COPIES]
@@ -536,8 +543,26 @@ class SqlJobRepository(SqlRepository, JobRepository):
         return [found[i] for i in job_ids if i in found]
 
     async def list(self, filters: JobFilter, skip: int, limit: int) -> Page[Job]:
+        if self._conn.dialect.name == "sqlite" and not job_conditions(filters):
+            return await self._newest(skip, limit)
         rows, counted = job_list_queries(filters)
         return await self._page(rows, skip, limit, mapping.job_to_domain, counted)
+
+    async def _newest(self, skip: int, limit: int) -> Page[Job]:
+        """A page of every job on SQLite, by two prepared statements.
+
+        The total is a plain ``count(*)``: SQLite answers it by counting the cells of
+        the smallest index of ``jobs`` page by page (microseconds at 5,000 jobs), where
+        counting at most ``LIST_COUNT_LIMIT + 1`` rows of a subquery steps through
+        them one at a time (0.1 - 0.4 ms at 5,000 jobs, more up to the bound). It is
+        exact; above ``LIST_COUNT_LIMIT`` it is None, as every list's total is.
+        """
+        page = {"limit": limit, "skip": skip}
+        rows = (await self._conn.execute(_NEWEST_PAGE, page)).all()
+        total: int | None = skip + len(rows)  # the page reached the end: no need to count
+        if not page_reaches_end(skip, limit, len(rows)):
+            total = bounded((await self._conn.execute(_COUNT_JOBS)).scalar_one())
+        return Page(items=[mapping.job_to_domain(row) for row in rows], total=total)
 
     async def candidates(
         self, filters: JobFilter, skills: Sequence[str], limit: int

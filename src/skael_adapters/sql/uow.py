@@ -186,8 +186,20 @@ class SqlDatabase:
         return SqlUnitOfWork(self.engine, read_only=read_only, reader=self.reader)
 
     async def ping(self) -> bool:
-        """True when a connection answers ``SELECT 1``; False, never an exception, if not."""
+        """True when a connection answers ``SELECT 1``; False, never an exception, if not.
+
+        On a SQLite file the inline reader's connection answers, on the event loop's
+        thread: the file is the same one the engine writes, and asking through aiosqlite
+        cost a thread hand-off per step, most of what a health check cost.
+        """
         try:
+            if self.reader is not None:
+                inline = self.reader.acquire()
+                try:
+                    driver(inline).execute("SELECT 1").fetchall()
+                finally:
+                    self.reader.release(inline)
+                return True
             async with self.engine.connect() as connection:
                 await connection.execute(sa.text("SELECT 1"))
         except Exception:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Response, delete, get, post
+from litestar.datastructures import State
 from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
@@ -39,6 +40,7 @@ from ..schemas import (
     UserIdQuery,
     same_id,
 )
+from ..wire import EncodedJson, JobJson
 from .deps import Core, CurrentCaller
 from .recorded import ALREADY_RECORDED, recorded
 
@@ -80,6 +82,12 @@ async def rank_request(core: Skael, caller: Caller, r: JobFilterRequest) -> list
     )
 
 
+def job_json_of(state: State) -> JobJson:
+    """The container's :class:`JobJson` (the JSON of recently answered jobs)."""
+    job_json: JobJson = state.container.job_json()
+    return job_json
+
+
 @dataclass
 class OptionalBodyOperation(Operation):
     """An operation whose body may be left out (Litestar documents every body as required)."""
@@ -112,6 +120,7 @@ class JobController(Controller):
         self,
         core: Core,
         caller: CurrentCaller,
+        state: State,
         skip: Skip = 0,
         limit: Limit = 20,
         q: SearchText = None,
@@ -127,7 +136,7 @@ class JobController(Controller):
             float | None, QueryParameter(ge=0, schema_extra={"minimum": 0})
         ] = None,
         posted_since: FromQuery[date | None] = None,
-    ) -> ScoredJobsOut:
+    ) -> Response[ScoredJobsOut]:
         """Stored jobs matching every filter, newest first, each with its match score
         for the caller (the score relevant_jobs and match_score give)."""
         filters = job_filter(
@@ -145,7 +154,7 @@ class JobController(Controller):
         )
         page = await core.list_jobs.execute(filters, skip, limit)
         scored = await core.score_jobs.execute(caller.user_id, page.items)
-        return ScoredJobsOut(jobs=[RankedJobListing.ranked(x) for x in scored], total=page.total)
+        return EncodedJson(job_json_of(state).scored_page(scored, page.total))
 
     @post("/relevant_jobs", status_code=200, operation_class=OptionalBodyOperation)
     async def relevant_jobs(
@@ -177,9 +186,11 @@ class JobController(Controller):
         return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
 
     @get("/{job_id:int}")
-    async def job(self, core: Core, job_id: PathId) -> JobListingResponse:
+    async def job(
+        self, core: Core, job_id: PathId, state: State
+    ) -> Response[JobListingResponse]:
         """One stored job (JobListingResponse)."""
-        return JobListingResponse.of(await core.get_job.execute(job_id))
+        return EncodedJson(job_json_of(state).job(await core.get_job.execute(job_id)))
 
     @post(
         "/{job_id:int}/save",
