@@ -59,7 +59,7 @@ from .usecases.jobs import (
     RankJobsForUser,
     ScoreJobs,
 )
-from .usecases.scheduling import CreditBudget, ReportCredits, RunDueSearches
+from .usecases.scheduling import CreditBudget, ReportCredits, RunDueSearches, SearchTiming
 from .usecases.throttling import Attempts, ThrottlePolicy
 from .usecases.tracking import (
     AnalyzeJob,
@@ -105,6 +105,7 @@ class Skael:
         throttling: ThrottlePolicy | None = None,
         auto_register_identities: bool = False,
         budget: CreditBudget | None = None,
+        timing: SearchTiming | None = None,
     ) -> None:
         p = ports
         t = throttling or ThrottlePolicy()
@@ -169,5 +170,5 @@ class Skael:
         self.unblock_company = UnblockCompany(p.uow, p.clock)
         self.list_blocked_companies = ListBlockedCompanies(p.uow, p.clock)
         self.budget = budget or CreditBudget()
-        self.run_due_searches = RunDueSearches(p.uow, p.clock, self.fetch_jobs, self.budget)
+        self.run_due_searches = RunDueSearches(p.uow, p.clock, self.fetch_jobs, self.budget, timing)
         self.report_credits = ReportCredits(p.uow, p.clock, self.budget)

@@ -124,6 +124,37 @@ def _check_can_listen(host: str, port: int) -> None:
         raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
 
 
+# --------------------------------------------------------------------------- worker
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run the searches due now, then exit (for cron).")
+def worker(once: bool) -> None:
+    """Run saved searches when they are due: fetch, store, rank, notify.
+
+    Without --once it runs until stopped, looking for due searches every
+    SKAEL_WORKER_INTERVAL seconds. Several workers may run on one database: each due
+    search runs once.
+    """
+    from .worker import describe, run_due, run_forever, summary
+
+    def report(run: Any) -> None:
+        click.echo(describe(run), err=run.status == "failed")
+
+    async def work(c: Container) -> None:
+        await prepare_database(c)
+        settings = c.settings()
+        if once:
+            click.echo(summary(await run_due(c.core(), settings.worker_batch, report)))
+        else:
+            await run_forever(c.core(), settings.worker_batch, settings.worker_interval)
+
+    try:
+        _run(work)
+    except KeyboardInterrupt:
+        click.echo("worker stopped", err=True)
+
+
 # --------------------------------------------------------------------------- db
 
 

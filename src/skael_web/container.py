@@ -8,6 +8,7 @@ released by ``startup()`` and ``shutdown()``, which the Litestar lifespan and th
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, Protocol
 
 import httpx
@@ -33,6 +34,7 @@ from skael_core.ports import (
     UnitOfWork,
 )
 from skael_core.service import Ports, Skael
+from skael_core.usecases.scheduling import CreditBudget, SearchTiming
 from skael_core.usecases.throttling import BackOff, ThrottlePolicy
 
 from .settings import Settings
@@ -140,6 +142,21 @@ def _identity_verifier(
     )
 
 
+def _budget(settings: Settings) -> CreditBudget:
+    return CreditBudget(
+        daily=settings.credit_budget_daily,
+        per_person=settings.credit_budget_per_person,
+        per_search=settings.search_fetch_limit,
+    )
+
+
+def _timing(settings: Settings) -> SearchTiming:
+    return SearchTiming(
+        lease=timedelta(seconds=settings.search_lease),
+        retry_after=timedelta(seconds=settings.search_retry_after),
+    )
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -191,6 +208,8 @@ class Container(containers.DeclarativeContainer):
         max_candidates=providers.Callable(lambda s: s.max_candidates, settings),
         auto_register_identities=providers.Callable(lambda s: s.oidc_auto_register, settings),
         throttling=throttling,
+        budget=providers.Callable(_budget, settings),
+        timing=providers.Callable(_timing, settings),
     )
 
 

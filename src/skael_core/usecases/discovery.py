@@ -311,7 +311,7 @@ class RestoreJob(UseCase):
             await uow.commit()
 
 
-def _key(value: str) -> str:
+def _key(value: str | None) -> str:
     return norm.required_text(value, "key")
 
 
@@ -337,9 +337,10 @@ class BlockCompany(UseCase):
 
 
 class UnblockCompany(UseCase):
-    """Unblock a company; ``NotFound`` if it was not blocked."""
+    """Unblock a company (its key as blocked, in any letter case); ``NotFound`` if it was
+    not blocked."""
 
-    async def execute(self, actor: int, user_id: int | None, key: str) -> None:
+    async def execute(self, actor: int, user_id: int | None, key: str | None) -> str:
         target = owner(actor, user_id)
         company = _key(key)
         async with self._uow() as uow:
@@ -348,6 +349,7 @@ class UnblockCompany(UseCase):
             meta = {"company": company}
             await self._log(uow, target, ActionType.COMPANY_UNBLOCKED, metadata=meta)
             await uow.commit()
+        return company
 
 
 class ListBlockedCompanies(UseCase):

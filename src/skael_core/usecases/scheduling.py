@@ -60,6 +60,15 @@ class CreditBudget(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("budgets are 0 or more; per_search is 1..100")
 
 
+class SearchTiming(msgspec.Struct, frozen=True, kw_only=True):
+    """How long a claim holds a search (``lease``: a run that takes longer may be run
+    again by another worker) and the first wait after a failed run (``retry_after``,
+    doubled for each failure in a row, at most the search's own interval)."""
+
+    lease: timedelta = timedelta(minutes=10)
+    retry_after: timedelta = timedelta(minutes=5)
+
+
 class SearchRun(msgspec.Struct, frozen=True, kw_only=True):
     """What one run of a search did: ``ran``, ``failed`` (``error`` says why; tried
     again at ``next_run_at``), ``waiting`` (no credits left today) or ``gone`` (the
@@ -92,14 +101,14 @@ class RunDueSearches(UseCase):
         clock: Clock,
         fetch: FetchJobs,
         budget: CreditBudget,
-        lease: timedelta = timedelta(minutes=10),
-        retry_after: timedelta = timedelta(minutes=5),
+        timing: SearchTiming | None = None,
     ) -> None:
         super().__init__(uow, clock)
         self._fetch = fetch
         self._budget = budget
-        self._lease = lease
-        self._retry_after = retry_after
+        timing = timing or SearchTiming()
+        self._lease = timing.lease
+        self._retry_after = timing.retry_after
 
     async def execute(self, limit: int = 100) -> list[SearchRun]:
         now = self._clock.now()
