@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from litestar.testing import TestClient
 
 from skael_core.model import Notification
+from skael_web.app import create_app
 from support import NOW
-from web.web_support import Account, World, actions, assert_error
+from web.web_support import (
+    Account,
+    World,
+    actions,
+    assert_error,
+    build_world,
+    sign_up,
+    sqlite_database,
+)
 
 BACKEND = {
     "job_title": "Backend Engineer",
@@ -172,3 +182,27 @@ def test_a_blocked_company_has_none_of_its_jobs_shown(
     )
     relisted = client.get("/jobs/list_jobs", params={"limit": 100}, headers=ada.headers).json()
     assert relisted["total"] == len(job_ids)
+
+
+def test_the_worker_inside_the_server_runs_a_new_search(tmp_path: Any) -> None:
+    world = build_world(
+        sqlite_database(tmp_path / "skael.db"), worker_in_serve=True, worker_interval=0.05
+    )
+    with TestClient(create_app(world.container)) as client:
+        ada = sign_up(client, "ada@example.com", skills="python, django")
+        assert (
+            client.post("/searches", json={"min_score": 1}, headers=ada.headers).status_code == 201
+        )
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            page = client.get("/notifications", headers=ada.headers).json()
+            if page["total"]:
+                break
+            time.sleep(0.05)
+        assert page["total"] == len(world.source.jobs)
+        credits = client.get("/health").json()["credits"]
+        assert credits["spent_today"] == len(world.source.jobs)
+        assert credits["daily_budget"] == 1000 and credits["per_person_budget"] == 100
+        (search,) = client.get("/searches", headers=ada.headers).json()["searches"]
+        assert search["last_run_at"] is not None and search["failures"] == 0
+        assert "SEARCH_RAN" in actions(client, ada)
