@@ -380,6 +380,15 @@ class JobSource(Protocol):
         ...
 
 
+class WebhookSender(Protocol):
+    """Delivers a signed JSON body to a URL a person gave (their saved search's webhook)."""
+
+    async def send(self, url: str, secret: str, body: bytes) -> str | None:
+        """None once delivered (a 2xx answer); otherwise what went wrong, after the
+        retries the adapter makes. Never raises for a failed delivery."""
+        ...
+
+
 class PasswordHasher(Protocol):
     """A slow, salted password hash. Asynchronous: hashing takes a CPU-heavy while, which
     an adapter should spend off the event loop."""

@@ -20,6 +20,7 @@ from .ports import (
     RevokedTokens,
     TokenService,
     UnitOfWorkFactory,
+    WebhookSender,
 )
 from .usecases.accounts import (
     Authenticate,
@@ -93,6 +94,8 @@ class Ports:
     """Optional: without it, every ``relevant jobs`` call ranks anew."""
     identities: IdentityTokenVerifier | None = None
     """Optional: an identity provider whose ID tokens are accepted beside Skael's own."""
+    webhooks: WebhookSender | None = None
+    """Optional: without it, saved searches tell of new matches in the app alone."""
 
 
 class Skael:
@@ -170,5 +173,7 @@ class Skael:
         self.unblock_company = UnblockCompany(p.uow, p.clock)
         self.list_blocked_companies = ListBlockedCompanies(p.uow, p.clock)
         self.budget = budget or CreditBudget()
-        self.run_due_searches = RunDueSearches(p.uow, p.clock, self.fetch_jobs, self.budget, timing)
+        self.run_due_searches = RunDueSearches(
+            p.uow, p.clock, self.fetch_jobs, self.budget, timing, p.webhooks
+        )
         self.report_credits = ReportCredits(p.uow, p.clock, self.budget)

@@ -26,6 +26,7 @@ from skael_adapters.stores import (
     redis_with_fallback,
 )
 from skael_adapters.system import PycountryCatalog, SystemClock
+from skael_adapters.webhooks import HttpWebhookSender
 from skael_core.ports import (
     Clock,
     DocumentWriter,
@@ -188,6 +189,14 @@ class Container(containers.DeclarativeContainer):
         ttl=providers.Callable(lambda s: s.ranking_cache_ttl, settings),
     )
     identities = providers.Singleton(_identity_verifier, settings, http_client, clock)
+    webhooks = providers.Singleton(
+        HttpWebhookSender,
+        http_client,
+        clock,
+        attempts=providers.Callable(lambda s: s.webhook_attempts, settings),
+        deadline=providers.Callable(lambda s: s.webhook_deadline, settings),
+        allow_private=providers.Callable(lambda s: s.webhook_allow_private, settings),
+    )
     ports = providers.Singleton(
         Ports,
         uow=database.provided.unit_of_work,
@@ -201,6 +210,7 @@ class Container(containers.DeclarativeContainer):
         countries=countries,
         rankings=rankings,
         identities=identities,
+        webhooks=webhooks,
     )
     core = providers.Singleton(
         Skael,

@@ -100,6 +100,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     search_lease: Annotated[int, msgspec.Meta(ge=60)] = 600
     search_retry_after: Positive = 300
     worker_in_serve: bool = False
+    webhook_deadline: Seconds = 30.0
+    webhook_attempts: Positive = 4
+    webhook_allow_private: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

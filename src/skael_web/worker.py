@@ -24,10 +24,11 @@ def describe(run: SearchRun) -> str:
     """One line on one run, for people reading the worker's output."""
     head = f"search {run.search_id} of user {run.user_id}"
     if run.status == "ran":
+        hook = f"; webhook: {run.webhook}" if run.webhook else ""
         return (
             f"{head}: fetched {plural(run.fetched, 'posting')}, "
             f"{_count(len(run.notified), 'new match', 'new matches')}, "
-            f"{plural(run.credits_used, 'credit')} used"
+            f"{plural(run.credits_used, 'credit')} used{hook}"
         )
     if run.status == "failed":
         return f"{head}: failed ({run.error}); tried again at {run.next_run_at:%Y-%m-%d %H:%M}Z"

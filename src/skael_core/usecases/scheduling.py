@@ -29,7 +29,7 @@ import msgspec
 from ..errors import ProviderError, SkaelError
 from ..matching import profile_features, score_job
 from ..model import ActionType, Job, Notification, SavedSearch, SearchFilters, company_key
-from ..ports import Clock, UnitOfWork, UnitOfWorkFactory
+from ..ports import Clock, UnitOfWork, UnitOfWorkFactory, WebhookSender
 from .common import UseCase
 from .discovery import excluding
 from .jobs import FetchJobs, FetchOutcome, FetchRequest
@@ -83,6 +83,8 @@ class SearchRun(msgspec.Struct, frozen=True, kw_only=True):
     notified: tuple[Notification, ...] = ()
     error: str | None = None
     next_run_at: datetime | None = None
+    webhook: str | None = None
+    """``delivered``, what went wrong delivering, or None when nothing was sent."""
 
 
 class CreditStatus(msgspec.Struct, frozen=True, kw_only=True):
@@ -102,9 +104,11 @@ class RunDueSearches(UseCase):
         fetch: FetchJobs,
         budget: CreditBudget,
         timing: SearchTiming | None = None,
+        webhooks: WebhookSender | None = None,
     ) -> None:
         super().__init__(uow, clock)
         self._fetch = fetch
+        self._webhooks = webhooks
         self._budget = budget
         timing = timing or SearchTiming()
         self._lease = timing.lease
@@ -131,7 +135,8 @@ class RunDueSearches(UseCase):
             return await self._failed(search, error, granted)
         used = outcome.credits_used or 0
         await self._settle(search.user_id, day, granted, used)
-        return await self._notify(search, outcome, granted, used)
+        run = await self._notify(search, outcome, granted, used)
+        return await self._call_webhook(run)
 
     async def _reserve(self, search: SavedSearch, day: date) -> int:
         """Credits reserved for one fetch of ``search``: 0 when a budget is spent."""
@@ -271,6 +276,23 @@ class RunDueSearches(UseCase):
             next_run_at=changed.next_run_at,
         )
 
+    async def _call_webhook(self, run: SearchRun) -> SearchRun:
+        """Send the run's new matches to the search's webhook, once they are stored; a
+        delivery that fails after the sender's retries is logged and reported, and the
+        matches stay in the app."""
+        if self._webhooks is None or not run.notified:
+            return run
+        async with self._uow(read_only=True) as uow:
+            search = await uow.saved_searches.get(run.search_id)
+            jobs = await uow.jobs.get_many([n.job_id for n in run.notified])
+        if search is None or not search.webhook_url or not search.webhook_secret:
+            return run
+        body = webhook_body(search, run.notified, jobs)
+        error = await self._webhooks.send(search.webhook_url, search.webhook_secret, body)
+        if error is not None:
+            log.warning("search %d: webhook not delivered: %s", search.id, error)
+        return msgspec.structs.replace(run, webhook=error or "delivered")
+
     @staticmethod
     async def _still_claimed(uow: UnitOfWork, search: SavedSearch) -> SavedSearch | None:
         return await uow.saved_searches.get(search.id)
@@ -322,6 +344,44 @@ def kept(
                 continue
         found.append(job)
     return found
+
+
+class WebhookMatch(msgspec.Struct, frozen=True, kw_only=True):
+    notification_id: int
+    job_id: int
+    score: int
+    job_title: str
+    company: str | None
+    url: str | None
+
+
+class WebhookBody(msgspec.Struct, frozen=True, kw_only=True):
+    """What a search's webhook receives: the search, its owner and the new matches."""
+
+    event: str = "new_matches"
+    search_id: int
+    user_id: int
+    matches: list[WebhookMatch]
+
+
+def webhook_body(
+    search: SavedSearch, notified: Sequence[Notification], jobs: Sequence[Job]
+) -> bytes:
+    by_id = {job.id: job for job in jobs}
+    matches = [
+        WebhookMatch(
+            notification_id=n.id,
+            job_id=n.job_id,
+            score=n.score,
+            job_title=by_id[n.job_id].job_title,
+            company=by_id[n.job_id].company,
+            url=by_id[n.job_id].apply_url,
+        )
+        for n in notified
+        if n.job_id in by_id
+    ]
+    body = WebhookBody(search_id=search.id, user_id=search.user_id, matches=matches)
+    return msgspec.json.encode(body)
 
 
 class ReportCredits(UseCase):
