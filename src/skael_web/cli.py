@@ -132,7 +132,8 @@ def _check_can_listen(host: str, port: int) -> None:
 def worker(once: bool) -> None:
     """Run saved searches when they are due: fetch, store, rank, notify.
 
-    Without --once it runs until stopped, looking for due searches every
+    Without --once it runs until stopped: with SKAEL_REDIS_URL, as a worker of a Redis
+    job queue (SAQ) that every worker shares; without, looking for due searches every
     SKAEL_WORKER_INTERVAL seconds. Several workers may run on one database: each due
     search runs once.
     """
@@ -146,6 +147,16 @@ def worker(once: bool) -> None:
         settings = c.settings()
         if once:
             click.echo(summary(await run_due(c.core(), settings.worker_batch, report)))
+        elif settings.redis_url:  # several workers share the runs through a Redis queue
+            from .search_queue import search_worker
+
+            await search_worker(
+                c.core(),
+                settings.redis_url,
+                name=f"{settings.redis_namespace}-searches",
+                batch=settings.worker_batch,
+                lease_seconds=settings.search_lease,
+            ).start()
         else:
             await run_forever(c.core(), settings.worker_batch, settings.worker_interval)
 

@@ -115,11 +115,25 @@ class RunDueSearches(UseCase):
         self._retry_after = timing.retry_after
 
     async def execute(self, limit: int = 100) -> list[SearchRun]:
+        return [await self._run(search) for search in await self.claim(limit)]
+
+    async def claim(self, limit: int) -> list[SavedSearch]:
+        """Claim up to ``limit`` due searches for this worker (each ``next_run_at`` moved
+        to the end of the lease): a queue hands them out, ``run_claimed`` runs one."""
         now = self._clock.now()
         async with self._uow() as uow:
             claimed = await uow.saved_searches.claim_due(now, now + self._lease, limit)
             await uow.commit()
-        return [await self._run(search) for search in claimed]
+        return claimed
+
+    async def run_claimed(self, search_id: int, claimed_until: datetime) -> SearchRun | None:
+        """Run a search claimed until ``claimed_until``; None when that claim is stale
+        (the search is gone, was changed, or its lease ran out and it was claimed anew)."""
+        async with self._uow(read_only=True) as uow:
+            search = await uow.saved_searches.get(search_id)
+        if search is None or search.next_run_at != claimed_until:
+            return None
+        return await self._run(search)
 
     async def _run(self, search: SavedSearch) -> SearchRun:
         day = self._clock.today()
