@@ -35,6 +35,8 @@ async def test_a_new_search_is_due_at_once_with_canonical_filters() -> None:
         (SearchRequest(frequency="hourly"), "frequency"),
         (SearchRequest(country_code="Atlantis"), "country_code"),
         (SearchRequest(webhook_url="ftp://example.com/x"), "webhook_url"),
+        (SearchRequest(webhook_url="http://[::1/x"), "webhook_url"),
+        (SearchRequest(webhook_url="https:///no-host"), "webhook_url"),
         (SearchRequest(min_salary=-1), "min_salary"),
     ],
 )

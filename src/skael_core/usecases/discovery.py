@@ -108,8 +108,12 @@ def webhook_url(value: str | None) -> str | None:
     url = norm.text(value, "webhook_url", MAX_URL)
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an unclosed IPv6 bracket, a port that is not a number, ...
+        host = None
+    if host is None or parts.scheme not in ("http", "https"):
         raise InvalidInput.field(
             "webhook_url", "must be an http or https URL, such as https://hooks.example.com/skael"
         )
