@@ -103,6 +103,16 @@ class Endpoint:
             return "body"
         return None
 
+    def required_query(self) -> dict[str, Any]:
+        """Sample values of the query parameters the route requires."""
+        parameters = self.handler.parsed_fn_signature.parameters
+        required = [
+            name
+            for name, field in parameters.items()
+            if name in SAMPLE_VALUES and not field.is_optional and not field.has_default
+        ]
+        return {name: SAMPLE_VALUES[name] for name in required}
+
     def body(self, **values: Any) -> dict[str, Any] | None:
         body = self.body_type()
         if body is None:
@@ -197,7 +207,7 @@ def test_no_route_acts_on_another_users_data(
         if where is None:
             continue
         url = endpoint.url(user_id=bob.user_id, job_id=job, resume_id=resume)
-        params = {"user_id": bob.user_id} if where == "query" else None
+        params = {"user_id": bob.user_id, **endpoint.required_query()} if where == "query" else None
         body = endpoint.body(job_id=job, **({"user_id": bob.user_id} if where == "body" else {}))
         response = client.request(
             endpoint.method, url, params=params, json=body, headers=ada.headers

@@ -172,6 +172,8 @@ def test_a_blocked_company_has_none_of_its_jobs_shown(
     assert actions(client, ada)[0] == "COMPANY_BLOCKED"
     assert_error(client.post("/companies/blocked", json={"key": "  "}, headers=ada.headers), 422)
     assert_error(client.delete("/companies/blocked", headers=ada.headers), 422)
+    blank = client.delete("/companies/blocked", params={"key": " "}, headers=ada.headers)
+    assert_error(blank, 422)
     gone = client.delete(
         "/companies/blocked", params={"key": "acme analytics"}, headers=ada.headers
     )

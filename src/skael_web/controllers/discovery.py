@@ -32,7 +32,7 @@ from .deps import Core, CurrentCaller
 from .jobs import OptionalBodyOperation
 
 CompanyKey = Annotated[
-    str | None, QueryParameter(max_length=200, description="The company's key (required).")
+    str, QueryParameter(min_length=1, max_length=200, description="The company's key.")
 ]
 
 
@@ -186,7 +186,7 @@ class BlockedCompanyController(Controller):
         self,
         core: Core,
         caller: CurrentCaller,
-        key: CompanyKey = None,
+        key: CompanyKey,
         user_id: UserIdQuery = None,
     ) -> UnblockedOut:
         """Unblock a company (``?key=``, any letter case); 404 if it was not blocked."""
