@@ -27,6 +27,7 @@ from ..discovery_wire import (
     SearchResponse,
     UnblockedOut,
 )
+from ..errors import documented
 from ..schemas import Limit, PathId, Skip, UserIdQuery
 from .deps import Core, CurrentCaller
 from .jobs import OptionalBodyOperation
@@ -40,7 +41,7 @@ class SearchController(Controller):
     path = "/searches"
     tags = ["discovery"]
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, responses={409: documented("The person keeps 50 searches")})
     async def create(
         self, core: Core, caller: CurrentCaller, data: JSONBody[SearchIn]
     ) -> SearchResponse:
@@ -114,10 +115,12 @@ class NotificationController(Controller):
 
 
 _DISMISSED_BEFORE: Final = {
-    200: ResponseSpec(data_container=DismissedOut, description="Dismissed before: nothing changed")
+    200: ResponseSpec(data_container=DismissedOut, description="Dismissed before: nothing changed"),
+    409: documented("The person has 5,000 jobs dismissed"),
 }
 _BLOCKED_BEFORE: Final = {
-    200: ResponseSpec(data_container=BlockedOut, description="Blocked before: nothing changed")
+    200: ResponseSpec(data_container=BlockedOut, description="Blocked before: nothing changed"),
+    409: documented("The person has 500 companies blocked"),
 }
 
 
