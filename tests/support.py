@@ -26,6 +26,7 @@ from skael_core.model import (
 from skael_core.ports import DocumentWriter, JobSource, RankingCache, UnitOfWorkFactory
 from skael_core.service import Ports, Skael
 from skael_core.usecases.accounts import ProfileChanges, Session
+from skael_core.usecases.scheduling import CreditBudget
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SECRET = "test-secret-" + "x" * 40
@@ -73,6 +74,7 @@ def make_core(
     source: JobSource | None = None,
     writer: DocumentWriter | None = None,
     rankings: RankingCache | None = None,
+    budget: CreditBudget | None = None,
 ) -> Skael:
     clock = clock or FixedClock(NOW)
     return Skael(
@@ -87,7 +89,8 @@ def make_core(
             writer=writer or EchoWriter(),
             countries=PycountryCatalog(),
             rankings=rankings,
-        )
+        ),
+        budget=budget,
     )
 
 

@@ -41,6 +41,7 @@ class Answer:
     stall: float = 0.0  # seconds of silence before anything is sent
     trickle: bool = False  # send the body a byte at a time, slowly
     declared_length: int | None = None  # a Content-Length larger than what is sent
+    search: bool = False  # answer from the server's postings, as the request asks
 
 
 OK = _body("search_response_60_jobs.json")
@@ -75,7 +76,10 @@ MODES: dict[str, Answer] = {
     "stall": Answer(200, OK, stall=5.0),
     "trickle": Answer(200, OK, trickle=True),
     "truncated": Answer(200, OK[:4000], declared_length=len(OK)),
+    "search": Answer(200, search=True),
 }
+"""Answers by name; ``search`` answers from ``FakeTheirstack.postings`` honouring the
+request's ``limit``, ``job_id_not`` and ``job_country_code_or``, as the provider does."""
 
 
 class FakeTheirstack(ThreadingHTTPServer):
@@ -87,6 +91,7 @@ class FakeTheirstack(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.script: list[str] = ["ok"]
         self.requests: list[Recorded] = []
+        self.postings: list[dict[str, Any]] = json.loads(OK)["data"]
         self.stopping = threading.Event()
 
     @property
@@ -96,6 +101,18 @@ class FakeTheirstack(ThreadingHTTPServer):
     def next_answer(self) -> Answer:
         mode = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         return MODES[mode]
+
+    def search(self, body: dict[str, Any]) -> bytes:
+        """The answer to the search ``body`` over ``postings``."""
+        known = set(body.get("job_id_not", ()))
+        countries = set(body.get("job_country_code_or", ()))
+        found = [
+            p
+            for p in self.postings
+            if p["id"] not in known and (not countries or p.get("country_code") in countries)
+        ][: int(body.get("limit", 25))]
+        meta = {"total_results": len(found), "truncated_results": 0}
+        return json.dumps({"metadata": meta, "data": found}).encode()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # clients hanging up on stalled answers is the point of some tests
@@ -117,6 +134,8 @@ class _Handler(BaseHTTPRequestHandler):
             Recorded(time.monotonic(), self.path, dict(self.headers.items()), json.loads(raw))
         )
         answer = self.server.next_answer()
+        if answer.search:
+            answer = Answer(200, self.server.search(self.server.requests[-1].body))
         if answer.stall and self.server.stopping.wait(answer.stall):
             return
         self.send_response(answer.status)

@@ -37,21 +37,37 @@ from skael_core.model import (
     SavedJob,
     UpsertReport,
     User,
+    company_key,
 )
 from skael_core.ports import (
     LIST_COUNT_LIMIT,
     ActivityRepository,
     AnalysisRepository,
     ApplicationRepository,
+    BlockedCompanyRepository,
+    CreditLedger,
+    DismissedJobRepository,
     DocumentRepository,
     IdentityLinkRepository,
     JobRepository,
+    NotificationRepository,
     RevokedTokenRepository,
     SavedJobRepository,
+    SavedSearchRepository,
     UnitOfWork,
     UserRepository,
     page_reaches_end,
 )
+
+from .memory_discovery import (
+    DISCOVERY_TABLES,
+    MemoryBlockedCompanyRepository,
+    MemoryCreditLedger,
+    MemoryDismissedJobRepository,
+    MemoryNotificationRepository,
+    MemorySavedSearchRepository,
+)
+from .memory_discovery import USER_OWNED as DISCOVERY_OWNED
 
 T = TypeVar("T")
 
@@ -68,6 +84,7 @@ TABLES = (
     "identity_links",
     "revoked_tokens",
     "sequences",
+    *DISCOVERY_TABLES,
 )
 
 
@@ -102,6 +119,11 @@ class MemoryUnitOfWork(UnitOfWork):
         self.activities = MemoryActivityRepository(self)
         self.identity_links = MemoryIdentityLinkRepository(self)
         self.revoked_tokens = MemoryRevokedTokenRepository(self)
+        self.saved_searches: SavedSearchRepository = MemorySavedSearchRepository(self)
+        self.notifications: NotificationRepository = MemoryNotificationRepository(self)
+        self.dismissed_jobs: DismissedJobRepository = MemoryDismissedJobRepository(self)
+        self.blocked_companies: BlockedCompanyRepository = MemoryBlockedCompanyRepository(self)
+        self.credits: CreditLedger = MemoryCreditLedger(self)
 
     async def __aenter__(self) -> Self:
         if not self._read_only:
@@ -199,14 +221,21 @@ class MemoryUserRepository(_Repository, UserRepository):
             return False
         del self._uow.write("emails")[user.email]
         owned = ("saved_jobs", "analyses", "documents", "applications", "activities")
-        for name in (*owned, "identity_links"):
+        for name in (*owned, "identity_links", *DISCOVERY_OWNED):
             table = self._uow.write(name)
             for key in [k for k, v in table.items() if v.user_id == user_id]:
                 del table[key]
+        notified = self._uow.write("notified")
+        for key in [k for k in notified if k[0] == user_id]:
+            del notified[key]
         return True
 
 
 def _matches(job: Job, f: JobFilter) -> bool:
+    if f.exclude_ids and job.id in f.exclude_ids:
+        return False
+    if f.exclude_companies and company_key(job.company) in f.exclude_companies:
+        return False
     if f.remote is not None and bool(job.remote) != f.remote:
         return False
     if f.country_code and job.country_code != f.country_code:

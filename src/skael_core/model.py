@@ -300,7 +300,9 @@ class JobFilter(Domain, frozen=True, kw_only=True):
 
     ``technology`` and ``location`` take one value or several: a job matches when it
     holds any of them. ``experience`` is the years a person has: a job matches unless it
-    asks for more (``features.min_years``).
+    asks for more (``features.min_years``). ``exclude_ids`` and ``exclude_companies``
+    leave out the jobs a person dismissed and those of the companies they blocked
+    (companies as :func:`company_key` gives them).
     """
 
     q: str | None = None
@@ -314,6 +316,8 @@ class JobFilter(Domain, frozen=True, kw_only=True):
     location: str | tuple[str, ...] | None = None
     job_title: str | None = None
     experience: int | None = None
+    exclude_ids: tuple[int, ...] = ()
+    exclude_companies: tuple[str, ...] = ()
 
     @property
     def technologies(self) -> tuple[str, ...]:
@@ -399,6 +403,15 @@ class ActionType(enum.StrEnum):
     APPLICATION_STATUS_UPDATED = "APPLICATION_STATUS_UPDATED"
     FEEDBACK = "FEEDBACK"
     JOBS_FETCHED = "JOBS_FETCHED"
+    SEARCH_SAVED = "SEARCH_SAVED"
+    SEARCH_UPDATED = "SEARCH_UPDATED"
+    SEARCH_DELETED = "SEARCH_DELETED"
+    SEARCH_RAN = "SEARCH_RAN"
+    SEARCH_FAILED = "SEARCH_FAILED"
+    JOB_DISMISSED = "JOB_DISMISSED"
+    JOB_RESTORED = "JOB_RESTORED"
+    COMPANY_BLOCKED = "COMPANY_BLOCKED"
+    COMPANY_UNBLOCKED = "COMPANY_UNBLOCKED"
 
 
 class Activity(Domain, frozen=True, kw_only=True):
@@ -504,3 +517,125 @@ class Application(Domain, frozen=True, kw_only=True):
     last_updated: datetime
     history: tuple[StatusChange, ...] = ()
     applied_activity_id: int | None = None
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+class Frequency(enum.StrEnum):
+    """How often a saved search runs."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+    @property
+    def days(self) -> int:
+        return 1 if self is Frequency.DAILY else 7
+
+
+class SearchFilters(Domain, frozen=True, kw_only=True):
+    """The filters of a saved search: those of relevant_jobs, already normalised.
+
+    ``technology`` are canonical skill slugs and ``location`` place words, any of which
+    will do; ``job_title`` and ``experience`` stand in for the profile's desired role
+    and years when given, as in relevant_jobs.
+    """
+
+    job_title: str | None = None
+    technology: tuple[str, ...] = ()
+    location: tuple[str, ...] = ()
+    experience: int | None = None
+    remote: bool | None = None
+    country_code: str | None = None
+    min_salary: float | None = None
+
+    def job_filter(self) -> JobFilter:
+        """The storage filter these stand for (title and years rank, they do not filter)."""
+        return JobFilter(
+            technology=self.technology,
+            location=self.location,
+            remote=self.remote,
+            country_code=self.country_code,
+            min_salary=self.min_salary,
+        )
+
+
+class SavedSearch(Domain, frozen=True, kw_only=True):
+    """A search a person keeps: run on a schedule, telling them of new matches scoring at
+    least ``min_score`` in the app (notifications) and, when ``webhook_url`` is set, by a
+    request to it signed with ``webhook_secret``.
+
+    ``next_run_at`` is when it is due next; ``failures`` counts the runs that failed in a
+    row (reset by a run that succeeds), ``last_error`` says what the last one met.
+    """
+
+    id: int = 0
+    user_id: int
+    name: str | None = None
+    filters: SearchFilters = SearchFilters()
+    min_score: int = 0
+    frequency: Frequency = Frequency.DAILY
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    created_at: datetime
+    next_run_at: datetime
+    last_run_at: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_score <= 100:
+            raise ValueError("min_score lies within 0..100")
+        if self.failures < 0:
+            raise ValueError("failures must not be negative")
+
+
+class Notification(Domain, frozen=True, kw_only=True):
+    """A new match told to a person: the job, its score when found, the search that
+    found it (None once that search is deleted), and when it was read (None: unread).
+
+    ``company`` is the job's company when found, so blocks apply without the job."""
+
+    id: int = 0
+    user_id: int
+    job_id: int
+    search_id: int | None = None
+    score: int
+    company: str | None = None
+    created_at: datetime
+    read_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.score <= 100:
+            raise ValueError("a score lies within 0..100")
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
+
+
+class DismissedJob(Domain, frozen=True, kw_only=True):
+    """A job a person never wants shown again."""
+
+    user_id: int
+    job_id: int
+    dismissed_at: datetime
+
+
+class BlockedCompany(Domain, frozen=True, kw_only=True):
+    """A company none of whose jobs a person wants shown: ``key`` as the catalog gives it
+    (``GET /companies``), matched against a job's company in any letter case."""
+
+    user_id: int
+    key: str
+    blocked_at: datetime
+
+    def __post_init__(self) -> None:
+        if not self.key.strip():
+            raise ValueError("a company key must not be blank")
+
+
+def company_key(company: str | None) -> str:
+    """How blocks compare companies: lower-cased by Python's ``lower``, the same folding
+    the SQL store keeps in its lower-cased copy of a job's company."""
+    return (company or "").lower()

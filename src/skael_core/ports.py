@@ -19,7 +19,9 @@ from .model import (
     Analysis,
     Application,
     ApplicationStatus,
+    BlockedCompany,
     CatalogEntry,
+    DismissedJob,
     Document,
     DocumentKind,
     Failures,
@@ -30,8 +32,10 @@ from .model import (
     IssuedToken,
     Job,
     JobFilter,
+    Notification,
     Page,
     SavedJob,
+    SavedSearch,
     TokenClaims,
     UpsertReport,
     User,
@@ -213,6 +217,102 @@ class RevokedTokenRepository(Protocol):
         ...
 
 
+class SavedSearchRepository(Protocol):
+    """The searches people keep, and the claim on those that are due."""
+
+    async def add(self, search: SavedSearch) -> SavedSearch:
+        """Store a new search and return it with its id."""
+        ...
+
+    async def get(self, search_id: int) -> SavedSearch | None: ...
+
+    async def update(self, search: SavedSearch) -> bool:
+        """Replace the stored search with the same id; False if there is none."""
+        ...
+
+    async def remove(self, search_id: int) -> bool: ...
+
+    async def list(self, user_id: int, skip: int, limit: int) -> Page[SavedSearch]:
+        """The user's searches, most recently created first."""
+        ...
+
+    async def claim_due(
+        self, now: datetime, until: datetime, limit: int
+    ) -> builtins.list[SavedSearch]:
+        """Up to ``limit`` searches due by ``now`` (``next_run_at <= now``), earliest due
+        first (then id), each moved to ``next_run_at = until`` in this unit of work, so
+        that no other claim takes it before then. A search another unit of work has
+        claimed and not yet ended is skipped, not waited for."""
+        ...
+
+    async def count_due(self, now: datetime) -> int: ...
+
+
+class NotificationRepository(Protocol):
+    """New matches told to people: at most one per (user, job), ever."""
+
+    async def add_many(self, notifications: Sequence[Notification]) -> builtins.list[Notification]:
+        """Store those whose (user, job) has none yet, also against a unit of work
+        running at the same time (which this call then waits for); the ones stored,
+        with their ids, in the order given."""
+        ...
+
+    async def get(self, notification_id: int) -> Notification | None: ...
+
+    async def mark_read(self, notification_id: int, at: datetime) -> None:
+        """Record it read at ``at``, unless it was read before (the first time stays)."""
+        ...
+
+    async def list(
+        self, user_id: int, filters: JobFilter, unread_only: bool, skip: int, limit: int
+    ) -> Page[Notification]:
+        """The user's notifications, newest first, leaving out those of the jobs and
+        companies ``filters`` excludes (its other fields are not read)."""
+        ...
+
+
+class DismissedJobRepository(Protocol):
+    async def add(self, dismissed: DismissedJob) -> bool:
+        """False (and no change) if the user had dismissed the job already."""
+        ...
+
+    async def remove(self, user_id: int, job_id: int) -> bool: ...
+
+    async def job_ids(self, user_id: int) -> builtins.list[int]:
+        """Every job the user dismissed, most recently dismissed first."""
+        ...
+
+
+class BlockedCompanyRepository(Protocol):
+    async def add(self, blocked: BlockedCompany) -> bool:
+        """False (and no change) if the user blocked that key already, in any letter case."""
+        ...
+
+    async def remove(self, user_id: int, key: str) -> bool:
+        """Unblock the key, in any letter case."""
+        ...
+
+    async def list(self, user_id: int, skip: int, limit: int) -> Page[BlockedCompany]:
+        """The user's blocked companies, most recently blocked first."""
+        ...
+
+
+class CreditLedger(Protocol):
+    """Provider credits spent per day and scope ("all", "user:<id>"), so that budgets hold
+    across processes: a reservation and its check are one atomic step."""
+
+    async def reserve(self, day: date, scope: str, amount: int, cap: int) -> bool:
+        """Count ``amount`` more credits spent in ``scope`` on ``day`` if that keeps the
+        total at most ``cap``; False (and no change) if it would not."""
+        ...
+
+    async def release(self, day: date, scope: str, amount: int) -> None:
+        """Take back ``amount`` reserved credits that were not spent."""
+        ...
+
+    async def spent(self, day: date, scope: str) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One atomic piece of work over every repository.
 
@@ -229,6 +329,11 @@ class UnitOfWork(Protocol):
     activities: ActivityRepository
     identity_links: IdentityLinkRepository
     revoked_tokens: RevokedTokenRepository
+    saved_searches: SavedSearchRepository
+    notifications: NotificationRepository
+    dismissed_jobs: DismissedJobRepository
+    blocked_companies: BlockedCompanyRepository
+    credits: CreditLedger
 
     async def __aenter__(self) -> Self: ...
 
@@ -272,6 +377,15 @@ class JobSource(Protocol):
     def matcher(self, query: FetchQuery) -> Callable[[Job], bool]:
         """Whether a posting of this source answers ``query`` as a fetch would find it
         (to list the stored postings a fetch does not send again)."""
+        ...
+
+
+class WebhookSender(Protocol):
+    """Delivers a signed JSON body to a URL a person gave (their saved search's webhook)."""
+
+    async def send(self, url: str, secret: str, body: bytes) -> str | None:
+        """None once delivered (a 2xx answer); otherwise what went wrong, after the
+        retries the adapter makes. Never raises for a failed delivery."""
         ...
 
 

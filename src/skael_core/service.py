@@ -20,6 +20,7 @@ from .ports import (
     RevokedTokens,
     TokenService,
     UnitOfWorkFactory,
+    WebhookSender,
 )
 from .usecases.accounts import (
     Authenticate,
@@ -31,6 +32,20 @@ from .usecases.accounts import (
     RegisterUser,
     SendFeedback,
     UpdateProfile,
+)
+from .usecases.discovery import (
+    BlockCompany,
+    CreateSearch,
+    DeleteSearch,
+    DismissJob,
+    GetSearch,
+    ListBlockedCompanies,
+    ListNotifications,
+    ListSearches,
+    ReadNotification,
+    ReplaceSearch,
+    RestoreJob,
+    UnblockCompany,
 )
 from .usecases.documents import GenerateDocument, GetDocument, ListDocuments
 from .usecases.identities import AuthenticateIdentity
@@ -45,6 +60,7 @@ from .usecases.jobs import (
     RankJobsForUser,
     ScoreJobs,
 )
+from .usecases.scheduling import CreditBudget, ReportCredits, RunDueSearches, SearchTiming
 from .usecases.throttling import Attempts, ThrottlePolicy
 from .usecases.tracking import (
     AnalyzeJob,
@@ -78,6 +94,8 @@ class Ports:
     """Optional: without it, every ``relevant jobs`` call ranks anew."""
     identities: IdentityTokenVerifier | None = None
     """Optional: an identity provider whose ID tokens are accepted beside Skael's own."""
+    webhooks: WebhookSender | None = None
+    """Optional: without it, saved searches tell of new matches in the app alone."""
 
 
 class Skael:
@@ -89,6 +107,8 @@ class Skael:
         max_candidates: int = 600,
         throttling: ThrottlePolicy | None = None,
         auto_register_identities: bool = False,
+        budget: CreditBudget | None = None,
+        timing: SearchTiming | None = None,
     ) -> None:
         p = ports
         t = throttling or ThrottlePolicy()
@@ -140,3 +160,20 @@ class Skael:
         self.generate_document = GenerateDocument(p.uow, p.clock, p.writer)
         self.list_documents = ListDocuments(p.uow, p.clock)
         self.get_document = GetDocument(p.uow, p.clock)
+        self.create_search = CreateSearch(p.uow, p.clock, p.countries)
+        self.replace_search = ReplaceSearch(p.uow, p.clock, p.countries)
+        self.delete_search = DeleteSearch(p.uow, p.clock)
+        self.get_search = GetSearch(p.uow, p.clock)
+        self.list_searches = ListSearches(p.uow, p.clock)
+        self.list_notifications = ListNotifications(p.uow, p.clock)
+        self.read_notification = ReadNotification(p.uow, p.clock)
+        self.dismiss_job = DismissJob(p.uow, p.clock)
+        self.restore_job = RestoreJob(p.uow, p.clock)
+        self.block_company = BlockCompany(p.uow, p.clock)
+        self.unblock_company = UnblockCompany(p.uow, p.clock)
+        self.list_blocked_companies = ListBlockedCompanies(p.uow, p.clock)
+        self.budget = budget or CreditBudget()
+        self.run_due_searches = RunDueSearches(
+            p.uow, p.clock, self.fetch_jobs, self.budget, timing, p.webhooks
+        )
+        self.report_credits = ReportCredits(p.uow, p.clock, self.budget)

@@ -279,12 +279,24 @@ def _logging() -> LoggingConfig:
 
 async def _start(app: Litestar) -> None:
     await startup(app.state.container)
+    settings = app.state.container.settings()
+    if settings.worker_in_serve:
+        from .worker import BackgroundWorker
+
+        worker = BackgroundWorker(
+            app.state.container.core(), settings.worker_batch, settings.worker_interval
+        )
+        worker.start()
+        app.state.worker = worker
     # What start-up built lives as long as the process: keep it out of every later
     # collection, so full collections stay short under load.
     gc.freeze()
 
 
 async def _stop(app: Litestar) -> None:
+    worker = app.state.get("worker")
+    if worker is not None:
+        await worker.stop()
     await shutdown(app.state.container)
 
 

@@ -124,6 +124,48 @@ def _check_can_listen(host: str, port: int) -> None:
         raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
 
 
+# --------------------------------------------------------------------------- worker
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run the searches due now, then exit (for cron).")
+def worker(once: bool) -> None:
+    """Run saved searches when they are due: fetch, store, rank, notify.
+
+    Without --once it runs until stopped: with SKAEL_REDIS_URL, as a worker of a Redis
+    job queue (SAQ) that every worker shares; without, looking for due searches every
+    SKAEL_WORKER_INTERVAL seconds. Several workers may run on one database: each due
+    search runs once.
+    """
+    from .worker import describe, run_due, run_forever, summary
+
+    def report(run: Any) -> None:
+        click.echo(describe(run), err=run.status == "failed")
+
+    async def work(c: Container) -> None:
+        await prepare_database(c)
+        settings = c.settings()
+        if once:
+            click.echo(summary(await run_due(c.core(), settings.worker_batch, report)))
+        elif settings.redis_url:  # several workers share the runs through a Redis queue
+            from .search_queue import search_worker
+
+            await search_worker(
+                c.core(),
+                settings.redis_url,
+                name=f"{settings.redis_namespace}-searches",
+                batch=settings.worker_batch,
+                lease_seconds=settings.search_lease,
+            ).start()
+        else:
+            await run_forever(c.core(), settings.worker_batch, settings.worker_interval)
+
+    try:
+        _run(work)
+    except KeyboardInterrupt:
+        click.echo("worker stopped", err=True)
+
+
 # --------------------------------------------------------------------------- db
 
 

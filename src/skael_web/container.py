@@ -8,6 +8,7 @@ released by ``startup()`` and ``shutdown()``, which the Litestar lifespan and th
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, Protocol
 
 import httpx
@@ -25,6 +26,7 @@ from skael_adapters.stores import (
     redis_with_fallback,
 )
 from skael_adapters.system import PycountryCatalog, SystemClock
+from skael_adapters.webhooks import HttpWebhookSender
 from skael_core.ports import (
     Clock,
     DocumentWriter,
@@ -33,6 +35,7 @@ from skael_core.ports import (
     UnitOfWork,
 )
 from skael_core.service import Ports, Skael
+from skael_core.usecases.scheduling import CreditBudget, SearchTiming
 from skael_core.usecases.throttling import BackOff, ThrottlePolicy
 
 from .settings import Settings
@@ -141,6 +144,21 @@ def _identity_verifier(
     )
 
 
+def _budget(settings: Settings) -> CreditBudget:
+    return CreditBudget(
+        daily=settings.credit_budget_daily,
+        per_person=settings.credit_budget_per_person,
+        per_search=settings.search_fetch_limit,
+    )
+
+
+def _timing(settings: Settings) -> SearchTiming:
+    return SearchTiming(
+        lease=timedelta(seconds=settings.search_lease),
+        retry_after=timedelta(seconds=settings.search_retry_after),
+    )
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -175,6 +193,14 @@ class Container(containers.DeclarativeContainer):
         JobJson, size=providers.Callable(lambda s: s.job_json_cache_size, settings)
     )
     identities = providers.Singleton(_identity_verifier, settings, http_client, clock)
+    webhooks = providers.Singleton(
+        HttpWebhookSender,
+        http_client,
+        clock,
+        attempts=providers.Callable(lambda s: s.webhook_attempts, settings),
+        deadline=providers.Callable(lambda s: s.webhook_deadline, settings),
+        allow_private=providers.Callable(lambda s: s.webhook_allow_private, settings),
+    )
     ports = providers.Singleton(
         Ports,
         uow=database.provided.unit_of_work,
@@ -188,6 +214,7 @@ class Container(containers.DeclarativeContainer):
         countries=countries,
         rankings=rankings,
         identities=identities,
+        webhooks=webhooks,
     )
     core = providers.Singleton(
         Skael,
@@ -195,6 +222,8 @@ class Container(containers.DeclarativeContainer):
         max_candidates=providers.Callable(lambda s: s.max_candidates, settings),
         auto_register_identities=providers.Callable(lambda s: s.oidc_auto_register, settings),
         throttling=throttling,
+        budget=providers.Callable(_budget, settings),
+        timing=providers.Callable(_timing, settings),
     )
 
 

@@ -17,6 +17,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example, Operation, RequestBody
 from litestar.routes import HTTPRoute
 
+from .discovery_wire import BlockCompanyIn, DismissIn, SearchChangeIn, SearchIn
 from .schemas import (
     ActivityIn,
     AnalyzeResultIn,
@@ -90,6 +91,16 @@ EXAMPLES: Final[Mapping[type, Mapping[str, Any]]] = {
     ApplicationStatusIn: {"status": "Interviewing", "notes": "Phone screen on Monday."},
     ActivityIn: {"action_type": "viewed", "job_id": 1, "metadata": {"from": "search"}},
     FeedbackIn: {"feedback": "The match explanations are useful.", "metadata": {"page": "jobs"}},
+    SearchIn: {
+        "job_title": "Backend Engineer",
+        "country_code": "IN",
+        "technology": "python",
+        "min_score": 30,
+        "frequency": "daily",
+    },
+    SearchChangeIn: {"job_title": "Backend Engineer", "min_score": 50, "frequency": "weekly"},
+    DismissIn: {},
+    BlockCompanyIn: {"key": "Globex Corporation"},
     ChangePasswordIn: {"old_password": PASSWORD, "new_password": NEW_PASSWORD},
 }
 """The example body of each request type, in an order that lets each one succeed."""

@@ -855,16 +855,34 @@ SharedState = Annotated[
 ]
 
 
+class CreditsOut(Wire, kw_only=True):
+    """Provider credits the saved searches spent today (UTC) and the budgets."""
+
+    day: date
+    spent_today: int
+    daily_budget: int
+    per_person_budget: int
+
+
 class HealthOut(Wire, kw_only=True):
     messages: Literal["success", "error"]
     status: Literal["ok", "unavailable"]
     database: Literal["ok", "unreachable"]
     shared_state: SharedState
+    credits: CreditsOut | None = None
 
     @classmethod
-    def of(cls, database_ok: bool, shared_state: SharedState) -> HealthOut:
+    def of(
+        cls, database_ok: bool, shared_state: SharedState, credits: CreditsOut | None = None
+    ) -> HealthOut:
         if database_ok:
-            return cls(messages="success", status="ok", database="ok", shared_state=shared_state)
+            return cls(
+                messages="success",
+                status="ok",
+                database="ok",
+                shared_state=shared_state,
+                credits=credits,
+            )
         return cls(
             messages="error",
             status="unavailable",

@@ -93,6 +93,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     oidc_algorithms: tuple[str, ...] = ("RS256", "ES256")
     oidc_clock_skew: int = 60
     oidc_refresh_interval: float = 30.0
+    credit_budget_daily: Count = 1000
+    credit_budget_per_person: Count = 100
+    search_fetch_limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 25
+    worker_interval: Seconds = 60.0
+    worker_batch: Positive = 100
+    search_lease: Annotated[int, msgspec.Meta(ge=60)] = 600
+    search_retry_after: Positive = 300
+    worker_in_serve: bool = False
+    webhook_deadline: Seconds = 30.0
+    webhook_attempts: Positive = 4
+    webhook_allow_private: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -68,7 +68,12 @@ original backend's 400 (tests/replay covers it), where schemathesis expects a 2x
 
 
 GROUPS: Final = {
-    "jobs": ("--include-tag=jobs", "--include-tag=catalog", "--include-tag=service"),
+    "jobs": (
+        "--include-tag=jobs",
+        "--include-tag=catalog",
+        "--include-tag=service",
+        "--include-tag=discovery",
+    ),
     "people": (
         "--include-tag=users",
         "--include-tag=resumes",

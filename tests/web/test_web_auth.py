@@ -40,6 +40,10 @@ NAMES_NO_USER = {
     ("GET", "/technologies"),  # shared catalogs
     ("GET", "/companies"),
     ("GET", "/locations"),
+    ("GET", "/searches/{search_id:int}"),  # owned searches: see test_web_discovery.py
+    ("PUT", "/searches/{search_id:int}"),
+    ("DELETE", "/searches/{search_id:int}"),
+    ("POST", "/notifications/{notification_id:int}/read"),  # owned notification
 }
 # /v0 (the original backend's surface) has the same routes but the catalogs, plus the
 # original's GET /jobs/ (the shared job store).
@@ -56,6 +60,7 @@ SAMPLE_VALUES: dict[str, Any] = {
     "old_password": PASSWORD,
     "new_password": "a brand new secret",
     "password": PASSWORD,
+    "key": "Acme",
 }
 """Values for the required body fields of the routes (``job_id`` is filled in)."""
 
@@ -97,6 +102,16 @@ class Endpoint:
         if body is not None and "user_id" in body.__struct_fields__:
             return "body"
         return None
+
+    def required_query(self) -> dict[str, Any]:
+        """Sample values of the query parameters the route requires."""
+        parameters = self.handler.parsed_fn_signature.parameters
+        required = [
+            name
+            for name, field in parameters.items()
+            if name in SAMPLE_VALUES and not field.is_optional and not field.has_default
+        ]
+        return {name: SAMPLE_VALUES[name] for name in required}
 
     def body(self, **values: Any) -> dict[str, Any] | None:
         body = self.body_type()
@@ -149,7 +164,7 @@ def test_every_guarded_route_needs_a_good_bearer_token(
 ) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     for endpoint in guarded(app):
-        url = endpoint.url(user_id=1, job_id=1, resume_id=1)
+        url = endpoint.url(user_id=1, job_id=1, resume_id=1, search_id=1, notification_id=1)
         for path in (url, f"{url}/"):
             response = client.request(endpoint.method, path, headers=headers)
             assert_error(response, 401)
@@ -160,10 +175,13 @@ def test_every_read_answers_the_same_with_a_trailing_slash(
     app: Litestar, client: TestClient[Any], ada: Account, job_ids: list[int]
 ) -> None:
     resume = client.post("/resumes/generate", json={}, headers=ada.headers).json()["resume_id"]
+    search = client.post("/searches", json={}, headers=ada.headers).json()["id"]
     for endpoint in endpoints(app):
         if endpoint.method != "GET" or endpoint.path.startswith("/schema"):
             continue
-        url = endpoint.url(user_id=ada.user_id, job_id=job_ids[0], resume_id=resume)
+        url = endpoint.url(
+            user_id=ada.user_id, job_id=job_ids[0], resume_id=resume, search_id=search
+        )
         plain = client.get(url, headers=ada.headers)
         slashed = client.get(f"{url}/", headers=ada.headers)
         if endpoint.path == "/v0/jobs/{job_id:int}/match_score":  # nothing stored: no body
@@ -189,7 +207,7 @@ def test_no_route_acts_on_another_users_data(
         if where is None:
             continue
         url = endpoint.url(user_id=bob.user_id, job_id=job, resume_id=resume)
-        params = {"user_id": bob.user_id} if where == "query" else None
+        params = {"user_id": bob.user_id, **endpoint.required_query()} if where == "query" else None
         body = endpoint.body(job_id=job, **({"user_id": bob.user_id} if where == "body" else {}))
         response = client.request(
             endpoint.method, url, params=params, json=body, headers=ada.headers

@@ -53,6 +53,12 @@ def test_health_says_whether_the_database_answers(client: TestClient[Any], world
         "status": "ok",
         "database": "ok",
         "shared_state": "local",
+        "credits": {
+            "day": "2026-11-20",
+            "spent_today": 0,
+            "daily_budget": 1000,
+            "per_person_budget": 100,
+        },
     }
     world.database.up = False
     down = client.get("/health/")
@@ -62,6 +68,7 @@ def test_health_says_whether_the_database_answers(client: TestClient[Any], world
         "status": "unavailable",
         "database": "unreachable",
         "shared_state": "local",
+        "credits": None,
     }
 
 

@@ -115,9 +115,14 @@ def facet_conditions(f: JobFilter, table: sa.FromClause = jobs) -> list[sa.Colum
 
 
 def text_conditions(f: JobFilter, table: sa.FromClause = jobs) -> list[sa.ColumnElement[bool]]:
-    """The substring filters, on the lower-cased columns of ``table`` (``jobs`` or an alias)."""
+    """The substring filters, on the lower-cased columns of ``table`` (``jobs`` or an alias),
+    and the exclusions (dismissed ids, blocked companies), which read the job row too."""
     c = table.c
     found: list[sa.ColumnElement[bool]] = []
+    if f.exclude_ids:
+        found.append(c.id.not_in(f.exclude_ids))
+    if f.exclude_companies:
+        found.append(sa.or_(c.company_lc.is_(None), c.company_lc.not_in(f.exclude_companies)))
     if f.company:
         found.append(_contains(c.company_lc, f.company))
     if f.job_title:

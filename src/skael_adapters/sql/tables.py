@@ -309,7 +309,14 @@ identity_links = sa.Table(
 )
 """Which account a subject of an identity provider reaches; one subject per (user, issuer)."""
 
-USER_OWNED = (saved_jobs, analyses, documents, applications, activities, identity_links)
+USER_OWNED: tuple[sa.Table, ...] = (
+    saved_jobs,
+    analyses,
+    documents,
+    applications,
+    activities,
+    identity_links,
+)
 """Tables whose rows belong to one user and go when the user goes (an application's
 history goes with the application).
 
@@ -326,3 +333,86 @@ revoked_tokens = sa.Table(
     sa.Index(None, "expires_at"),
 )
 """Tokens logged out before they expire (by the token's id), kept until they expire."""
+
+saved_searches = sa.Table(
+    "saved_searches",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column("name", sa.Text),
+    sa.Column("filters", Json, nullable=False),
+    sa.Column("min_score", sa.Integer, nullable=False),
+    sa.Column("frequency", sa.String(16), nullable=False),
+    sa.Column("webhook_url", sa.Text),
+    sa.Column("webhook_secret", sa.Text),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("next_run_at", UtcDateTime, nullable=False),
+    sa.Column("last_run_at", UtcDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Index(None, "user_id", "created_at", "id"),
+    sa.Index(None, "next_run_at", "id"),
+    sqlite_autoincrement=True,
+)
+"""The searches people keep; the worker claims those whose ``next_run_at`` has come."""
+
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "search_id", Id, sa.ForeignKey("saved_searches.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.Column("company_lc", sa.Text),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("read_at", UtcDateTime),
+    sa.UniqueConstraint("user_id", "job_id"),
+    sa.Index(None, "user_id", "created_at", "id"),
+    sa.Index(None, "job_id"),
+    sa.Index(None, "search_id"),
+    sqlite_autoincrement=True,
+)
+"""New matches told to people: one per (user, job), ever (the unique key says so to
+every worker at once). ``company_lc`` is the job's company, lower-cased, when found."""
+
+dismissed_jobs = sa.Table(
+    "dismissed_jobs",
+    metadata,
+    _owner(),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("dismissed_at", UtcDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("user_id", "job_id"),
+    sa.Index(None, "job_id"),
+)
+
+blocked_companies = sa.Table(
+    "blocked_companies",
+    metadata,
+    _owner(),
+    sa.Column("key_lc", sa.Text, nullable=False),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("blocked_at", UtcDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("user_id", "key_lc"),
+)
+"""Companies a person blocked: the key as given, and lower-cased (what jobs match on)."""
+
+credit_spending = sa.Table(
+    "credit_spending",
+    metadata,
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("scope", sa.String(64), nullable=False),
+    sa.Column("spent", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("day", "scope"),
+)
+"""Provider credits spent (or reserved) per UTC day and scope ("all", "user:<id>")."""
+
+USER_OWNED = (
+    *USER_OWNED,
+    saved_searches,
+    notifications,
+    dismissed_jobs,
+    blocked_companies,
+)

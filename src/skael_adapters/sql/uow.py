@@ -25,6 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from skael_core.ports import UnitOfWork
 
 from . import failures, migrate
+from .discovery import (
+    SqlBlockedCompanyRepository,
+    SqlCreditLedger,
+    SqlDismissedJobRepository,
+    SqlNotificationRepository,
+    SqlSavedSearchRepository,
+)
 from .engine import READ_ONLY, InlineReader, create_engine, create_inline_reader, driver
 from .identity_links import SqlIdentityLinkRepository
 from .repositories import (
@@ -95,6 +102,11 @@ class SqlUnitOfWork(UnitOfWork):
         self.activities = SqlActivityRepository(self)
         self.identity_links = SqlIdentityLinkRepository(self)
         self.revoked_tokens = SqlRevokedTokenRepository(self)
+        self.saved_searches = SqlSavedSearchRepository(self)
+        self.notifications = SqlNotificationRepository(self)
+        self.dismissed_jobs = SqlDismissedJobRepository(self)
+        self.blocked_companies = SqlBlockedCompanyRepository(self)
+        self.credits = SqlCreditLedger(self)
 
     @property
     def connection(self) -> AsyncConnection:

@@ -33,6 +33,7 @@ from ..ports import (
     UnitOfWorkFactory,
 )
 from .common import UseCase, load_job, load_user, owner
+from .discovery import excluding
 
 KNOWN_IDS_LIMIT = 500
 STORED_SCAN = 1000
@@ -287,11 +288,16 @@ def job_filter(
 
 
 class ListJobs(UseCase):
-    """Stored jobs matching every filter, newest first."""
+    """Stored jobs matching every filter, newest first; for a ``viewer``, without the
+    jobs they dismissed and those of companies they blocked."""
 
-    async def execute(self, filters: JobFilter, skip: int = 0, limit: int = 20) -> Page[Job]:
+    async def execute(
+        self, filters: JobFilter, skip: int = 0, limit: int = 20, viewer: int | None = None
+    ) -> Page[Job]:
         skip, limit = norm.page(skip, limit)
         async with self._uow(read_only=True) as uow:
+            if viewer is not None:
+                filters = await excluding(uow, viewer, filters)
             return await uow.jobs.list(filters, skip, limit)
 
 
@@ -316,7 +322,8 @@ class GetJob(UseCase):
 
 
 class RankJobsForUser(UseCase):
-    """Filter in storage, score candidates in the core, return a page best first.
+    """Filter in storage, score candidates in the core, return a page best first;
+    the jobs the user dismissed and those of companies they blocked are left out.
 
     ``job_title`` and ``experience`` stand in for the profile's desired role and years
     when given; the order is stable: score, then newest, then id.
@@ -357,6 +364,7 @@ class RankJobsForUser(UseCase):
         async with self._uow(read_only=True) as uow:
             profile = self._stand_in((await load_user(uow, target)).profile, job_title, experience)
             person = profile_features(profile)
+            filters = await excluding(uow, target, filters)
             rankings, key, ranking = self._rankings, b"", None
             if rankings is not None:
                 latest = await uow.jobs.latest_id()

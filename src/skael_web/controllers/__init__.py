@@ -9,6 +9,7 @@ from litestar.types import ControllerRouterHandler
 from .activity import ActivityController
 from .applications import ApplicationController
 from .catalog import CATALOG_HANDLERS
+from .discovery import DISCOVERY_CONTROLLERS
 from .jobs import JobController
 from .resumes import ResumeController
 from .users import UserController
@@ -20,4 +21,5 @@ CONTROLLERS: Final[list[ControllerRouterHandler]] = [
     ApplicationController,
     ActivityController,
     *CATALOG_HANDLERS,
+    *DISCOVERY_CONTROLLERS,
 ]

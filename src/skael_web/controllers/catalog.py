@@ -10,6 +10,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ControllerRouterHandler
 
 from skael_adapters.stores import shared_state
+from skael_core.service import Skael
 
 from ..auth import ANONYMOUS, PUBLIC
 from ..schemas import (
@@ -17,6 +18,7 @@ from ..schemas import (
     CompaniesOut,
     CountriesOut,
     CountryOut,
+    CreditsOut,
     HealthOut,
     Limit,
     LocationsOut,
@@ -63,12 +65,29 @@ async def locations(core: Core, skip: Skip = 0, limit: Limit = 20) -> LocationsO
     tags=["service"],
     responses={503: ResponseSpec(HealthOut, description="The database does not answer")},
 )
-async def health(database_ok: DatabaseOk, state: State) -> Response[HealthOut]:
+async def health(core: Core, database_ok: DatabaseOk, state: State) -> Response[HealthOut]:
     """200 when the database answers, 503 when it does not; ``shared_state`` says whether
     revocations and login throttling are shared through Redis (a Redis outage is not a 503:
-    each process carries on with its own)."""
+    each process carries on with its own); ``credits``, what the saved searches spent of
+    the provider credits today."""
     shared = await shared_state(state.container.store())
-    return Response(HealthOut.of(database_ok, shared), status_code=200 if database_ok else 503)
+    credits = await _credits(core) if database_ok else None
+    return Response(
+        HealthOut.of(database_ok, shared, credits), status_code=200 if database_ok else 503
+    )
+
+
+async def _credits(core: Skael) -> CreditsOut | None:
+    try:
+        c = await core.report_credits.execute()
+    except Exception:  # the database went away since it answered: no figure, no 500
+        return None
+    return CreditsOut(
+        day=c.day,
+        spent_today=c.spent,
+        daily_budget=c.daily_budget,
+        per_person_budget=c.per_person_budget,
+    )
 
 
 CATALOG_HANDLERS: Final[list[ControllerRouterHandler]] = [

@@ -138,7 +138,8 @@ class JobController(Controller):
         posted_since: FromQuery[date | None] = None,
     ) -> Response[ScoredJobsOut]:
         """Stored jobs matching every filter, newest first, each with its match score
-        for the caller (the score relevant_jobs and match_score give)."""
+        for the caller (the score relevant_jobs and match_score give); jobs the caller
+        dismissed and those of companies they blocked are left out."""
         filters = job_filter(
             core.ports.countries,
             q=q,
@@ -152,7 +153,7 @@ class JobController(Controller):
             location=location,
             experience=experience,
         )
-        page = await core.list_jobs.execute(filters, skip, limit)
+        page = await core.list_jobs.execute(filters, skip, limit, viewer=caller.user_id)
         scored = await core.score_jobs.execute(caller.user_id, page.items)
         return EncodedJson(job_json_of(state).scored_page(scored, page.total))
 

@@ -67,6 +67,7 @@ class V0JobController(JobController):
     async def list_jobs(
         self,
         core: Core,
+        caller: CurrentCaller,
         skip: Skip = 0,
         limit: Limit = 100,
         q: SearchText = None,
@@ -95,7 +96,7 @@ class V0JobController(JobController):
             location=location,
             experience=experience,
         )
-        page = await core.list_jobs.execute(filters, skip, limit)
+        page = await core.list_jobs.execute(filters, skip, limit, viewer=caller.user_id)
         return [V0Job.of(j) for j in page.items]
 
     @get("/")

@@ -15,10 +15,14 @@ from skael_core.model import (
     Analysis,
     Application,
     ApplicationStatus,
+    BlockedCompany,
+    DismissedJob,
     Document,
     DocumentKind,
     IdentityLink,
+    Notification,
     SavedJob,
+    SavedSearch,
 )
 
 
@@ -60,6 +64,20 @@ async def _give_everything(db: SqlDatabase, user_id: int, job_ids: list[int]) ->
                 issuer="https://id.test", subject=f"u{user_id}", user_id=user_id, linked_at=T0
             )
         )
+        search = await uow.saved_searches.add(
+            SavedSearch(user_id=user_id, created_at=T0, next_run_at=T0)
+        )
+        await uow.notifications.add_many(
+            [
+                Notification(
+                    user_id=user_id, job_id=j, search_id=search.id, score=50, created_at=T0
+                )
+                for j in job_ids
+            ]
+        )
+        dismissed = DismissedJob(user_id=user_id, job_id=job_ids[0], dismissed_at=T0)
+        await uow.dismissed_jobs.add(dismissed)
+        await uow.blocked_companies.add(BlockedCompany(user_id=user_id, key="Acme", blocked_at=T0))
         await uow.commit()
 
 
@@ -109,6 +127,10 @@ async def test_deleting_a_user_leaves_no_row_naming_them(database: SqlDatabase) 
         "applications": 5,
         "activities": 5,
         "identity_links": 1,
+        "saved_searches": 1,
+        "notifications": 5,
+        "dismissed_jobs": 1,
+        "blocked_companies": 1,
         "applications.resume_id": 5,
         "users": 1,
     }

@@ -1,0 +1,118 @@
+"""Webhook delivery over HTTP: HMAC-signed, retried with jittered exponential back-off.
+
+Each request is ``POST <url>`` with the JSON body and two headers:
+
+    X-Skael-Timestamp: <unix seconds>
+    X-Skael-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>." + body, keyed by the secret>
+
+A receiver recomputes the signature with its search's ``webhook_secret`` and refuses a
+timestamp too far from its clock (replays). A 2xx answer is delivered; 408, 429, 5xx
+and connection errors are retried (stamina) within ``deadline`` seconds; any other
+answer is final. Addresses of this machine and private networks are refused unless
+``allow_private`` (a person's URL must not reach Skael's own network).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import ipaddress
+from urllib.parse import urlsplit
+
+import httpx
+import stamina
+
+from skael_core.ports import Clock, WebhookSender
+
+SIGNATURE = "X-Skael-Signature"
+TIMESTAMP = "X-Skael-Timestamp"
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """The ``X-Skael-Signature`` value of ``body`` sent at ``timestamp``."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={mac.hexdigest()}"
+
+
+class _Retry(Exception):
+    """An attempt worth another."""
+
+
+def _private(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local
+
+
+class HttpWebhookSender(WebhookSender):
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        clock: Clock,
+        *,
+        attempts: int = 4,
+        deadline: float = 30.0,
+        wait_initial: float = 0.5,
+        wait_max: float = 8.0,
+        allow_private: bool = False,
+    ) -> None:
+        """``client`` is shared and owned by the caller."""
+        self._client = client
+        self._clock = clock
+        self._attempts = attempts
+        self._deadline = deadline
+        self._wait_initial = wait_initial
+        self._wait_max = wait_max
+        self._allow_private = allow_private
+
+    async def send(self, url: str, secret: str, body: bytes) -> str | None:
+        if not self._allow_private and _private(url):
+            return "the webhook URL is an address of a private network"
+        timestamp = str(int(self._clock.now().timestamp()))
+        headers = {
+            "Content-Type": "application/json",
+            TIMESTAMP: timestamp,
+            SIGNATURE: signature(secret, timestamp, body),
+        }
+        last = "no attempt made"
+        try:
+            async with asyncio.timeout(self._deadline):
+                async for attempt in stamina.retry_context(
+                    on=_Retry,
+                    attempts=self._attempts,
+                    timeout=None,
+                    wait_initial=self._wait_initial,
+                    wait_max=self._wait_max,
+                ):
+                    with attempt:
+                        last = await self._post(url, body, headers)
+                        return None
+        except _Retry as failure:
+            return f"{failure} (after {self._attempts} attempts)"
+        except TimeoutError:
+            return f"no delivery within {self._deadline:g} s ({last})"
+        except _Final as failure:
+            return str(failure)
+        return last  # pragma: no cover  (stamina ends with an outcome)
+
+    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> str:
+        try:
+            response = await self._client.post(url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise _Retry(f"connection failed: {type(exc).__name__}") from exc
+        status = response.status_code
+        if 200 <= status < 300:
+            return "delivered"
+        if status in (408, 429) or status >= 500:
+            raise _Retry(f"HTTP {status}")
+        raise _Final(f"the receiver answered HTTP {status}")
+
+
+class _Final(Exception):
+    """An answer not worth another attempt."""
