@@ -78,6 +78,8 @@ class Profile(Domain, frozen=True, kw_only=True):
     work_experiences: tuple[WorkExperience, ...] = ()
     educations: tuple[Education, ...] = ()
     certifications: tuple[Certification, ...] = ()
+    languages: tuple[str, ...] = ()
+    """Languages the person speaks, as they write them ("German (B2)")."""
 
     def __post_init__(self) -> None:
         if self.experience is not None and self.experience < 0:
@@ -399,6 +401,8 @@ class ActionType(enum.StrEnum):
     APPLICATION_STATUS_UPDATED = "APPLICATION_STATUS_UPDATED"
     FEEDBACK = "FEEDBACK"
     JOBS_FETCHED = "JOBS_FETCHED"
+    RESUME_UPLOADED = "RESUME_UPLOADED"
+    DOCUMENT_EXPORTED = "DOCUMENT_EXPORTED"
 
 
 class Activity(Domain, frozen=True, kw_only=True):

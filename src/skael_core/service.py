@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from .ports import (
     Clock,
     CountryCatalog,
+    DocumentReader,
+    DocumentRenderer,
     DocumentWriter,
     IdentityTokenVerifier,
     JobSource,
@@ -32,7 +34,14 @@ from .usecases.accounts import (
     SendFeedback,
     UpdateProfile,
 )
-from .usecases.documents import GenerateDocument, GetDocument, ListDocuments
+from .usecases.documents import (
+    MAX_UPLOAD_BYTES,
+    ExportDocument,
+    GenerateDocument,
+    GetDocument,
+    ImportResume,
+    ListDocuments,
+)
 from .usecases.identities import AuthenticateIdentity
 from .usecases.jobs import (
     CollectJobs,
@@ -78,6 +87,10 @@ class Ports:
     """Optional: without it, every ``relevant jobs`` call ranks anew."""
     identities: IdentityTokenVerifier | None = None
     """Optional: an identity provider whose ID tokens are accepted beside Skael's own."""
+    reader: DocumentReader | None = None
+    """Optional: without it, resume uploads are read as plain text only."""
+    renderer: DocumentRenderer | None = None
+    """Optional: without it, documents are exported as Markdown only."""
 
 
 class Skael:
@@ -89,6 +102,7 @@ class Skael:
         max_candidates: int = 600,
         throttling: ThrottlePolicy | None = None,
         auto_register_identities: bool = False,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
     ) -> None:
         p = ports
         t = throttling or ThrottlePolicy()
@@ -140,3 +154,7 @@ class Skael:
         self.generate_document = GenerateDocument(p.uow, p.clock, p.writer)
         self.list_documents = ListDocuments(p.uow, p.clock)
         self.get_document = GetDocument(p.uow, p.clock)
+        self.import_resume = ImportResume(
+            p.uow, p.clock, p.reader, p.countries, max_bytes=max_upload_bytes
+        )
+        self.export_document = ExportDocument(p.uow, p.clock, p.renderer)

@@ -52,6 +52,7 @@ from skael_core.errors import (
     SkaelError,
     StoreUnavailable,
     Throttled,
+    TooLarge,
     Unauthenticated,
 )
 
@@ -67,6 +68,7 @@ STATUS: Final[Mapping[type[SkaelError], int]] = {
     Forbidden: 403,
     Unauthenticated: 401,
     InvalidInput: 422,
+    TooLarge: 413,
     Throttled: 429,
     StoreUnavailable: 503,
     IdentityProviderUnavailable: 503,

@@ -278,6 +278,7 @@ class ProfileIn(AliasedIn, kw_only=True):
     work_experiences: Nested[WorkExperience] | None | UnsetType = UNSET
     educations: Nested[Education] | None | UnsetType = UNSET
     certifications: Nested[Certification] | None | UnsetType = UNSET
+    languages: TextList | None | UnsetType = UNSET
 
     def changes(self) -> ProfileChanges:
         return ProfileChanges(
@@ -298,6 +299,7 @@ class ProfileIn(AliasedIn, kw_only=True):
             work_experiences=self.work_experiences,
             educations=self.educations,
             certifications=self.certifications,
+            languages=self.languages,
         )
 
 
@@ -400,6 +402,7 @@ class UserProfile(Success, kw_only=True):
     work_experiences: list[WorkExperience]
     educations: list[Education]
     certifications: list[Certification]
+    languages: list[str]
 
     @classmethod
     def of(cls, user: User) -> UserProfile:
@@ -425,6 +428,7 @@ class UserProfile(Success, kw_only=True):
             work_experiences=list(p.work_experiences),
             educations=list(p.educations),
             certifications=list(p.certifications),
+            languages=list(p.languages),
         )
 
 
