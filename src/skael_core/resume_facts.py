@@ -144,8 +144,7 @@ _INSTITUTION = re.compile(
 )
 _COMPANY = re.compile(
     r"\b(?:gmbh|inc|ltd|llc|ag|corp|corporation|co|plc|limited|pvt|sa|sas|bv|oy|ab|"
-    r"technologies|solutions|labs|systems|group|software|consulting|bank|studio|"
-    r"agency|services|ventures)\b\.?",
+    r"technologies|labs)\b\.?",
     re.IGNORECASE,
 )
 _TITLE_WORDS = frozenset(
@@ -317,6 +316,7 @@ def _is_name(text: str) -> bool:
         and not any(c.isdigit() for c in text)
         and "@" not in text
         and not _URL.search(text)
+        and "," not in text
         and all(w[0].isalpha() for w in words)
         and not looks_like_title(text)
     )
@@ -598,5 +598,5 @@ def _spellings(text: str) -> dict[str, str]:
 
 
 def _paragraph(lines: list[_Line]) -> str | None:
-    text = " ".join(line.text for line in lines).strip()
+    text = " ".join(" ".join(line.text.split()) for line in lines).strip()
     return text[:10_000] or None

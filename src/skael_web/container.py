@@ -27,6 +27,8 @@ from skael_adapters.stores import (
 from skael_adapters.system import PycountryCatalog, SystemClock
 from skael_core.ports import (
     Clock,
+    DocumentReader,
+    DocumentRenderer,
     DocumentWriter,
     IdentityTokenVerifier,
     JobSource,
@@ -120,6 +122,18 @@ def _writer(settings: Settings, client: httpx.AsyncClient) -> DocumentWriter:
     return TemplateDocumentWriter()
 
 
+def _reader() -> DocumentReader:
+    from skael_adapters.files import PdfDocxReader
+
+    return PdfDocxReader()
+
+
+def _renderer() -> DocumentRenderer:
+    from skael_adapters.files import PdfDocxRenderer
+
+    return PdfDocxRenderer()
+
+
 def _identity_verifier(
     settings: Settings, client: httpx.AsyncClient, clock: Clock
 ) -> IdentityTokenVerifier | None:
@@ -150,6 +164,8 @@ class Container(containers.DeclarativeContainer):
     http_client = providers.Singleton(_http_client, settings)
     job_source = providers.Singleton(_job_source, settings, http_client)
     writer = providers.Singleton(_writer, settings, http_client)
+    reader = providers.Singleton(_reader)
+    renderer = providers.Singleton(_renderer)
     hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(
         HmacTokenService,
@@ -184,6 +200,8 @@ class Container(containers.DeclarativeContainer):
         countries=countries,
         rankings=rankings,
         identities=identities,
+        reader=reader,
+        renderer=renderer,
     )
     core = providers.Singleton(
         Skael,
