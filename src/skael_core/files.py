@@ -33,8 +33,8 @@ class ExportFormat(enum.StrEnum):
     DOCX = "docx"
 
 
-MEDIA_TYPES = {
-    ExportFormat.MD: "text/markdown; charset=utf-8",
+MEDIA_TYPES = {  # text is sent as UTF-8 (the web layer names the charset)
+    ExportFormat.MD: "text/markdown",
     ExportFormat.PDF: "application/pdf",
     ExportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
