@@ -81,7 +81,11 @@ ANNA = Person(
         ),
         ("Junior Analyst", "Initech AG", "2016", "2019", ("Excel models and VBA macros",)),
     ),
-    school=("Master of Science, Applied Mathematics", "Lomonosov Moscow State University", "2014 – 2016"),
+    school=(
+        "Master of Science, Applied Mathematics",
+        "Lomonosov Moscow State University",
+        "2014 – 2016",
+    ),
     skills=("SQL", "Python", "Tableau", "Excel", "Power BI"),
     languages=("Russian (native)", "English (C1)", "German (B2)"),
 )

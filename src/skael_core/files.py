@@ -71,7 +71,9 @@ def _claims(filename: str | None, content_type: str | None) -> FileKind | None:
     return None
 
 
-def file_kind(content: bytes, filename: str | None = None, content_type: str | None = None) -> FileKind:
+def file_kind(
+    content: bytes, filename: str | None = None, content_type: str | None = None
+) -> FileKind:
     """The kind of an uploaded file, from its first bytes; ``InvalidInput`` saying why
     for an empty file, a PDF or DOCX in name only, or a file of another kind."""
     if not content.strip():
@@ -99,10 +101,8 @@ _NOT_TEXT = "is not a PDF, a DOCX or a plain-text file"
 def plain_text(content: bytes) -> str:
     """The text of a plain-text upload: UTF-8 (a byte-order mark allowed), or UTF-16
     with its byte-order mark. Binary content is ``InvalidInput``."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    utf16 = content.startswith((b"\xff\xfe", b"\xfe\xff"))
+    encoding = "utf-16" if utf16 else "utf-8-sig"
     try:
         text = content.decode(encoding)
     except UnicodeDecodeError:

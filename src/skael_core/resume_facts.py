@@ -7,7 +7,7 @@ and each section read by its own rules:
 - the lines before the first heading hold the name, a headline, and contact details
   (e-mail, telephone, a "City, Country" place);
 - experience entries are anchored on their date ranges ("Jan 2020 - Present",
-  "03/2018 – 12/2019", "2016 - 2018"); the lines next to a range name the title and
+  "03/2018 - 12/2019", "2016 - 2018"); the lines next to a range name the title and
   the employer, the bullets after it describe the work;
 - education entries are found by degree words (Bachelor, M.Sc., PhD, ...) and
   institution words (University, College, Institute, ...), with their years;
@@ -104,24 +104,30 @@ _MONTHS = {
     for number, names in enumerate(
         (
             ("jan", "january", "januar", "janv"),
-            ("feb", "february", "februar", "fev", "fevr"),
-            ("mar", "march", "marz", "mars"),
+            ("feb", "february", "februar", "fev", "fevr", "fév", "févr", "février"),
+            ("mar", "march", "marz", "mars", "mär", "märz"),
             ("apr", "april", "avr", "avril"),
             ("may", "mai"),
             ("jun", "june", "juni", "juin"),
             ("jul", "july", "juli", "juil", "juillet"),
-            ("aug", "august", "aout"),
+            ("aug", "august", "aout", "aoû", "août"),
             ("sep", "sept", "september"),
             ("oct", "october", "okt", "oktober"),
             ("nov", "november"),
-            ("dec", "december", "dez", "dezember"),
+            ("dec", "december", "dez", "dezember", "déc", "décembre"),
         ),
         start=1,
     )
     for name in names
 }
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_POINT = rf"(?:{_MONTH}\s*,?\s*(?:19|20)\d\d|(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d|(?:19|20)\d\d[-/.](?:0[1-9]|1[0-2])(?!\d)|(?:19|20)\d\d)"
+_MONTH = (
+    r"(?:jan|feb|f[eé]v|m[aä]r|apr|avr|ma[iy]|jun|jui|jul|aug|ao[uû]|sep|o[ck]t|nov|de[cz]|"
+    r"d[eé]c)[a-zäéû]*\.?"
+)
+_POINT = (
+    rf"(?:{_MONTH}\s*,?\s*(?:19|20)\d\d|(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d"
+    r"|(?:19|20)\d\d[-/.](?:0[1-9]|1[0-2])(?!\d)|(?:19|20)\d\d)"
+)
 _NOW = r"(?:present|current|currently|now|today|ongoing|date|heute)"
 _RANGE = re.compile(
     rf"(?P<start>{_POINT})\s*(?:-|–|—|to|until|till|bis)\s*(?P<end>{_POINT}|{_NOW})",
@@ -367,7 +373,7 @@ def _point(text: str, today: date, end: bool) -> tuple[date, str] | None:
         year, month = int(match[1]), int(match[2])
     elif match := re.fullmatch(r"(\d{1,2})[/.](\d{4})", folded):
         year, month = int(match[2]), int(match[1])
-    elif match := re.fullmatch(r"([a-z]+)\.?\s*,?\s*(\d{4})", folded):
+    elif match := re.fullmatch(r"([^\W\d_]+)\.?\s*,?\s*(\d{4})", folded):
         month_number = _MONTHS.get(match[1]) or _MONTHS.get(match[1][:3])
         if month_number is None:
             return None
@@ -532,6 +538,12 @@ def _educations(lines: list[_Line]) -> tuple[Education, ...]:
     return tuple(found[:MAX_ENTRIES])
 
 
+def _is_field_of(piece: str) -> bool:
+    """A short capitalised phrase after a degree: its subject ("Applied Mathematics")."""
+    short = len(piece.split()) <= 5 and piece[0].isupper()
+    return short and not _is_place(piece) and not _DEGREE.search(piece)
+
+
 def _degree_and_school(text: str) -> tuple[str | None, str | None]:
     degree = institution = None
     for piece in re.split(r"\s+(?:—|–|-|\||·|@|at)\s+|,\s+|\s{3,}|\t|\s+\(", text):
@@ -542,9 +554,8 @@ def _degree_and_school(text: str) -> tuple[str | None, str | None]:
             institution = piece
         elif degree is None and _DEGREE.search(piece):
             degree = piece
-        elif degree is not None and institution is None and not _is_place(piece):
-            if len(piece.split()) <= 5 and piece[0].isupper() and not _DEGREE.search(piece):
-                degree = f"{degree}, {piece}"
+        elif degree is not None and institution is None and _is_field_of(piece):
+            degree = f"{degree}, {piece}"
     return degree, institution
 
 

@@ -74,8 +74,10 @@ def test_an_uploaded_resume_is_stored_and_proposes_a_profile(
     assert {"Python", "Django", "PostgreSQL", "Kubernetes", "Node.js", "React"} <= set(
         proposed["skills"]
     )
-    works = [(w["job_title"], w["company_name"], w["start_date"], w["end_date"])
-             for w in proposed["work_experiences"]]
+    works = [
+        (w["job_title"], w["company_name"], w["start_date"], w["end_date"])
+        for w in proposed["work_experiences"]
+    ]
     assert works == [
         ("Senior Backend Engineer", "Acme Technologies", "2021-01", None),
         ("Software Developer", "Globex Pvt Ltd", "2017-06", "2020-12"),
@@ -110,7 +112,7 @@ def test_the_proposed_profile_is_accepted_as_it_stands(
 
 
 def test_plain_text_is_taken_too(client: TestClient[Any], ada: Account) -> None:
-    text = "Lin Chen\nlin@example.com\n\nSkills\nGo, Rust, k8s\n".encode()
+    text = b"Lin Chen\nlin@example.com\n\nSkills\nGo, Rust, k8s\n"
     answer = upload(client, ada, text, "cv.txt", "text/plain").json()
     assert answer["proposed_profile"]["skills"] == ["Go", "Rust", "k8s"]
     assert answer["proposed_profile"]["user_name"] == "Lin Chen"
@@ -132,7 +134,12 @@ def test_plain_text_is_taken_too(client: TestClient[Any], ada: Account) -> None:
         (b"%PDF-1.7\n" + b"\x00garbage" * 100, "broken.pdf", PDF, "cannot be read"),
         (bytes(range(256)) * 4, "blob.bin", "application/octet-stream", "not UTF-8 text"),
         (bytes(range(32)) * 40, "blob.bin", "application/octet-stream", "binary data"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old.doc", "application/msword", "old Word"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),
+            "old.doc",
+            "application/msword",
+            "old Word",
+        ),
         (b"   \n  ", "empty.txt", "text/plain", "empty"),
     ],
 )
