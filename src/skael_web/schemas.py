@@ -766,15 +766,16 @@ class UploadedOut(Success, kw_only=True):
     links: list[str]
 
 
+FORMATS: Final = ("pdf", "docx", "md")
 FormatQuery = Annotated[
     str | None,
     QueryParameter(
-        max_length=20,
-        description="pdf, docx or md (any letter case): the document as a file to "
-        "download; left out: the document as JSON.",
-        schema_extra={"enum": ["pdf", "docx", "md"]},
+        pattern=choice_pattern(FORMATS),
+        description=choice_words(FORMATS, "left out: the document as JSON")
+        + ": the document as a file to download",
     ),
 ]
+"""The file format of a document to download."""
 
 
 class ApplyIn(Wire, kw_only=True):
