@@ -186,6 +186,15 @@ def test_a_form_of_many_parts_is_a_413(client: TestClient[Any], ada: Account) ->
     assert_error(response, 413)
 
 
+def test_a_form_of_more_parts_than_litestar_takes_is_a_413_on_other_routes(
+    client: TestClient[Any], ada: Account
+) -> None:
+    parts = [("job_id", (None, "1"))] + [(f"f{i}", (None, "x")) for i in range(1001)]
+    response = client.post("/resumes/apply", files=parts, headers=ada.headers)
+    body = assert_error(response, 413)
+    assert "more parts" in body["detail"]
+
+
 def test_the_file_field_is_needed_once_and_the_body_must_be_multipart(
     client: TestClient[Any], ada: Account
 ) -> None:
