@@ -34,6 +34,8 @@ from .model import Education, WorkExperience
 MAX_SKILLS = 100
 MAX_ENTRIES = 50
 MAX_LIST_ITEM = 200
+MAX_WORD = 320
+"""Longer words and lines are not searched for addresses and numbers."""
 
 _HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": (
@@ -230,8 +232,8 @@ def draw_facts(
         country = country_of(place.rsplit(",", 1)[-1].strip())
     return ResumeFacts(
         user_name=name,
-        email=_first(_EMAIL, everything),
-        phone_number=_phone(header) or _phone([_Line(everything, False)]),
+        email=_email(everything),
+        phone_number=_phone(header) or _phone([x for _, lines in sections for x in lines]),
         location=place,
         country=country,
         headline=headline,
@@ -250,7 +252,7 @@ def draw_facts(
 
 def _clean(raw: str) -> str:
     text = _MARKDOWN.sub("", raw.replace("\u00a0", " ").replace("\u200b", ""))
-    return re.sub(r"[ \t]{2,}", "   ", text.strip().strip("|").strip())
+    return re.sub(r"\s{2,}", "   ", text.strip().strip("|").strip())
 
 
 def _lines(text: str) -> list[_Line]:
@@ -293,9 +295,15 @@ def _section(sections: list[tuple[str, list[_Line]]], kind: str) -> list[_Line]:
     return [line for name, lines in sections if name == kind for line in lines]
 
 
-def _first(pattern: re.Pattern[str], text: str) -> str | None:
-    found = pattern.search(text)
-    return found.group(0) if found else None
+def _email(text: str) -> str | None:
+    """The first e-mail address, looked for in words holding "@" only (the pattern on
+    long runs of letters would take time quadratic in their length)."""
+    for word in text.split():
+        if "@" in word and len(word) <= MAX_WORD:
+            found = _EMAIL.search(word)
+            if found:
+                return found.group(0)
+    return None
 
 
 # --------------------------------------------------------------------------- header
@@ -303,6 +311,8 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
 
 def _phone(lines: Sequence[_Line]) -> str | None:
     for line in lines:
+        if len(line.text) > MAX_WORD:
+            continue
         for found in _PHONE.finditer(_URL.sub(" ", line.text)):
             number = found.group(0).strip()
             digits = sum(c.isdigit() for c in number)

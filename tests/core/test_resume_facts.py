@@ -3,6 +3,7 @@ plain strings in, no files."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -262,3 +263,22 @@ def test_export_formats_in_any_letter_case() -> None:
     with pytest.raises(InvalidInput) as raised:
         export_format("odt")
     assert raised.value.errors[0].field == "format"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 200_000,
+        "1" * 199_999 + "x",
+        "@" * 3 + "a@" * 99_000,
+        "x" + "\u2003" * 199_000 + "y",
+        " 2019 -" * 28_000,
+        "Experience\n" + "Engineer, Acme\n2019 - 2020\n- did things\n" * 4_000,
+    ],
+)
+def test_the_longest_text_taken_is_read_in_linear_time(text: str) -> None:
+    """200,000 characters (the most a document holds) of what makes naive patterns slow."""
+    started = time.process_time()
+    facts = draw_facts(text, TODAY)
+    assert time.process_time() - started < 2.0
+    assert len(facts.work_experiences) <= 50
