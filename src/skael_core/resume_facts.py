@@ -329,6 +329,7 @@ def _is_name(text: str) -> bool:
     words = text.split()
     return (
         1 <= len(words) <= 5
+        and len(text) <= 100
         and not any(c.isdigit() for c in text)
         and "@" not in text
         and not _URL.search(text)
@@ -366,6 +367,7 @@ def _is_place(text: str) -> bool:
     parts = [p.strip() for p in text.split(",")]
     return (
         2 <= len(parts) <= 3
+        and len(text) <= 120
         and all(p and p[0].isalpha() and len(p.split()) <= 3 for p in parts)
         and not any(c.isdigit() or c == "@" for c in text)
     )
