@@ -24,6 +24,8 @@ from resume_files import (
 )
 from web.web_support import Account, actions, assert_error
 
+MEMORY_ONLY = pytest.mark.parametrize("world", ["memory"], indirect=True)
+"""For tests of files and limits, which the store does not change: memory alone."""
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -111,6 +113,7 @@ def test_the_proposed_profile_is_accepted_as_it_stands(
     assert profile["experience"] == 7
 
 
+@MEMORY_ONLY
 def test_plain_text_is_taken_too(client: TestClient[Any], ada: Account) -> None:
     text = b"Lin Chen\nlin@example.com\n\nSkills\nGo, Rust, k8s\n"
     answer = upload(client, ada, text, "cv.txt", "text/plain").json()
@@ -121,6 +124,7 @@ def test_plain_text_is_taken_too(client: TestClient[Any], ada: Account) -> None:
 # --------------------------------------------------------------------------- bad files
 
 
+@MEMORY_ONLY
 @pytest.mark.parametrize(
     ("content", "name", "media", "reason"),
     [
@@ -159,6 +163,7 @@ def test_a_bad_file_is_a_422_that_says_why(
     assert client.get(f"/resumes/user/{ada.user_id}", headers=ada.headers).json()["total"] == 0
 
 
+@MEMORY_ONLY
 def test_a_file_over_5_mib_is_a_413(client: TestClient[Any], ada: Account) -> None:
     big = b"a" * (5 * 1024 * 1024 + 1)
     body = assert_error(upload(client, ada, big, "cv.txt", "text/plain"), 413)
@@ -167,6 +172,7 @@ def test_a_file_over_5_mib_is_a_413(client: TestClient[Any], ada: Account) -> No
     assert_error(upload(client, ada, just_right, "cv.txt", "text/plain"), 422)  # > 200,000 chars
 
 
+@MEMORY_ONLY
 def test_a_body_over_the_routes_limit_is_a_413_before_it_is_read(
     client: TestClient[Any], ada: Account
 ) -> None:
@@ -179,6 +185,7 @@ def test_a_body_over_the_routes_limit_is_a_413_before_it_is_read(
     assert_error(response, 413)
 
 
+@MEMORY_ONLY
 def test_a_form_of_many_parts_is_a_413(client: TestClient[Any], ada: Account) -> None:
     parts = [("note", (None, f"n{i}")) for i in range(20)]
     files = [*parts, ("file", ("cv.txt", b"Ada Lovelace", "text/plain"))]
@@ -186,6 +193,7 @@ def test_a_form_of_many_parts_is_a_413(client: TestClient[Any], ada: Account) ->
     assert_error(response, 413)
 
 
+@MEMORY_ONLY
 def test_a_form_of_more_parts_than_litestar_takes_is_a_413_on_other_routes(
     client: TestClient[Any], ada: Account
 ) -> None:
@@ -195,6 +203,7 @@ def test_a_form_of_more_parts_than_litestar_takes_is_a_413_on_other_routes(
     assert "more parts" in body["detail"]
 
 
+@MEMORY_ONLY
 def test_the_file_field_is_needed_once_and_the_body_must_be_multipart(
     client: TestClient[Any], ada: Account
 ) -> None:
@@ -290,6 +299,7 @@ def _fonts(reader: PdfReader) -> set[str]:
     return found
 
 
+@MEMORY_ONLY
 def test_a_cover_letter_downloads_as_docx_with_its_structure(
     client: TestClient[Any], ada: Account
 ) -> None:
