@@ -94,8 +94,9 @@ class PdfDocxRenderer(DocumentRenderer):
         document = docx.Document()
         document.core_properties.title = title
         document.core_properties.author = "Skael"
+        styles = _StyleIds(document)
         for block in blocks(markdown):
-            _add(document, block)
+            _add(document, block, styles)
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()
@@ -143,19 +144,35 @@ def _write(pdf: Any, runs: list[Run], size: float, height: float, bold: bool = F
         pdf.write(height, run.text)
 
 
-def _add(document: Any, block: Block) -> None:
-    if block.kind == "rule":
-        document.add_paragraph()
-        return
+class _StyleIds:
+    """Paragraph style ids by name, each looked up once per document: python-docx looks a
+    style name up through every style of the document on each paragraph otherwise."""
+
+    def __init__(self, document: Any) -> None:
+        self._styles = document.styles
+        self._ids: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._ids:
+            self._ids[name] = self._styles[name].style_id
+        return self._ids[name]
+
+
+def _style_name(block: Block) -> str | None:
     if block.kind == "heading":
-        paragraph = document.add_heading(level=block.level - 1)
-    elif block.kind == "item":
-        ordered = block.marker[:1].isdigit()
-        name = "List Number" if ordered else "List Bullet"
+        return "Title" if block.level == 1 else f"Heading {block.level - 1}"
+    if block.kind == "item":
+        name = "List Number" if block.marker[:1].isdigit() else "List Bullet"
         depth = min(block.level, 3)
-        paragraph = document.add_paragraph(style=name if depth == 1 else f"{name} {depth}")
-    else:
-        paragraph = document.add_paragraph()
+        return name if depth == 1 else f"{name} {depth}"
+    return None
+
+
+def _add(document: Any, block: Block, styles: _StyleIds) -> None:
+    paragraph = document.add_paragraph()
+    name = _style_name(block)
+    if name is not None:
+        paragraph._p.get_or_add_pPr().style = styles[name]
     for run in block.runs:
         added = paragraph.add_run(run.text)
         added.bold = run.bold or None
