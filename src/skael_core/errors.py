@@ -9,6 +9,7 @@ the web layer maps each kind to a status with one table. None carries an HTTP co
     ├── Forbidden                the actor may not touch another user's data
     ├── Unauthenticated          missing, bad, expired or revoked credentials
     ├── InvalidInput             values that break a rule; ``errors`` names each field
+    ├── TooLarge                 an upload past its size limit (``limit`` bytes)
     ├── Throttled                too many attempts; ``retry_after`` seconds to wait
     ├── StoreUnavailable         the store of record did not answer (connection lost, refused,
     │                            timed out, locked); trying again may work
@@ -95,6 +96,14 @@ class InvalidInput(SkaelError):
     @classmethod
     def field(cls, field: str, message: str) -> InvalidInput:
         return cls([FieldError(field, message)])
+
+
+class TooLarge(SkaelError):
+    """An upload is larger than the ``limit`` (bytes) taken."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"{what} is larger than {limit:,} bytes, the most taken")
+        self.limit = limit
 
 
 class Throttled(SkaelError):

@@ -78,6 +78,8 @@ class Profile(Domain, frozen=True, kw_only=True):
     work_experiences: tuple[WorkExperience, ...] = ()
     educations: tuple[Education, ...] = ()
     certifications: tuple[Certification, ...] = ()
+    languages: tuple[str, ...] = ()
+    """Languages the person speaks, as they write them ("German (B2)")."""
 
     def __post_init__(self) -> None:
         if self.experience is not None and self.experience < 0:
@@ -412,6 +414,8 @@ class ActionType(enum.StrEnum):
     JOB_RESTORED = "JOB_RESTORED"
     COMPANY_BLOCKED = "COMPANY_BLOCKED"
     COMPANY_UNBLOCKED = "COMPANY_UNBLOCKED"
+    RESUME_UPLOADED = "RESUME_UPLOADED"
+    DOCUMENT_EXPORTED = "DOCUMENT_EXPORTED"
 
 
 class Activity(Domain, frozen=True, kw_only=True):

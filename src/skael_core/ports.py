@@ -14,6 +14,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from .files import ExportFormat, FileKind
 from .model import (
     Activity,
     Analysis,
@@ -492,6 +493,24 @@ class DocumentWriter(Protocol):
     """Writes a resume or cover letter from a profile, tailored to a job when given."""
 
     async def write(self, kind: str, user: User, job: Job | None) -> str: ...
+
+
+class DocumentReader(Protocol):
+    """Reads the text of an uploaded PDF or DOCX file."""
+
+    async def text(self, kind: FileKind, content: bytes) -> str:
+        """The file's text, reading order kept, list items as ``- `` lines;
+        ``InvalidInput`` (field ``file``) saying why a file cannot be read: encrypted,
+        no text layer, not really of its kind, expanding past the reader's limit."""
+        ...
+
+
+class DocumentRenderer(Protocol):
+    """Lays out a document's Markdown as a PDF or DOCX file."""
+
+    async def render(self, markdown: str, title: str, format: ExportFormat) -> bytes:
+        """The file's bytes: headings, lists and emphasis of the Markdown kept."""
+        ...
 
 
 class Clock(Protocol):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from .ports import (
     Clock,
     CountryCatalog,
+    DocumentReader,
+    DocumentRenderer,
     DocumentWriter,
     IdentityTokenVerifier,
     JobSource,
@@ -47,7 +49,14 @@ from .usecases.discovery import (
     RestoreJob,
     UnblockCompany,
 )
-from .usecases.documents import GenerateDocument, GetDocument, ListDocuments
+from .usecases.documents import (
+    MAX_UPLOAD_BYTES,
+    ExportDocument,
+    GenerateDocument,
+    GetDocument,
+    ImportResume,
+    ListDocuments,
+)
 from .usecases.identities import AuthenticateIdentity
 from .usecases.jobs import (
     CollectJobs,
@@ -96,6 +105,10 @@ class Ports:
     """Optional: an identity provider whose ID tokens are accepted beside Skael's own."""
     webhooks: WebhookSender | None = None
     """Optional: without it, saved searches tell of new matches in the app alone."""
+    reader: DocumentReader | None = None
+    """Optional: without it, resume uploads are read as plain text only."""
+    renderer: DocumentRenderer | None = None
+    """Optional: without it, documents are exported as Markdown only."""
 
 
 class Skael:
@@ -109,6 +122,7 @@ class Skael:
         auto_register_identities: bool = False,
         budget: CreditBudget | None = None,
         timing: SearchTiming | None = None,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
     ) -> None:
         p = ports
         t = throttling or ThrottlePolicy()
@@ -177,3 +191,7 @@ class Skael:
             p.uow, p.clock, self.fetch_jobs, self.budget, timing, p.webhooks
         )
         self.report_credits = ReportCredits(p.uow, p.clock, self.budget)
+        self.import_resume = ImportResume(
+            p.uow, p.clock, p.reader, p.countries, max_bytes=max_upload_bytes
+        )
+        self.export_document = ExportDocument(p.uow, p.clock, p.renderer)

@@ -29,6 +29,8 @@ from skael_adapters.system import PycountryCatalog, SystemClock
 from skael_adapters.webhooks import HttpWebhookSender
 from skael_core.ports import (
     Clock,
+    DocumentReader,
+    DocumentRenderer,
     DocumentWriter,
     IdentityTokenVerifier,
     JobSource,
@@ -124,6 +126,18 @@ def _writer(settings: Settings, client: httpx.AsyncClient) -> DocumentWriter:
     return TemplateDocumentWriter()
 
 
+def _reader() -> DocumentReader:
+    from skael_adapters.files import PdfDocxReader
+
+    return PdfDocxReader()
+
+
+def _renderer() -> DocumentRenderer:
+    from skael_adapters.files import PdfDocxRenderer
+
+    return PdfDocxRenderer()
+
+
 def _identity_verifier(
     settings: Settings, client: httpx.AsyncClient, clock: Clock
 ) -> IdentityTokenVerifier | None:
@@ -169,6 +183,8 @@ class Container(containers.DeclarativeContainer):
     http_client = providers.Singleton(_http_client, settings)
     job_source = providers.Singleton(_job_source, settings, http_client)
     writer = providers.Singleton(_writer, settings, http_client)
+    reader = providers.Singleton(_reader)
+    renderer = providers.Singleton(_renderer)
     hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(
         HmacTokenService,
@@ -215,6 +231,8 @@ class Container(containers.DeclarativeContainer):
         rankings=rankings,
         identities=identities,
         webhooks=webhooks,
+        reader=reader,
+        renderer=renderer,
     )
     core = providers.Singleton(
         Skael,

@@ -36,6 +36,7 @@ from skael_core.model import (
     User,
     WorkExperience,
 )
+from skael_core.resume_facts import ResumeFacts
 from skael_core.usecases.accounts import ProfileChanges, Session
 from skael_core.usecases.jobs import FetchOutcome, FetchRequest, RankedJob
 from skael_core.usecases.tracking import ApplicationView
@@ -278,6 +279,7 @@ class ProfileIn(AliasedIn, kw_only=True):
     work_experiences: Nested[WorkExperience] | None | UnsetType = UNSET
     educations: Nested[Education] | None | UnsetType = UNSET
     certifications: Nested[Certification] | None | UnsetType = UNSET
+    languages: TextList | None | UnsetType = UNSET
 
     def changes(self) -> ProfileChanges:
         return ProfileChanges(
@@ -298,6 +300,7 @@ class ProfileIn(AliasedIn, kw_only=True):
             work_experiences=self.work_experiences,
             educations=self.educations,
             certifications=self.certifications,
+            languages=self.languages,
         )
 
 
@@ -400,6 +403,7 @@ class UserProfile(Success, kw_only=True):
     work_experiences: list[WorkExperience]
     educations: list[Education]
     certifications: list[Certification]
+    languages: list[str]
 
     @classmethod
     def of(cls, user: User) -> UserProfile:
@@ -425,6 +429,7 @@ class UserProfile(Success, kw_only=True):
             work_experiences=list(p.work_experiences),
             educations=list(p.educations),
             certifications=list(p.certifications),
+            languages=list(p.languages),
         )
 
 
@@ -714,6 +719,63 @@ class DocumentResponse(DocumentOut, kw_only=True):
 class DocumentsOut(Success, kw_only=True):
     resumes: list[DocumentOut]
     total: int | None = None
+
+
+class ProposedProfile(Wire, kw_only=True, omit_defaults=True):
+    """Profile fields drawn from an uploaded resume, in the shape ``PUT /users/{id}``
+    takes; a field the resume does not show is left out, so sending this back changes
+    only what the resume says."""
+
+    user_name: str | None = None
+    email_id: str | None = None
+    phone_number: str | None = None
+    desired_job_role: str | None = None
+    professional_summary: str | None = None
+    skills: list[str] = []
+    experience: int | None = None
+    preferred_locations: list[str] = []
+    countries: list[str] = []
+    work_experiences: list[WorkExperience] = []
+    educations: list[Education] = []
+    languages: list[str] = []
+
+    @classmethod
+    def of(cls, facts: ResumeFacts) -> ProposedProfile:
+        return cls(
+            user_name=facts.user_name,
+            email_id=facts.email,
+            phone_number=facts.phone_number[:40] if facts.phone_number else None,
+            desired_job_role=facts.desired_job_role,
+            professional_summary=facts.professional_summary,
+            skills=list(facts.skills),
+            experience=min(facts.experience_years, 70) if facts.experience_years else None,
+            preferred_locations=[facts.location] if facts.location else [],
+            countries=[facts.country] if facts.country else [],
+            work_experiences=list(facts.work_experiences),
+            educations=list(facts.educations),
+            languages=list(facts.languages),
+        )
+
+
+class UploadedOut(Success, kw_only=True):
+    """An uploaded resume: the stored document's id, the profile it proposes (nothing
+    is written to the profile), and the web addresses it names."""
+
+    resume_id: int
+    proposed_profile: ProposedProfile
+    links: list[str]
+
+
+FORMATS: Final = ("pdf", "docx", "md")
+FormatQuery = Annotated[
+    str | None,
+    QueryParameter(
+        pattern=choice_pattern(FORMATS),
+        description=choice_words(FORMATS, "left out: the document as JSON")
+        + ": the document as a file to download",
+    ),
+]
+"""The file format of a document to download."""
 
 
 class ApplyIn(Wire, kw_only=True):

@@ -37,6 +37,7 @@ NAMES_NO_USER = {
     ("GET", "/jobs/list_jobs"),  # shared job store
     ("GET", "/jobs/{job_id:int}"),  # shared job store
     ("GET", "/resumes/{resume_id:int}"),  # owned document: see the test below
+    ("POST", "/resumes/upload"),  # stored as the caller's own document
     ("GET", "/technologies"),  # shared catalogs
     ("GET", "/companies"),
     ("GET", "/locations"),
@@ -52,7 +53,11 @@ V0_ROUTES = {
 }
 PUBLIC_ENDPOINTS |= {(m, f"/v0{p}") for m, p in PUBLIC_ENDPOINTS if (m, p) in V0_ROUTES}
 NAMES_NO_USER |= {(m, f"/v0{p}") for m, p in NAMES_NO_USER if (m, p) in V0_ROUTES}
-NAMES_NO_USER |= {("GET", "/v0/resumes/{resume_id:int}"), ("GET", "/v0/jobs")}
+NAMES_NO_USER |= {
+    ("GET", "/v0/resumes/{resume_id:int}"),
+    ("POST", "/v0/resumes/upload"),
+    ("GET", "/v0/jobs"),
+}
 SAMPLE_VALUES: dict[str, Any] = {
     "action_type": "JOB_VIEWED",
     "status": "Applied",
@@ -218,6 +223,22 @@ def test_no_route_acts_on_another_users_data(
     assert len(checked) >= 14
     assert log_in(client, bob.email).user_id == bob.user_id
     assert client.get("/users/me", headers=bob.headers).json()["user_name"] == "Bob"
+    assert actions(client, bob) == bob_actions
+
+
+def test_no_route_reads_another_users_document_in_any_format(
+    app: Litestar, client: TestClient[Any], ada: Account, bob: Account
+) -> None:
+    """Every route of one document, as JSON and as each file format, is the owner's."""
+    resume = client.post("/resumes/generate", json={}, headers=ada.headers).json()["resume_id"]
+    routes = [e for e in guarded(app) if e.method == "GET" and "{resume_id:int}" in e.path]
+    assert len(routes) == 2  # / and /v0
+    bob_actions = actions(client, bob)
+    for endpoint in routes:
+        for query in ({}, {"format": "pdf"}, {"format": "docx"}, {"format": "md"}):
+            url = endpoint.url(resume_id=resume)
+            assert_error(client.get(url, params=query, headers=bob.headers), 403)
+            assert client.get(url, params=query, headers=ada.headers).status_code == 200
     assert actions(client, bob) == bob_actions
 
 

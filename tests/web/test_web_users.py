@@ -31,6 +31,7 @@ PROFILE_KEYS = {
     "work_experiences",
     "educations",
     "certifications",
+    "languages",
 }
 
 

@@ -62,6 +62,7 @@ class ProfileChanges(msgspec.Struct, frozen=True, kw_only=True):
     work_experiences: Sequence[WorkExperience] | None | UnsetType = UNSET
     educations: Sequence[Education] | None | UnsetType = UNSET
     certifications: Sequence[Certification] | None | UnsetType = UNSET
+    languages: str | Sequence[str] | None | UnsetType = UNSET
 
 
 class Session(msgspec.Struct, frozen=True, kw_only=True):
@@ -121,6 +122,8 @@ def apply_changes(profile: Profile, changes: ProfileChanges, countries: CountryC
         updates["educations"] = _nested(c.educations, "educations")
     if c.certifications is not UNSET:
         updates["certifications"] = _nested(c.certifications, "certifications")
+    if c.languages is not UNSET:
+        updates["languages"] = norm.split_list(c.languages, "languages")
     return msgspec.structs.replace(profile, **updates)
 
 

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from .. import normalize as norm
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Forbidden, InvalidInput, NotFound, TooLarge
+from ..files import (
+    FIELD,
+    MEDIA_TYPES,
+    ExportedFile,
+    ExportFormat,
+    FileKind,
+    file_kind,
+    plain_text,
+)
 from ..model import ActionType, Document, DocumentKind, Page
-from ..ports import Clock, DocumentWriter, UnitOfWorkFactory
+from ..ports import (
+    Clock,
+    CountryCatalog,
+    DocumentReader,
+    DocumentRenderer,
+    DocumentWriter,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from ..resume_facts import ResumeFacts, draw_facts
 from .common import UseCase, load_job, load_user, owner
 
 MAX_DOCUMENT = 200_000
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+"""The largest resume file taken by default (5 MiB)."""
 
 _ACTIONS = {
     (DocumentKind.RESUME, True): ActionType.RESUME_GENERATED_FOR_JOB,
@@ -85,14 +107,116 @@ class ListDocuments(UseCase):
             return await uow.documents.list(target, kind, skip, limit)
 
 
+async def owned_document(uow: UnitOfWork, actor: int, document_id: int) -> Document:
+    """The document ``document_id``, which must be the actor's own."""
+    document = await uow.documents.get(document_id)
+    if document is None:
+        raise NotFound("document", document_id)
+    if document.user_id != actor:
+        raise Forbidden("this document belongs to another user")
+    return document
+
+
 class GetDocument(UseCase):
     """A document is readable by its owner only."""
 
     async def execute(self, actor: int, document_id: int) -> Document:
         async with self._uow(read_only=True) as uow:
-            document = await uow.documents.get(document_id)
-        if document is None:
-            raise NotFound("document", document_id)
-        if document.user_id != actor:
-            raise Forbidden("this document belongs to another user")
-        return document
+            return await owned_document(uow, actor, document_id)
+
+
+class ImportedResume(msgspec.Struct, frozen=True, kw_only=True):
+    """An uploaded resume as stored, and the facts drawn from it."""
+
+    document: Document
+    facts: ResumeFacts
+
+
+class ImportResume(UseCase):
+    """An uploaded resume file (PDF, DOCX or text, at most ``max_bytes``) is stored as the
+    caller's document, its text only; its facts are proposed, never written to the profile."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        reader: DocumentReader | None,
+        countries: CountryCatalog,
+        max_bytes: int = MAX_UPLOAD_BYTES,
+    ) -> None:
+        super().__init__(uow, clock)
+        self._reader = reader
+        self._countries = countries
+        self.max_bytes = max_bytes
+
+    async def execute(
+        self,
+        actor: int,
+        content: bytes,
+        filename: str | None = None,
+        content_type: str | None = None,
+    ) -> ImportedResume:
+        if len(content) > self.max_bytes:
+            raise TooLarge("the file", self.max_bytes)
+        kind = file_kind(content, filename, content_type)
+        text = await self._text(kind, content)
+        if not text.strip():
+            raise InvalidInput.field(FIELD, "the file holds no text")
+        if len(text) > MAX_DOCUMENT:
+            raise InvalidInput.field(
+                FIELD, f"the file holds more than {MAX_DOCUMENT:,} characters of text"
+            )
+        facts = draw_facts(text, self._clock.today(), self._countries.resolve)
+        async with self._uow() as uow:
+            await load_user(uow, actor)
+            document = await uow.documents.add(
+                Document(
+                    user_id=actor,
+                    kind=DocumentKind.RESUME,
+                    source=f"upload:{kind.value}",
+                    content=text,
+                    created_at=self._clock.now(),
+                )
+            )
+            meta = {"document_id": document.id, "file_kind": kind.value, "bytes": len(content)}
+            await self._log(uow, actor, ActionType.RESUME_UPLOADED, None, meta)
+            await uow.commit()
+        return ImportedResume(document=document, facts=facts)
+
+    async def _text(self, kind: FileKind, content: bytes) -> str:
+        if kind is FileKind.TEXT:
+            return plain_text(content)
+        if self._reader is None:
+            raise InvalidInput.field(FIELD, f"{kind.value.upper()} files are not read here")
+        text = await self._reader.text(kind, content)
+        return text.replace("\x00", "")
+
+
+class ExportDocument(UseCase):
+    """The owner's document as a Markdown, PDF or DOCX file; each export is logged."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, renderer: DocumentRenderer | None
+    ) -> None:
+        super().__init__(uow, clock)
+        self._renderer = renderer
+
+    async def execute(self, actor: int, document_id: int, format: ExportFormat) -> ExportedFile:
+        async with self._uow(read_only=True) as uow:
+            document = await owned_document(uow, actor, document_id)
+            user = await load_user(uow, actor)
+        content = await self._content(document, user.profile.user_name, format)
+        async with self._uow() as uow:
+            meta = {"document_id": document.id, "format": format.value, "bytes": len(content)}
+            await self._log(uow, actor, ActionType.DOCUMENT_EXPORTED, document.job_id, meta)
+            await uow.commit()
+        name = f"{document.kind.value.replace('_', '-')}-{document.id}.{format.value}"
+        return ExportedFile(filename=name, media_type=MEDIA_TYPES[format], content=content)
+
+    async def _content(self, document: Document, author: str, format: ExportFormat) -> bytes:
+        if format is ExportFormat.MD:
+            return document.content.encode()
+        if self._renderer is None:
+            raise InvalidInput.field("format", f"{format.value} export is not available here")
+        title = f"{author} - {document.kind.value.replace('_', ' ')}"
+        return await self._renderer.render(document.content, title, format)
