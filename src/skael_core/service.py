@@ -32,6 +32,25 @@ from .usecases.accounts import (
     SendFeedback,
     UpdateProfile,
 )
+from .usecases.agenda import (
+    AddReminder,
+    CancelInterview,
+    ChangeInterview,
+    ChangeReminder,
+    DeleteReminder,
+    ExportApplications,
+    ExportSavedJobs,
+    GetCalendarToken,
+    GetFunnel,
+    GetInterview,
+    GetReminder,
+    GetTimeline,
+    ListInterviews,
+    ListReminders,
+    ReadCalendarFeed,
+    RotateCalendarToken,
+    ScheduleInterview,
+)
 from .usecases.documents import GenerateDocument, GetDocument, ListDocuments
 from .usecases.identities import AuthenticateIdentity
 from .usecases.jobs import (
@@ -140,3 +159,20 @@ class Skael:
         self.generate_document = GenerateDocument(p.uow, p.clock, p.writer)
         self.list_documents = ListDocuments(p.uow, p.clock)
         self.get_document = GetDocument(p.uow, p.clock)
+        self.schedule_interview = ScheduleInterview(p.uow, p.clock)
+        self.change_interview = ChangeInterview(p.uow, p.clock)
+        self.cancel_interview = CancelInterview(p.uow, p.clock)
+        self.get_interview = GetInterview(p.uow, p.clock)
+        self.list_interviews = ListInterviews(p.uow, p.clock)
+        self.add_reminder = AddReminder(p.uow, p.clock)
+        self.change_reminder = ChangeReminder(p.uow, p.clock)
+        self.delete_reminder = DeleteReminder(p.uow, p.clock)
+        self.get_reminder = GetReminder(p.uow, p.clock)
+        self.list_reminders = ListReminders(p.uow, p.clock)
+        self.get_timeline = GetTimeline(p.uow, p.clock)
+        self.get_calendar_token = GetCalendarToken(p.uow, p.clock)
+        self.rotate_calendar_token = RotateCalendarToken(p.uow, p.clock)
+        self.read_calendar_feed = ReadCalendarFeed(p.uow, p.clock)
+        self.get_funnel = GetFunnel(p.uow, p.clock)
+        self.export_applications = ExportApplications(p.uow, p.clock)
+        self.export_saved_jobs = ExportSavedJobs(p.uow, p.clock)

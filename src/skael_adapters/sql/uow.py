@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from skael_core.ports import UnitOfWork
 
 from . import failures, migrate
+from .agenda import SqlCalendarTokenRepository, SqlInterviewRepository, SqlReminderRepository
 from .engine import READ_ONLY, InlineReader, create_engine, create_inline_reader, driver
 from .identity_links import SqlIdentityLinkRepository
 from .repositories import (
@@ -95,6 +96,9 @@ class SqlUnitOfWork(UnitOfWork):
         self.activities = SqlActivityRepository(self)
         self.identity_links = SqlIdentityLinkRepository(self)
         self.revoked_tokens = SqlRevokedTokenRepository(self)
+        self.interviews = SqlInterviewRepository(self)
+        self.reminders = SqlReminderRepository(self)
+        self.calendar_tokens = SqlCalendarTokenRepository(self)
 
     @property
     def connection(self) -> AsyncConnection:
