@@ -7,6 +7,12 @@ from typing import Final
 from litestar.types import ControllerRouterHandler
 
 from .activity import ActivityController
+from .agenda import (
+    AgendaUserController,
+    CalendarFeedController,
+    InterviewController,
+    ReminderController,
+)
 from .applications import ApplicationController
 from .catalog import CATALOG_HANDLERS
 from .jobs import JobController
@@ -19,5 +25,9 @@ CONTROLLERS: Final[list[ControllerRouterHandler]] = [
     ResumeController,
     ApplicationController,
     ActivityController,
+    InterviewController,
+    ReminderController,
+    AgendaUserController,
+    CalendarFeedController,
     *CATALOG_HANDLERS,
 ]
