@@ -20,6 +20,11 @@ from .errors import InvalidInput
 from .model import Application, ApplicationStatus, Document, Domain
 
 MAX_ROUND = 100
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+"""Interviews start, and reminders fall due, within these years (as written): far
+enough either way for any search, and short of the ends of Python's calendar, where a
+start plus its duration, or a due day plus one, would not exist."""
 MAX_DURATION_MINUTES = 30 * 24 * 60
 """The longest interview (a take-home task may run for days): 30 days."""
 
@@ -114,6 +119,8 @@ def zoned_start(starts_at: datetime, time_zone: str | None) -> datetime:
         raise InvalidInput.field(
             "starts_at", "must carry a UTC offset, such as 2026-12-10T09:30:00+01:00"
         )
+    if not FIRST_YEAR <= starts_at.year <= LAST_YEAR:
+        raise InvalidInput.field("starts_at", f"must lie within the years {FIRST_YEAR}-{LAST_YEAR}")
     if time_zone is None:
         return starts_at
     zone = _zone(time_zone)
@@ -125,6 +132,13 @@ def zoned_start(starts_at: datetime, time_zone: str | None) -> datetime:
             f"but starts_at says {_offset_text(starts_at.utcoffset())}",
         )
     return starts_at
+
+
+def due_day(value: date, field: str = "due_date") -> date:
+    """``value`` if it lies within the years reminders may fall due in."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InvalidInput.field(field, f"must lie within the years {FIRST_YEAR}-{LAST_YEAR}")
+    return value
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -14,6 +14,8 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from skael_core.agenda import (
+    FIRST_YEAR,
+    LAST_YEAR,
     MAX_DURATION_MINUTES,
     MAX_ROUND,
     Funnel,
@@ -32,12 +34,15 @@ from .wording import choice, chosen
 INTERVIEW_KINDS: Final = tuple(k.value for k in InterviewKind)
 InterviewKindText = Annotated[str, choice(INTERVIEW_KINDS)]
 """An interview kind, in any letter case."""
+YEARS: Final = "^(?:19|2[0-9])[0-9][0-9]-"
+"""Years FIRST_YEAR to LAST_YEAR, as JSON Schema states them (the core checks them)."""
 StartTime = Annotated[
     datetime,
     Meta(
         tz=True,
         description="a date and time with its UTC offset (ISO 8601), such as "
-        "2026-12-10T09:30:00+01:00",
+        f"2026-12-10T09:30:00+01:00, in the years {FIRST_YEAR}-{LAST_YEAR}",
+        extra_json_schema={"extra": {"pattern": YEARS}},
     ),
 ]
 Round = Annotated[int, Meta(ge=1, le=MAX_ROUND, description=f"1 to {MAX_ROUND}")]
@@ -47,7 +52,12 @@ Duration = Annotated[
 ]
 ZoneName = Annotated[str, Meta(max_length=64, description="an IANA time zone such as Europe/Paris")]
 Link = Annotated[str, Meta(max_length=MAX_LINK)]
-DATE_WORDS: Final = "a date as YYYY-MM-DD, such as 2026-12-10"
+DATE_WORDS: Final = (
+    f"a date as YYYY-MM-DD, such as 2026-12-10, in the years {FIRST_YEAR}-{LAST_YEAR}"
+)
+DueDay = Annotated[
+    date, Meta(description=DATE_WORDS, extra_json_schema={"extra": {"pattern": YEARS}})
+]
 
 
 class InterviewIn(Wire, kw_only=True):
@@ -145,14 +155,14 @@ class InterviewIdOut(Success, kw_only=True):
 
 
 class ReminderIn(Wire, kw_only=True):
-    due_date: Annotated[date, Meta(description=DATE_WORDS)]
+    due_date: DueDay
     note: LongText | None = None
 
 
 class ReminderChangeIn(Wire, kw_only=True):
     """Any subset of ``due_date``, ``note`` (null clears it) and ``done``."""
 
-    due_date: Annotated[date, Meta(description=DATE_WORDS)] | UnsetType = UNSET
+    due_date: DueDay | UnsetType = UNSET
     note: LongText | None | UnsetType = UNSET
     done: bool | UnsetType = UNSET
 

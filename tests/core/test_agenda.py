@@ -81,6 +81,8 @@ async def test_a_named_zone_must_agree_with_the_offset(
         ({"duration_minutes": 0}, "duration_minutes"),
         ({"round": 0}, "round"),
         ({"place": "x" * 201}, "place"),
+        ({"starts_at": datetime(9999, 12, 31, 23, 30, tzinfo=UTC)}, "starts_at"),
+        ({"starts_at": datetime(1, 1, 1, 0, 0, tzinfo=PARIS_WINTER)}, "starts_at"),
     ],
 )
 async def test_bad_interviews_are_refused_and_nothing_is_stored(
@@ -156,6 +158,13 @@ async def test_reminders_are_listed_by_due_date_and_marked_done(
     assert [r.id for r in open_ones.items] == [late.id]
     every = await core.list_reminders.execute(me, None)
     assert ([r.id for r in every.items], every.total) == ([soon.id, late.id], 2)
+    for day in (date(1899, 12, 31), date(9999, 12, 31)):
+        with pytest.raises(InvalidInput, match="due_date: must lie within the years 1900-2999"):
+            await core.add_reminder.execute(me, None, job_ids[0], day)
+        with pytest.raises(InvalidInput):
+            await core.change_reminder.execute(
+                me, None, job_ids[0], late.id, ReminderChanges(due_date=day)
+            )
     await core.delete_reminder.execute(me, None, job_ids[0], late.id)
     assert (await core.list_reminders.execute(me, None, job_id=job_ids[0])).total == 0
     assert (await actions(core, me))[:4] == [

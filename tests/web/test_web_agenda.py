@@ -76,6 +76,7 @@ def test_an_interview_is_scheduled_read_changed_and_cancelled(
         ({"round": 0}, "round", ">= 1"),
         ({"time_zone": "Europe/London"}, "time_zone", "Europe/London is at +00:00"),
         ({"time_zone": "Mars/Olympus"}, "time_zone", "not an IANA time zone"),
+        ({"starts_at": "9999-12-31T23:59:00-05:00"}, "starts_at", "1900-2999"),
     ],
 )
 def test_a_bad_interview_is_a_422_naming_the_field_and_writes_nothing(
@@ -158,6 +159,10 @@ def test_reminders_due_before_a_day_with_total_and_done(
         f"/applications/{applied}/reminders", json={"due_date": "soon"}, headers=ada.headers
     )
     assert "YYYY-MM-DD" in assert_error(bad_day, 422)["detail"]
+    too_late = client.post(
+        f"/applications/{applied}/reminders", json={"due_date": "9999-12-31"}, headers=ada.headers
+    )
+    assert "1900-2999" in assert_error(too_late, 422)["detail"]
     assert actions(client, ada)[:4] == [
         "REMINDER_UPDATED",
         "REMINDER_ADDED",

@@ -27,6 +27,7 @@ from ..agenda import (
     InterviewKind,
     Reminder,
     TimelineEntry,
+    due_day,
     funnel,
     timeline,
     zoned_start,
@@ -272,7 +273,7 @@ class AddReminder(UseCase):
         reminder = Reminder(
             user_id=target,
             job_id=job_id,
-            due_date=due_date,
+            due_date=due_day(due_date),
             note=_note(note),
             created_at=self._clock.now(),
         )
@@ -300,6 +301,8 @@ class ChangeReminder(UseCase):
         fields = _given(changes)
         if "note" in fields:
             fields["note"] = _note(fields["note"])
+        if "due_date" in fields:
+            due_day(fields["due_date"])
         now = self._clock.now()
         async with self._uow() as uow:
             known = _mine(
