@@ -34,6 +34,7 @@ from ..agenda_schemas import (
     TimelineOut,
 )
 from ..auth import ANONYMOUS, PUBLIC
+from ..errors import documented
 from ..ical import CALENDAR_MEDIA_TYPE, calendar_bytes
 from ..schemas import Limit, PathId, Skip, UserIdQuery
 from .deps import Core, CurrentCaller
@@ -273,7 +274,13 @@ class CalendarFeedController(Controller):
     path = "/calendar"
     tags = ["users"]
 
-    @get("/{feed:str}", opt=PUBLIC, security=ANONYMOUS, media_type=CALENDAR_MEDIA_TYPE)
+    @get(
+        "/{feed:str}",
+        opt=PUBLIC,
+        security=ANONYMOUS,
+        media_type=CALENDAR_MEDIA_TYPE,
+        responses={404: documented("No feed at this address: unknown, or replaced by a rotation")},
+    )
     async def feed(self, core: Core, feed: FeedName) -> Response[bytes]:
         """The calendar feed of a secret address (iCalendar); no bearer token. An unknown
         or rotated address is a 404."""
