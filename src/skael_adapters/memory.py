@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import msgspec
 
+from skael_core.agenda import Interview, Reminder
 from skael_core.errors import Conflict
 from skael_core.model import (
     Activity,
@@ -45,12 +47,15 @@ from skael_core.ports import (
     AnalysisRepository,
     ApplicationRepository,
     BlockedCompanyRepository,
+    CalendarTokenRepository,
     CreditLedger,
     DismissedJobRepository,
     DocumentRepository,
     IdentityLinkRepository,
+    InterviewRepository,
     JobRepository,
     NotificationRepository,
+    ReminderRepository,
     RevokedTokenRepository,
     SavedJobRepository,
     SavedSearchRepository,
@@ -83,6 +88,9 @@ TABLES = (
     "activities",
     "identity_links",
     "revoked_tokens",
+    "interviews",
+    "reminders",
+    "calendar_tokens",
     "sequences",
     *DISCOVERY_TABLES,
 )
@@ -124,6 +132,9 @@ class MemoryUnitOfWork(UnitOfWork):
         self.dismissed_jobs: DismissedJobRepository = MemoryDismissedJobRepository(self)
         self.blocked_companies: BlockedCompanyRepository = MemoryBlockedCompanyRepository(self)
         self.credits: CreditLedger = MemoryCreditLedger(self)
+        self.interviews = MemoryInterviewRepository(self)
+        self.reminders = MemoryReminderRepository(self)
+        self.calendar_tokens = MemoryCalendarTokenRepository(self)
 
     async def __aenter__(self) -> Self:
         if not self._read_only:
@@ -221,13 +232,14 @@ class MemoryUserRepository(_Repository, UserRepository):
             return False
         del self._uow.write("emails")[user.email]
         owned = ("saved_jobs", "analyses", "documents", "applications", "activities")
-        for name in (*owned, "identity_links", *DISCOVERY_OWNED):
+        for name in (*owned, "identity_links", *DISCOVERY_OWNED, "interviews", "reminders"):
             table = self._uow.write(name)
             for key in [k for k, v in table.items() if v.user_id == user_id]:
                 del table[key]
         notified = self._uow.write("notified")
         for key in [k for k in notified if k[0] == user_id]:
             del notified[key]
+        self._uow.write("calendar_tokens").pop(user_id, None)
         return True
 
 
@@ -501,3 +513,101 @@ class MemoryRevokedTokenRepository(_Repository, RevokedTokenRepository):
             for token_id in expired:
                 del table[token_id]
         return len(expired)
+
+
+class MemoryInterviewRepository(_Repository, InterviewRepository):
+    async def add(self, interview: Interview) -> Interview:
+        stored = msgspec.structs.replace(interview, id=self._uow.next_id("interviews"))
+        self._uow.write("interviews")[stored.id] = stored
+        return stored
+
+    async def get(self, interview_id: int) -> Interview | None:
+        found: Interview | None = self._uow.read("interviews").get(interview_id)
+        return found
+
+    async def update(self, interview: Interview) -> bool:
+        if interview.id not in self._uow.read("interviews"):
+            return False
+        self._uow.write("interviews")[interview.id] = interview
+        return True
+
+    async def delete(self, interview_id: int) -> bool:
+        if interview_id not in self._uow.read("interviews"):
+            return False
+        del self._uow.write("interviews")[interview_id]
+        return True
+
+    async def list(
+        self, user_id: int, job_id: int | None, skip: int, limit: int
+    ) -> Page[Interview]:
+        mine = [
+            i
+            for i in self._uow.read("interviews").values()
+            if i.user_id == user_id and (job_id is None or i.job_id == job_id)
+        ]
+        return _page(sorted(mine, key=lambda i: (i.starts_at, i.id)), skip, limit)
+
+
+class MemoryReminderRepository(_Repository, ReminderRepository):
+    async def add(self, reminder: Reminder) -> Reminder:
+        stored = msgspec.structs.replace(reminder, id=self._uow.next_id("reminders"))
+        self._uow.write("reminders")[stored.id] = stored
+        return stored
+
+    async def get(self, reminder_id: int) -> Reminder | None:
+        found: Reminder | None = self._uow.read("reminders").get(reminder_id)
+        return found
+
+    async def update(self, reminder: Reminder) -> bool:
+        if reminder.id not in self._uow.read("reminders"):
+            return False
+        self._uow.write("reminders")[reminder.id] = reminder
+        return True
+
+    async def delete(self, reminder_id: int) -> bool:
+        if reminder_id not in self._uow.read("reminders"):
+            return False
+        del self._uow.write("reminders")[reminder_id]
+        return True
+
+    async def list(
+        self,
+        user_id: int,
+        job_id: int | None,
+        due_before: date | None,
+        done: bool | None,
+        skip: int,
+        limit: int,
+    ) -> Page[Reminder]:
+        mine = [
+            r
+            for r in self._uow.read("reminders").values()
+            if r.user_id == user_id
+            and (job_id is None or r.job_id == job_id)
+            and (due_before is None or r.due_date < due_before)
+            and (done is None or r.done == done)
+        ]
+        return _page(sorted(mine, key=lambda r: (r.due_date, r.id)), skip, limit)
+
+
+class MemoryCalendarTokenRepository(_Repository, CalendarTokenRepository):
+    """``calendar_tokens`` maps a user id to their token (and when it was given)."""
+
+    async def get(self, user_id: int) -> str | None:
+        found: tuple[str, datetime] | None = self._uow.read("calendar_tokens").get(user_id)
+        return None if found is None else found[0]
+
+    async def add_if_absent(self, user_id: int, token: str, at: datetime) -> bool:
+        if user_id in self._uow.read("calendar_tokens"):
+            return False
+        await self.replace(user_id, token, at)
+        return True
+
+    async def replace(self, user_id: int, token: str, at: datetime) -> None:
+        self._uow.write("calendar_tokens")[user_id] = (token, at)
+
+    async def user_for(self, token: str) -> int | None:
+        for user_id, (known, _) in self._uow.read("calendar_tokens").items():
+            if secrets.compare_digest(known, token):
+                return int(user_id)
+        return None

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from .agenda import Interview, Reminder
 from .files import ExportFormat, FileKind
 from .model import (
     Activity,
@@ -314,6 +315,76 @@ class CreditLedger(Protocol):
     async def spent(self, day: date, scope: str) -> int: ...
 
 
+class InterviewRepository(Protocol):
+    """Interviews of applications; each belongs to one user."""
+
+    async def add(self, interview: Interview) -> Interview:
+        """Store a new interview and return it with its id."""
+        ...
+
+    async def get(self, interview_id: int) -> Interview | None: ...
+
+    async def update(self, interview: Interview) -> bool:
+        """Replace the stored interview with the same id; False if there is none."""
+        ...
+
+    async def delete(self, interview_id: int) -> bool: ...
+
+    async def list(
+        self, user_id: int, job_id: int | None, skip: int, limit: int
+    ) -> Page[Interview]:
+        """The user's interviews (of one application when ``job_id`` is given), soonest
+        start first (compared in UTC), ties by id."""
+        ...
+
+
+class ReminderRepository(Protocol):
+    """Follow-up reminders of applications; each belongs to one user."""
+
+    async def add(self, reminder: Reminder) -> Reminder: ...
+
+    async def get(self, reminder_id: int) -> Reminder | None: ...
+
+    async def update(self, reminder: Reminder) -> bool:
+        """Replace the stored reminder with the same id; False if there is none."""
+        ...
+
+    async def delete(self, reminder_id: int) -> bool: ...
+
+    async def list(
+        self,
+        user_id: int,
+        job_id: int | None,
+        due_before: date | None,
+        done: bool | None,
+        skip: int,
+        limit: int,
+    ) -> Page[Reminder]:
+        """The user's reminders (of one application when ``job_id`` is given; due strictly
+        before ``due_before``; done or not as ``done`` says; None means any), earliest due
+        date first, ties by id."""
+        ...
+
+
+class CalendarTokenRepository(Protocol):
+    """The secret token of each person's calendar feed: one per user at most."""
+
+    async def get(self, user_id: int) -> str | None: ...
+
+    async def add_if_absent(self, user_id: int, token: str, at: datetime) -> bool:
+        """Give ``user_id`` the token ``token`` unless they have one (also one given by a
+        unit of work running alongside: this call then waits for it); True if given."""
+        ...
+
+    async def replace(self, user_id: int, token: str, at: datetime) -> None:
+        """Give ``user_id`` the token ``token`` in place of any they had."""
+        ...
+
+    async def user_for(self, token: str) -> int | None:
+        """The user whose current token is ``token``, None if nobody's is."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic piece of work over every repository.
 
@@ -335,6 +406,9 @@ class UnitOfWork(Protocol):
     dismissed_jobs: DismissedJobRepository
     blocked_companies: BlockedCompanyRepository
     credits: CreditLedger
+    interviews: InterviewRepository
+    reminders: ReminderRepository
+    calendar_tokens: CalendarTokenRepository
 
     async def __aenter__(self) -> Self: ...
 

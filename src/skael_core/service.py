@@ -35,6 +35,25 @@ from .usecases.accounts import (
     SendFeedback,
     UpdateProfile,
 )
+from .usecases.agenda import (
+    AddReminder,
+    CancelInterview,
+    ChangeInterview,
+    ChangeReminder,
+    DeleteReminder,
+    ExportApplications,
+    ExportSavedJobs,
+    GetCalendarToken,
+    GetFunnel,
+    GetInterview,
+    GetReminder,
+    GetTimeline,
+    ListInterviews,
+    ListReminders,
+    ReadCalendarFeed,
+    RotateCalendarToken,
+    ScheduleInterview,
+)
 from .usecases.discovery import (
     BlockCompany,
     CreateSearch,
@@ -195,3 +214,20 @@ class Skael:
             p.uow, p.clock, p.reader, p.countries, max_bytes=max_upload_bytes
         )
         self.export_document = ExportDocument(p.uow, p.clock, p.renderer)
+        self.schedule_interview = ScheduleInterview(p.uow, p.clock)
+        self.change_interview = ChangeInterview(p.uow, p.clock)
+        self.cancel_interview = CancelInterview(p.uow, p.clock)
+        self.get_interview = GetInterview(p.uow, p.clock)
+        self.list_interviews = ListInterviews(p.uow, p.clock)
+        self.add_reminder = AddReminder(p.uow, p.clock)
+        self.change_reminder = ChangeReminder(p.uow, p.clock)
+        self.delete_reminder = DeleteReminder(p.uow, p.clock)
+        self.get_reminder = GetReminder(p.uow, p.clock)
+        self.list_reminders = ListReminders(p.uow, p.clock)
+        self.get_timeline = GetTimeline(p.uow, p.clock)
+        self.get_calendar_token = GetCalendarToken(p.uow, p.clock)
+        self.rotate_calendar_token = RotateCalendarToken(p.uow, p.clock)
+        self.read_calendar_feed = ReadCalendarFeed(p.uow, p.clock)
+        self.get_funnel = GetFunnel(p.uow, p.clock)
+        self.export_applications = ExportApplications(p.uow, p.clock)
+        self.export_saved_jobs = ExportSavedJobs(p.uow, p.clock)

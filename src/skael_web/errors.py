@@ -169,7 +169,7 @@ def _field_error(item: Mapping[str, Any], handler: BaseRouteHandler | None = Non
     saying the rule in words (:mod:`skael_web.wording`)."""
     key = str(item.get("key") or "body")
     message = str(item.get("message") or "is invalid")
-    if "regex" in message or message.startswith("Invalid enum value"):
+    if in_words(message, "?") != message:  # a message the rule would put in words
         message = in_words(message, _rule(handler, item, key))
     if key == "data":
         key = "body"

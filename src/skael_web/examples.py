@@ -17,6 +17,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example, Operation, RequestBody
 from litestar.routes import HTTPRoute
 
+from .agenda_schemas import InterviewChangeIn, InterviewIn, ReminderChangeIn, ReminderIn
 from .discovery_wire import BlockCompanyIn, DismissIn, SearchChangeIn, SearchIn
 from .schemas import (
     ActivityIn,
@@ -89,6 +90,18 @@ EXAMPLES: Final[Mapping[type, Mapping[str, Any]]] = {
     },
     ApplyIn: {"job_id": 1},
     ApplicationStatusIn: {"status": "Interviewing", "notes": "Phone screen on Monday."},
+    InterviewIn: {
+        "round": 1,
+        "kind": "video",
+        "starts_at": "2026-12-10T09:30:00+01:00",
+        "time_zone": "Europe/Paris",
+        "duration_minutes": 45,
+        "link": "https://meet.example.com/ada-interview",
+        "notes": "Talk through the data pipeline project.",
+    },
+    InterviewChangeIn: {"starts_at": "2026-12-10T14:00:00+01:00", "duration_minutes": 60},
+    ReminderIn: {"due_date": "2026-12-14", "note": "Thank-you note to the interviewers."},
+    ReminderChangeIn: {"done": True},
     ActivityIn: {"action_type": "viewed", "job_id": 1, "metadata": {"from": "search"}},
     FeedbackIn: {"feedback": "The match explanations are useful.", "metadata": {"page": "jobs"}},
     SearchIn: {

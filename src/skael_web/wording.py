@@ -126,6 +126,8 @@ def in_words(message: str, rule: str | None) -> str:
     enum value followed by the allowed ones."""
     if "regex" in message:
         return f"must be {rule}" if rule else NOT_IN_FORM
+    if rule and ("timezone component" in message or message.startswith("Invalid RFC3339")):
+        return f"must be {rule}"
     if message.startswith("Invalid enum value") and rule:
         return f"{message}: must be {rule}"
     return message

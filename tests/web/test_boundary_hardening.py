@@ -364,7 +364,9 @@ def test_every_documented_example_succeeds(store_client: TestClient[Any]) -> Non
     for kind in EXAMPLES:
         method, path, example = examples[kind.__name__]
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        target = path.format(user_id=user_id, job_id=1, search_id=1)
+        target = path.format(
+            user_id=user_id, job_id=1, search_id=1, interview_id=1, reminder_id=1
+        )
         response = store_client.request(method, target, json=example, headers=headers)
         assert 200 <= response.status_code < 300, (method, path, response.text)
         if kind.__name__ in ("RegisterIn", "LoginIn"):

@@ -29,6 +29,7 @@ PUBLIC_ENDPOINTS = {
     ("POST", "/users/login"),
     ("GET", "/countries"),
     ("GET", "/health"),
+    ("GET", "/calendar/{feed:str}"),  # the calendar feed: its secret address is its credential
 }
 NAMES_NO_USER = {
     ("POST", "/users/logout"),  # the caller's own token
@@ -49,7 +50,9 @@ NAMES_NO_USER = {
 # /v0 (the original backend's surface) has the same routes but the catalogs, plus the
 # original's GET /jobs/ (the shared job store).
 V0_ROUTES = {
-    (m, p) for m, p in PUBLIC_ENDPOINTS | NAMES_NO_USER if p.startswith(("/users", "/jobs"))
+    (m, p)
+    for m, p in PUBLIC_ENDPOINTS | NAMES_NO_USER
+    if p.startswith(("/users", "/jobs")) and (m, p) != ("GET", "/calendar/{feed:str}")
 }
 PUBLIC_ENDPOINTS |= {(m, f"/v0{p}") for m, p in PUBLIC_ENDPOINTS if (m, p) in V0_ROUTES}
 NAMES_NO_USER |= {(m, f"/v0{p}") for m, p in NAMES_NO_USER if (m, p) in V0_ROUTES}
@@ -66,6 +69,9 @@ SAMPLE_VALUES: dict[str, Any] = {
     "new_password": "a brand new secret",
     "password": PASSWORD,
     "key": "Acme",
+    "kind": "video",
+    "starts_at": "2026-12-10T09:30:00+01:00",
+    "due_date": "2026-12-14",
 }
 """Values for the required body fields of the routes (``job_id`` is filled in)."""
 
@@ -80,8 +86,8 @@ class Endpoint:
     def key(self) -> tuple[str, str]:
         return (self.method, self.path)
 
-    def url(self, **ids: int) -> str:
-        return re.sub(r"\{(\w+):int\}", lambda m: str(ids[m.group(1)]), self.path)
+    def url(self, **ids: int | str) -> str:
+        return re.sub(r"\{(\w+):(?:int|str)\}", lambda m: str(ids[m.group(1)]), self.path)
 
     def body_type(self) -> type[msgspec.Struct] | None:
         if "body" in self.handler.opt:
@@ -143,6 +149,38 @@ def endpoints(app: Litestar) -> list[Endpoint]:
     return found
 
 
+ONES: dict[str, int | str] = {
+    "user_id": 1,
+    "job_id": 1,
+    "resume_id": 1,
+    "interview_id": 1,
+    "reminder_id": 1,
+    "search_id": 1,
+    "notification_id": 1,
+}
+
+
+def agenda_of(client: TestClient[Any], account: Account, job_id: int) -> dict[str, int | str]:
+    """An application of ``account`` to ``job_id`` with an interview and a reminder, and the
+    ids of those and of the account's calendar feed."""
+    client.post("/resumes/apply", json={"job_id": job_id}, headers=account.headers)
+    body = {"kind": "phone", "starts_at": "2026-12-10T09:30:00+01:00"}
+    interview = client.post(
+        f"/applications/{job_id}/interviews", json=body, headers=account.headers
+    )
+    reminder = client.post(
+        f"/applications/{job_id}/reminders",
+        json={"due_date": "2026-12-14"},
+        headers=account.headers,
+    )
+    calendar = client.get(f"/users/{account.user_id}/calendar", headers=account.headers)
+    return {
+        "interview_id": interview.json()["id"],
+        "reminder_id": reminder.json()["id"],
+        "feed": calendar.json()["url"].rsplit("/", 1)[-1],
+    }
+
+
 def guarded(app: Litestar) -> list[Endpoint]:
     return [e for e in endpoints(app) if not is_public(e.handler)]
 
@@ -169,7 +207,7 @@ def test_every_guarded_route_needs_a_good_bearer_token(
 ) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     for endpoint in guarded(app):
-        url = endpoint.url(user_id=1, job_id=1, resume_id=1, search_id=1, notification_id=1)
+        url = endpoint.url(**ONES)
         for path in (url, f"{url}/"):
             response = client.request(endpoint.method, path, headers=headers)
             assert_error(response, 401)
@@ -181,11 +219,12 @@ def test_every_read_answers_the_same_with_a_trailing_slash(
 ) -> None:
     resume = client.post("/resumes/generate", json={}, headers=ada.headers).json()["resume_id"]
     search = client.post("/searches", json={}, headers=ada.headers).json()["id"]
+    agenda = agenda_of(client, ada, job_ids[0])
     for endpoint in endpoints(app):
         if endpoint.method != "GET" or endpoint.path.startswith("/schema"):
             continue
         url = endpoint.url(
-            user_id=ada.user_id, job_id=job_ids[0], resume_id=resume, search_id=search
+            user_id=ada.user_id, job_id=job_ids[0], resume_id=resume, search_id=search, **agenda
         )
         plain = client.get(url, headers=ada.headers)
         slashed = client.get(f"{url}/", headers=ada.headers)
@@ -193,9 +232,12 @@ def test_every_read_answers_the_same_with_a_trailing_slash(
             assert (plain.status_code, slashed.status_code) == (204, 204)
             continue
         assert plain.status_code == 200, (endpoint.key, plain.text)
+        assert slashed.status_code == 200
+        if endpoint.path == "/calendar/{feed:str}":  # iCalendar, not JSON
+            assert slashed.text == plain.text
+            continue
         if not endpoint.path.startswith("/v0"):  # /v0 answers lists as bare arrays
             assert plain.json()["messages"] == "success"
-        assert slashed.status_code == 200
         assert slashed.json() == plain.json()
 
 
@@ -205,13 +247,14 @@ def test_no_route_acts_on_another_users_data(
     job = fetch_jobs(client, ada)[0]
     client.post(f"/jobs/{job}/save", headers=bob.headers)
     resume = client.post("/resumes/generate", json={}, headers=ada.headers).json()["resume_id"]
+    agenda = agenda_of(client, bob, job)
     bob_actions = actions(client, bob)
     checked = []
     for endpoint in guarded(app):
         where = endpoint.user_id_in()
         if where is None:
             continue
-        url = endpoint.url(user_id=bob.user_id, job_id=job, resume_id=resume)
+        url = endpoint.url(user_id=bob.user_id, job_id=job, resume_id=resume, **agenda)
         params = {"user_id": bob.user_id, **endpoint.required_query()} if where == "query" else None
         body = endpoint.body(job_id=job, **({"user_id": bob.user_id} if where == "body" else {}))
         response = client.request(

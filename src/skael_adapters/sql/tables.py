@@ -309,6 +309,59 @@ identity_links = sa.Table(
 )
 """Which account a subject of an identity provider reaches; one subject per (user, issuer)."""
 
+interviews = sa.Table(
+    "interviews",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("starts_at", UtcDateTime, nullable=False),
+    sa.Column("utc_offset_minutes", sa.Integer, nullable=False),
+    sa.Column("time_zone", sa.Text),
+    sa.Column("duration_minutes", sa.Integer, nullable=False),
+    sa.Column("place", sa.Text),
+    sa.Column("link", sa.Text),
+    sa.Column("notes", sa.Text),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "user_id", "starts_at", "id"),
+    sa.Index(None, "user_id", "job_id", "starts_at", "id"),
+    sa.Index(None, "job_id"),
+    sqlite_autoincrement=True,
+)
+"""Interviews of applications: the start in UTC and the offset it was given at (minutes
+east of UTC), so that an answer shows the time as it was given."""
+
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("done_at", UtcDateTime),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index(None, "user_id", "due_date", "id"),
+    sa.Index(None, "user_id", "job_id", "due_date", "id"),
+    sa.Index(None, "job_id"),
+    sqlite_autoincrement=True,
+)
+"""Follow-up reminders of applications."""
+
+calendar_tokens = sa.Table(
+    "calendar_tokens",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("token", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("token"),
+)
+"""The secret token of each person's calendar feed address (one at most)."""
+
 USER_OWNED: tuple[sa.Table, ...] = (
     saved_jobs,
     analyses,
@@ -316,6 +369,9 @@ USER_OWNED: tuple[sa.Table, ...] = (
     applications,
     activities,
     identity_links,
+    interviews,
+    reminders,
+    calendar_tokens,
 )
 """Tables whose rows belong to one user and go when the user goes (an application's
 history goes with the application).

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from skael_core.ports import UnitOfWork
 
 from . import failures, migrate
+from .agenda import SqlCalendarTokenRepository, SqlInterviewRepository, SqlReminderRepository
 from .discovery import (
     SqlBlockedCompanyRepository,
     SqlCreditLedger,
@@ -107,6 +108,9 @@ class SqlUnitOfWork(UnitOfWork):
         self.dismissed_jobs = SqlDismissedJobRepository(self)
         self.blocked_companies = SqlBlockedCompanyRepository(self)
         self.credits = SqlCreditLedger(self)
+        self.interviews = SqlInterviewRepository(self)
+        self.reminders = SqlReminderRepository(self)
+        self.calendar_tokens = SqlCalendarTokenRepository(self)
 
     @property
     def connection(self) -> AsyncConnection:

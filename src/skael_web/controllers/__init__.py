@@ -7,6 +7,12 @@ from typing import Final
 from litestar.types import ControllerRouterHandler
 
 from .activity import ActivityController
+from .agenda import (
+    AgendaUserController,
+    CalendarFeedController,
+    InterviewController,
+    ReminderController,
+)
 from .applications import ApplicationController
 from .catalog import CATALOG_HANDLERS
 from .discovery import DISCOVERY_CONTROLLERS
@@ -20,6 +26,10 @@ CONTROLLERS: Final[list[ControllerRouterHandler]] = [
     ResumeController,
     ApplicationController,
     ActivityController,
+    InterviewController,
+    ReminderController,
+    AgendaUserController,
+    CalendarFeedController,
     *CATALOG_HANDLERS,
     *DISCOVERY_CONTROLLERS,
 ]

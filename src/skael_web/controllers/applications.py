@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, put
+from litestar import Controller, Response, get, put
 from litestar.params import JSONBody
 
 from skael_core.model import ApplicationStatus
 
+from ..csv_export import (
+    APPLICATION_COLUMNS,
+    CsvAlternativeOperation,
+    FormatQuery,
+    application_rows,
+    csv_response,
+    wants_csv,
+)
 from ..schemas import (
     ApplicationOut,
     ApplicationsOut,
@@ -25,7 +33,7 @@ class ApplicationController(Controller):
     path = "/applications"
     tags = ["applications"]
 
-    @get("/user/{user_id:int}")
+    @get("/user/{user_id:int}", operation_class=CsvAlternativeOperation)
     async def of_user(
         self,
         core: Core,
@@ -34,12 +42,19 @@ class ApplicationController(Controller):
         status: StatusQuery = None,
         skip: Skip = 0,
         limit: Limit = 20,
-    ) -> ApplicationsOut:
-        """The user's applications, most recently updated first."""
+        format: FormatQuery = None,
+    ) -> Response[ApplicationsOut]:
+        """The user's applications, most recently updated first; with ``format=csv``,
+        all of them as a CSV file."""
         wanted = chosen(ApplicationStatus, status) if status else None
+        if wants_csv(format):
+            records = await core.export_applications.execute(caller.user_id, user_id, wanted)
+            return csv_response("applications.csv", APPLICATION_COLUMNS, application_rows(records))
         page = await core.list_applications.execute(caller.user_id, user_id, wanted, skip, limit)
-        return ApplicationsOut(
-            applications=[ApplicationOut.of(v) for v in page.items], total=page.total
+        return Response(
+            ApplicationsOut(
+                applications=[ApplicationOut.of(v) for v in page.items], total=page.total
+            )
         )
 
     @put("/{job_id:int}")

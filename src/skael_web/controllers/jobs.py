@@ -15,6 +15,14 @@ from skael_core.service import Skael
 from skael_core.usecases.common import Caller
 from skael_core.usecases.jobs import RankedJob, job_filter
 
+from ..csv_export import (
+    SAVED_JOB_COLUMNS,
+    CsvAlternativeOperation,
+    FormatQuery,
+    csv_response,
+    saved_job_rows,
+    wants_csv,
+)
 from ..errors import PROVIDER_ERRORS
 from ..schemas import (
     YEARS_PATTERN,
@@ -165,13 +173,22 @@ class JobController(Controller):
         ranked = await rank_request(core, caller, data or JobFilterRequest())
         return RankedJobsOut(jobs=[RankedJobListing.ranked(x) for x in ranked])
 
-    @get("/saved")
+    @get("/saved", operation_class=CsvAlternativeOperation)
     async def saved(
-        self, core: Core, caller: CurrentCaller, skip: Skip = 0, limit: Limit = 20
-    ) -> JobsOut:
-        """The caller's saved jobs, most recently saved first."""
+        self,
+        core: Core,
+        caller: CurrentCaller,
+        skip: Skip = 0,
+        limit: Limit = 20,
+        format: FormatQuery = None,
+    ) -> Response[JobsOut]:
+        """The caller's saved jobs, most recently saved first; with ``format=csv``, all
+        of them as a CSV file."""
+        if wants_csv(format):
+            records = await core.export_saved_jobs.execute(caller.user_id, None)
+            return csv_response("saved_jobs.csv", SAVED_JOB_COLUMNS, saved_job_rows(records))
         page = await core.list_saved_jobs.execute(caller.user_id, None, skip, limit)
-        return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
+        return Response(JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total))
 
     @get("/user/{user_id:int}/saved")
     async def saved_of_user(

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from adapters.sql.sql_support import T0, counting_statements, person, posting
 from skael_adapters.sql import SqlDatabase
 from skael_adapters.sql.tables import USER_OWNED, metadata, users
+from skael_core.agenda import Interview, InterviewKind, Reminder
 from skael_core.model import (
     Activity,
     Analysis,
@@ -59,6 +60,20 @@ async def _give_everything(db: SqlDatabase, user_id: int, job_ids: list[int]) ->
             await uow.activities.add(
                 Activity(user_id=user_id, job_id=job_id, action_type="JOB_SAVED", created_at=T0)
             )
+            await uow.interviews.add(
+                Interview(
+                    user_id=user_id,
+                    job_id=job_id,
+                    kind=InterviewKind.PHONE,
+                    starts_at=T0,
+                    created_at=T0,
+                    updated_at=T0,
+                )
+            )
+            await uow.reminders.add(
+                Reminder(user_id=user_id, job_id=job_id, due_date=T0.date(), created_at=T0)
+            )
+        await uow.calendar_tokens.replace(user_id, f"token-of-{user_id}", T0)
         await uow.identity_links.add(
             IdentityLink(
                 issuer="https://id.test", subject=f"u{user_id}", user_id=user_id, linked_at=T0
@@ -131,6 +146,9 @@ async def test_deleting_a_user_leaves_no_row_naming_them(database: SqlDatabase) 
         "notifications": 5,
         "dismissed_jobs": 1,
         "blocked_companies": 1,
+        "interviews": 5,
+        "reminders": 5,
+        "calendar_tokens": 1,
         "applications.resume_id": 5,
         "users": 1,
     }
