@@ -97,6 +97,15 @@ class InvalidInput(SkaelError):
         return cls([FieldError(field, message)])
 
 
+class BadRecordError(SkaelError):
+    """A record an ingestion under the strict policy could not read: nothing stored."""
+
+    def __init__(self, where: str, error: str) -> None:
+        super().__init__(f"bad record at {where}: {error}; nothing stored")
+        self.where = where
+        self.error = error
+
+
 class Throttled(SkaelError):
     """Too many attempts; the caller should wait ``retry_after`` seconds."""
 

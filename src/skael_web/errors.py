@@ -37,6 +37,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import ExceptionHandlersMap
 
 from skael_core.errors import (
+    BadRecordError,
     Conflict,
     Forbidden,
     IdentityProviderUnavailable,
@@ -67,6 +68,7 @@ STATUS: Final[Mapping[type[SkaelError], int]] = {
     Forbidden: 403,
     Unauthenticated: 401,
     InvalidInput: 422,
+    BadRecordError: 422,
     Throttled: 429,
     StoreUnavailable: 503,
     IdentityProviderUnavailable: 503,
