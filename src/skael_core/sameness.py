@@ -80,15 +80,17 @@ _TITLE_WORDS = {
     "and": "&",
 }
 _BRACKETED = re.compile(r"[(\[{][^)\]}]*[)\]}]")
-_NOT_WORD = re.compile(r"[^\w&+#]+")
+_NOT_WORD = re.compile(r"[^\w&+#]+|_+")
 
 
 def _plain(text: str) -> str:
     """Lower case, accents off, punctuation as spaces (``&``, ``+`` and ``#`` kept:
     C++ and C# are not C)."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", bare).replace("_", " ").split())
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
 def company_key(company: str | None) -> str:
