@@ -88,6 +88,10 @@ class PreparedItem(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     job: PreparedJob | None = None
     error: str | None = None
 
+    @property
+    def ok(self) -> bool:
+        return self.job is not None
+
 
 _decode_items = msgspec.msgpack.Decoder(list[PreparedItem]).decode
 
