@@ -21,6 +21,7 @@ keeps it in memory, since the index on ``same_key`` is gone too.
 from __future__ import annotations
 
 import asyncio
+import operator
 from collections.abc import Iterable, Sequence
 from datetime import date
 from types import TracebackType
@@ -50,7 +51,9 @@ Key = tuple[str, int]
 _JOB_UPSERT_COLUMNS = list(mapping.JOB_ROW_NAMES)
 _JOB_REFRESHED = [name for name in _JOB_UPSERT_COLUMNS if name not in ("source", "source_id")]
 _TECHNOLOGY_COLUMNS = ["job_id", "slug", "name", *mapping.TECHNOLOGY_COPIES]
-_COPIED = [_JOB_UPSERT_COLUMNS.index(name) for name in mapping.TECHNOLOGY_COPIES]
+_copied = operator.itemgetter(
+    *(_JOB_UPSERT_COLUMNS.index(name) for name in mapping.TECHNOLOGY_COPIES)
+)
 _JOB_INSERT_COLUMNS = ["id", *_JOB_UPSERT_COLUMNS]
 _REFRESHED_POSITIONS = [_JOB_UPSERT_COLUMNS.index(name) for name in _JOB_REFRESHED]
 _NEXT_SQLITE_JOB_ID = (
@@ -366,11 +369,12 @@ class SqlJobBulkLoad(JobBulkLoad):
             await self._conn.execute(
                 sa.delete(job_technologies).where(job_technologies.c.job_id.in_(refreshed))
             )
-        written = set(plan.written)
+        # a technology row repeats its job's (already bound) filter columns
+        copies = {index: _copied(batch.rows[index]) for index in plan.written}
         rows = [
-            (ids[index], slug, name, *(batch.rows[index][p] for p in _COPIED))
+            (ids[index], slug, name, *copies[index])
             for index, slug, name in batch.technologies
-            if index in written
+            if index in copies
         ]
         if rows:
             await bulk.insert_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
