@@ -403,8 +403,9 @@ class PreparedJob(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """A job made ready for storage and matching by ``skael_core.matching.prepared``:
     its matching features, key requirements and canonical technologies filled in.
 
-    Storage takes only these, so a job can be stored unprepared by no path; where the
-    work was done (this process, a worker process) does not matter. ``same_key`` is the
+    A bulk load (``JobRepository.bulk_load``) takes only these, so no ingestion path
+    stores a job unprepared; where the work was done (this process, a worker process)
+    does not matter. ``same_key`` is the
     job's :func:`skael_core.sameness.sameness_key`, computed with the rest.
     """
 
