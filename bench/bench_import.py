@@ -86,8 +86,13 @@ def run_import(export: Path, database: Path, cpus: set[int] | None) -> Run:
 
 
 def stored(database: Path) -> int:
+    """Postings stored: jobs, and postings merged into a job (reposts, other sources)."""
     with sqlite3.connect(database) as connection:
-        return int(connection.execute("SELECT count(*) FROM jobs").fetchone()[0])
+        count = int(connection.execute("SELECT count(*) FROM jobs").fetchone()[0])
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if "job_sources" in tables:
+            count += int(connection.execute("SELECT count(*) FROM job_sources").fetchone()[0])
+        return count
 
 
 def main() -> None:

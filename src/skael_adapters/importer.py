@@ -24,7 +24,7 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -33,7 +33,8 @@ import msgspec
 
 from skael_adapters.theirstack.mapping import to_job
 from skael_adapters.theirstack.wire import JobPosting, RawSearchResponse
-from skael_core.model import Job
+from skael_core.model import FeedRecord, Job
+from skael_core.ports import PostingFeed
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -209,8 +210,10 @@ def _whole(
         raise ImportFileError(
             f"{path}: neither a search response, a JSON list nor JSON Lines ({exc})"
         ) from None
-    records = document.data if isinstance(document, RawSearchResponse) else document
-    return _records(records, source)
+    if isinstance(document, RawSearchResponse):
+        named = document.metadata.skael_source if document.metadata else None
+        return _records(document.data, named or source)
+    return _records(document, source)
 
 
 def _records(records: Iterable[msgspec.Raw], source: str) -> Iterator[ImportItem]:
@@ -228,3 +231,33 @@ def _item(record: bytes | msgspec.Raw, position: int, where: str, source: str) -
     except ValueError as exc:
         return ImportItem(position=position, where=where, error=f"refused: {exc}")
     return ImportItem(position=position, where=where, job=job)
+
+
+# --------------------------------------------------------------------------- the feed
+
+
+def record_of(path: str | Path, item: ImportItem) -> FeedRecord:
+    """``item`` of the export at ``path`` as a feed record, named "PATH:POSITION"."""
+    return FeedRecord(
+        position=item.position, where=f"{path}:{item.position}", job=item.job, error=item.error
+    )
+
+
+class ExportFeed(PostingFeed):
+    """The records of export files read in this process, file after file, in chunks of
+    ``chunk_size``. A file that cannot be opened or read raises :class:`ImportFileError`
+    when the feed reaches it."""
+
+    def __init__(
+        self, paths: Sequence[str | Path], *, chunk_size: int = 1000, source: str = "theirstack"
+    ) -> None:
+        self.name = ", ".join(str(path) for path in paths)
+        self._paths = list(paths)
+        self._chunk_size = max(1, chunk_size)
+        self._source = source
+
+    async def chunks(self) -> AsyncIterator[Sequence[FeedRecord]]:
+        for path in self._paths:
+            items = iter_postings(path, source=self._source)
+            while chunk := list(islice(items, self._chunk_size)):
+                yield [record_of(path, item) for item in chunk]

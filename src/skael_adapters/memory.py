@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -36,9 +37,11 @@ from skael_core.model import (
     Job,
     JobFilter,
     Page,
+    PreparedJob,
     SavedJob,
     UpsertReport,
     User,
+    combined,
     company_key,
 )
 from skael_core.ports import (
@@ -53,6 +56,7 @@ from skael_core.ports import (
     DocumentRepository,
     IdentityLinkRepository,
     InterviewRepository,
+    JobBulkLoad,
     JobRepository,
     NotificationRepository,
     ReminderRepository,
@@ -63,6 +67,7 @@ from skael_core.ports import (
     UserRepository,
     page_reaches_end,
 )
+from skael_core.sameness import SameJobs, merge_link, posted_on, sameness_key
 
 from .memory_discovery import (
     DISCOVERY_TABLES,
@@ -81,6 +86,7 @@ TABLES = (
     "emails",
     "jobs",
     "job_keys",
+    "job_sameness",
     "saved_jobs",
     "analyses",
     "documents",
@@ -292,20 +298,44 @@ def _recency(job: Job) -> tuple[bool, Any, int]:
 class MemoryJobRepository(_Repository, JobRepository):
     async def upsert_many(self, jobs: Sequence[Job]) -> UpsertReport:
         table = self._uow.write("jobs")
-        keys = self._uow.write("job_keys")
+        keys = self._uow.write("job_keys")  # (source, source_id) -> job id, merged ones too
+        same = _Sameness(self._uow.write("job_sameness"))
         ids: list[int] = []
-        new = updated = 0
+        seen: set[tuple[str, int]] = set()
+        new = updated = merged = 0
         for job in jobs:
-            known = keys.get((job.source, job.source_id))
+            key = (job.source, job.source_id)
+            known = keys.get(key)
             if known is None:
-                known = self._uow.next_id("jobs")
-                keys[(job.source, job.source_id)] = known
-                new += 1
-            elif known not in ids:
-                updated += 1
-            table[known] = msgspec.structs.replace(job, id=known)
+                target = same.find(job)
+                if target is None:
+                    known = self._uow.next_id("jobs")
+                    table[known] = msgspec.structs.replace(job, id=known)
+                    same.add(job, known)
+                    new += 1
+                else:
+                    known = target
+                    table[known] = _with_link(table[known], job)
+                    merged += 1
+                keys[key] = known
+            else:
+                stored = table[known]
+                if (stored.source, stored.source_id) == key:
+                    same.move(stored, job, known)
+                    job = msgspec.structs.replace(job, id=known, also_posted=stored.also_posted)
+                    table[known] = job
+                else:  # a posting merged into another job: its link is refreshed
+                    table[known] = _with_link(stored, job)
+                if key not in seen:
+                    updated += 1
+            seen.add(key)
             ids.append(known)
-        return UpsertReport(ids=tuple(ids), new=new, updated=updated)
+        return UpsertReport(ids=tuple(ids), new=new, updated=updated, merged=merged)
+
+    @contextlib.asynccontextmanager
+    async def bulk_load(self) -> AsyncIterator[JobBulkLoad]:
+        load = _MemoryBulkLoad(self)
+        yield load
 
     async def get(self, job_id: int) -> Job | None:
         found: Job | None = self._uow.read("jobs").get(job_id)
@@ -331,9 +361,14 @@ class MemoryJobRepository(_Repository, JobRepository):
         return found[:limit]
 
     async def known_source_ids(self, source: str, limit: int) -> builtins.list[int]:
-        jobs = [j for j in self._uow.read("jobs").values() if j.source == source]
-        jobs.sort(key=lambda j: (j.discovered_at is not None, j.discovered_at, j.id), reverse=True)
-        return [j.source_id for j in jobs[:limit]]
+        table = self._uow.read("jobs")
+        keys = self._uow.read("job_keys")
+        found = [(table[i], source_id) for (s, source_id), i in keys.items() if s == source]
+        found.sort(
+            key=lambda f: (f[0].discovered_at is not None, f[0].discovered_at, f[0].id, f[1]),
+            reverse=True,
+        )
+        return [source_id for _, source_id in found[:limit]]
 
     async def count(self) -> int:
         return len(self._uow.read("jobs"))
@@ -369,6 +404,57 @@ class MemoryJobRepository(_Repository, JobRepository):
     async def locations(self, skip: int, limit: int) -> Page[CatalogEntry]:
         jobs = self._uow.read("jobs").values()
         return self._catalog(((j.location, j.location) for j in jobs if j.location), skip, limit)
+
+
+class _Sameness:
+    """The memory adapter's index of :func:`~skael_core.sameness.sameness_key`: key ->
+    [(job id, day, source)], in the order the jobs were stored."""
+
+    def __init__(self, index: dict[str, list[tuple[int, date | None, str]]]) -> None:
+        self._index = index
+
+    def find(self, job: Job) -> int | None:
+        same = SameJobs()
+        key = sameness_key(job)
+        for entry in self._index.get(key, ()) if key is not None else ():
+            same.add(key, *entry)
+        return same.find(key, job)
+
+    def add(self, job: Job, job_id: int) -> None:
+        key = sameness_key(job)
+        if key is not None:
+            entry = (job_id, posted_on(job), job.source)
+            self._index[key] = [*self._index.get(key, ()), entry]
+
+    def move(self, old: Job, new: Job, job_id: int) -> None:
+        """``job_id`` now holds ``new`` instead of ``old``."""
+        key = sameness_key(old)
+        if key is not None and key in self._index:
+            kept = [entry for entry in self._index[key] if entry[0] != job_id]
+            if kept:
+                self._index[key] = kept
+            else:
+                del self._index[key]
+        self.add(new, job_id)
+
+
+def _with_link(job: Job, posting: Job) -> Job:
+    """``job`` listing ``posting`` among its other sources (replacing an older link of
+    the same posting)."""
+    return msgspec.structs.replace(job, also_posted=merge_link(job.also_posted, posting))
+
+
+class _MemoryBulkLoad(JobBulkLoad):
+    def __init__(self, jobs: MemoryJobRepository) -> None:
+        self._jobs = jobs
+        self._reports: list[UpsertReport] = []
+
+    async def add(self, jobs: Sequence[PreparedJob]) -> None:
+        self._reports.append(await self._jobs.upsert_many([p.job for p in jobs]))
+
+    @property
+    def report(self) -> UpsertReport:
+        return combined(self._reports)
 
 
 class MemorySavedJobRepository(_Repository, SavedJobRepository):

@@ -193,11 +193,9 @@ class OidcTokenVerifier(IdentityTokenVerifier):
     """Verifies the ID tokens of one issuer for one audience.
 
     A token whose checks passed is remembered with its claims (the last
-    ``VERIFIED_SIZE`` of them): the same string always carries the same claims, so a
+    ``verified_size`` of them): the same string always carries the same claims, so a
     client sending it again costs a lookup and the expiry check, not a signature.
     """
-
-    VERIFIED_SIZE = 10_000
 
     def __init__(
         self,
@@ -208,7 +206,9 @@ class OidcTokenVerifier(IdentityTokenVerifier):
         clock: Clock,
         algorithms: Sequence[str] = ("RS256", "ES256"),
         leeway: int = 60,
+        verified_size: int = 10_000,
     ) -> None:
+        self._verified_size = max(1, verified_size)
         unknown = set(algorithms) - set(KEY_TYPES)
         if unknown or not algorithms:
             raise ValueError(f"ID token algorithms must be among {', '.join(KEY_TYPES)}")
@@ -235,7 +235,7 @@ class OidcTokenVerifier(IdentityTokenVerifier):
         known = self._verified.get(token)
         if known is None:
             known = await self._checked(token)
-            if len(self._verified) >= self.VERIFIED_SIZE:
+            if len(self._verified) >= self._verified_size:
                 self._verified.clear()
             self._verified[token] = known
         if known.expires_at.timestamp() + self._leeway <= self._clock.now().timestamp():

@@ -45,21 +45,25 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 
 import msgspec
 
 from skael_adapters.importer import ImportFileError, ImportItem, line_item, open_export
-from skael_core.matching import prepare_job
+from skael_core.matching import prepared
+from skael_core.model import FeedRecord, PreparedJob
+from skael_core.ports import PostingFeed
 
 PARALLEL_MIN_BYTES = 4_000_000
 """Exports smaller than this in all (on disk) are imported in one process: a worker
 costs about 0.15 s of CPU to start, about what it would take over from 1,500 postings."""
 
 BLOCK_BYTES = 1 << 20
-"""About how many bytes of lines go to a worker at once (some 380 postings)."""
+"""About how many bytes of lines go to a worker at once (some 380 postings), unless the
+pool is given its own (the container's ``SKAEL_IMPORT_BLOCK_BYTES``)."""
 
 IN_FLIGHT = 8
 """Blocks out at each worker at once: enough to keep it busy while a batch is stored."""
@@ -74,7 +78,22 @@ _STOP_WAIT = 10.0  # seconds a worker has to exit once its input is closed
 
 _encode = msgspec.msgpack.Encoder().encode
 _decode_lines = msgspec.msgpack.Decoder(list[tuple[int, bytes]]).decode
-_decode_items = msgspec.msgpack.Decoder(list[ImportItem]).decode
+
+
+class PreparedItem(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """What a worker answers for a record: :class:`ImportItem` with its job prepared."""
+
+    position: int
+    where: str
+    job: PreparedJob | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.job is not None
+
+
+_decode_items = msgspec.msgpack.Decoder(list[PreparedItem]).decode
 
 _BOOT = (
     "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
@@ -126,10 +145,13 @@ class ImportPool:
     manager that stops them on leaving (at once, killing them, when leaving on an
     exception)."""
 
-    def __init__(self, workers: int, *, source: str = "theirstack") -> None:
+    def __init__(
+        self, workers: int, *, source: str = "theirstack", block_bytes: int | None = None
+    ) -> None:
         if workers < 1:
             raise ValueError("an import pool needs at least one worker")
         self._source = source
+        self._block_bytes = block_bytes
         self._workers: list[_Worker] = []
         try:
             for _ in range(workers):
@@ -143,7 +165,7 @@ class ImportPool:
         """The workers' process ids."""
         return [worker.process.pid for worker in self._workers]
 
-    def items(self, path: str | Path) -> Generator[ImportItem, None, None]:
+    def items(self, path: str | Path) -> Generator[PreparedItem, None, None]:
         """Every record of the export at ``path`` as :func:`iter_postings` gives it, in
         file order, with each job already prepared (``prepare_job``).
 
@@ -156,8 +178,8 @@ class ImportPool:
             return (_prepared(item) for item in export.items)
         return self._ordered(export.lines)
 
-    def _ordered(self, lines: Iterator[tuple[int, bytes]]) -> Generator[ImportItem, None, None]:
-        feed = _Feed(self._workers, _blocks(lines, BLOCK_BYTES))
+    def _ordered(self, lines: Iterator[tuple[int, bytes]]) -> Generator[PreparedItem, None, None]:
+        feed = _Feed(self._workers, _blocks(lines, self._block_bytes or BLOCK_BYTES))
         finished = False
         try:
             feed.fill()
@@ -194,10 +216,36 @@ class ImportPool:
 # --------------------------------------------------------------------------- importing side
 
 
-def _prepared(item: ImportItem) -> ImportItem:
-    if item.job is None:
-        return item
-    return ImportItem(position=item.position, where=item.where, job=prepare_job(item.job))
+class ParallelExportFeed(PostingFeed):
+    """The records of export files, decoded, mapped and prepared by an
+    :class:`ImportPool`'s workers, in file order and in chunks of ``chunk_size``."""
+
+    def __init__(
+        self, pool: ImportPool, paths: Sequence[str | Path], *, chunk_size: int = 1000
+    ) -> None:
+        self.name = ", ".join(str(path) for path in paths)
+        self._pool = pool
+        self._paths = list(paths)
+        self._chunk_size = max(1, chunk_size)
+
+    async def chunks(self) -> AsyncIterator[Sequence[FeedRecord]]:
+        for path in self._paths:
+            items = self._pool.items(path)
+            while chunk := list(islice(items, self._chunk_size)):
+                yield [
+                    FeedRecord(
+                        position=item.position,
+                        where=f"{path}:{item.position}",
+                        job=item.job,
+                        error=item.error,
+                    )
+                    for item in chunk
+                ]
+
+
+def _prepared(item: ImportItem) -> PreparedItem:
+    job = None if item.job is None else prepared(item.job)
+    return PreparedItem(position=item.position, where=item.where, job=job, error=item.error)
 
 
 def _blocks(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[bytes]:
@@ -413,6 +461,6 @@ def serve_worker(requests_fd: int, answers_fd: int, source: str) -> None:
                 return
 
 
-def prepare_lines(lines: Iterable[tuple[int, bytes]], source: str) -> list[ImportItem]:
+def prepare_lines(lines: Iterable[tuple[int, bytes]], source: str) -> list[PreparedItem]:
     """The item of each numbered line, its job prepared: what a worker answers."""
     return [_prepared(line_item(line, number, source)) for number, line in lines]

@@ -76,14 +76,19 @@ class HmacTokenService(TokenService):
     """Signs and checks access tokens with one secret key.
 
     A token whose signature checked out is remembered with its claims (the last
-    ``VERIFIED_SIZE`` of them), so a client sending the same token again costs a dict
+    ``verified_size`` of them), so a client sending the same token again costs a dict
     lookup and the expiry check, not a signature; the same string always carries the
     same claims.
     """
 
-    VERIFIED_SIZE = 10_000
-
-    def __init__(self, secret: str | bytes, clock: Clock, lifetime_seconds: int = 3600) -> None:
+    def __init__(
+        self,
+        secret: str | bytes,
+        clock: Clock,
+        lifetime_seconds: int = 3600,
+        verified_size: int = 10_000,
+    ) -> None:
+        self._verified_size = max(1, verified_size)
         key = secret.encode() if isinstance(secret, str) else secret
         if len(key) < MIN_SECRET_BYTES:
             raise ValueError(f"the token secret must be at least {MIN_SECRET_BYTES} bytes")
@@ -106,7 +111,7 @@ class HmacTokenService(TokenService):
         known = self._verified.get(token)
         if known is None:
             known = self._checked(token)
-            if len(self._verified) >= self.VERIFIED_SIZE:
+            if len(self._verified) >= self._verified_size:
                 self._verified.clear()
             self._verified[token] = known
         if known[1] <= self._clock.now().timestamp():

@@ -104,6 +104,13 @@ class TooLarge(SkaelError):
     def __init__(self, what: str, limit: int) -> None:
         super().__init__(f"{what} is larger than {limit:,} bytes, the most taken")
         self.limit = limit
+class BadRecordError(SkaelError):
+    """A record an ingestion under the strict policy could not read: nothing stored."""
+
+    def __init__(self, where: str, error: str) -> None:
+        super().__init__(f"bad record at {where}: {error}; nothing stored")
+        self.where = where
+        self.error = error
 
 
 class Throttled(SkaelError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -237,6 +238,15 @@ class JobFeatures(Domain, frozen=True, kw_only=True, gc=False):
     duty_words: frozenset[str] = frozenset()
 
 
+class JobSourceLink(Domain, frozen=True, kw_only=True, gc=False):
+    """Another place a stored job was posted: a second source, or a repost."""
+
+    source: str
+    source_id: int
+    url: str | None = None
+    date_posted: date | None = None
+
+
 class Job(Domain, frozen=True, kw_only=True, gc=False):
     """One stored posting; ``(source, source_id)`` is unique across the store."""
 
@@ -278,6 +288,9 @@ class Job(Domain, frozen=True, kw_only=True, gc=False):
     technologies: tuple[Technology, ...] = ()
     hiring_team: tuple[HiringMember, ...] = ()
     features: JobFeatures = JobFeatures()
+    also_posted: tuple[JobSourceLink, ...] = ()
+    """The other sources and reposts that were found to be this same job (see
+    :mod:`skael_core.sameness`); ``source``/``source_id`` name the first one stored."""
 
     def __post_init__(self) -> None:
         if not self.job_title.strip():
@@ -366,11 +379,101 @@ class FetchResult(Domain, frozen=True, kw_only=True):
 
 
 class UpsertReport(Domain, frozen=True, kw_only=True):
-    """What storing a batch of postings did; ``ids`` follow the input order."""
+    """What storing a batch of postings did; ``ids`` follow the input order.
+
+    ``new`` postings made a job of their own, ``updated`` ones refreshed the job they
+    had made before, ``merged`` ones were the same job as one already stored (another
+    source, or a repost: see :mod:`skael_core.sameness`) and were listed among its
+    sources instead; their id is the canonical job's.
+    """
 
     ids: tuple[int, ...]
     new: int
     updated: int
+    merged: int = 0
+
+
+def combined(reports: Iterable[UpsertReport]) -> UpsertReport:
+    """One report of several stores made one after the other."""
+    ids: list[int] = []
+    new = updated = merged = 0
+    for report in reports:
+        ids.extend(report.ids)
+        new += report.new
+        updated += report.updated
+        merged += report.merged
+    return UpsertReport(ids=tuple(ids), new=new, updated=updated, merged=merged)
+
+
+class PreparedJob(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    """A job made ready for storage and matching by ``skael_core.matching.prepared``:
+    its matching features, key requirements and canonical technologies filled in.
+
+    A bulk load (``JobRepository.bulk_load``) takes only these, so no ingestion path
+    stores a job unprepared; where the work was done (this process, a worker process)
+    does not matter. ``same_key`` is the
+    job's :func:`skael_core.sameness.sameness_key`, computed with the rest.
+    """
+
+    job: Job
+    same_key: str | None
+
+
+class FeedRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One record of a :class:`~skael_core.ports.PostingFeed`: a posting (prepared or
+    not yet), or the reason it could not be read.
+
+    ``where`` names the record for people ("jobs.jsonl:line 12"); ``position`` is its
+    place in the feed (the line number, or the index in a list).
+    """
+
+    position: int
+    where: str
+    job: Job | PreparedJob | None = None
+    error: str | None = None
+
+
+class BadRecordPolicy(enum.StrEnum):
+    """What an ingestion does with a record it cannot read: skip it and count it, or
+    stop and store nothing."""
+
+    SKIP = "skip"
+    STRICT = "strict"
+
+
+class BadRecord(Domain, frozen=True, kw_only=True):
+    """A record an ingestion skipped, with its place and the reason."""
+
+    position: int
+    where: str
+    error: str
+
+
+class IngestReport(Domain, frozen=True, kw_only=True):
+    """What an ingestion stored: ``read`` postings (``stored.ids`` in feed order) and
+    the ``bad`` records it skipped (the first ``MAX_BAD_KEPT`` with their place in
+    ``skipped``)."""
+
+    stored: UpsertReport
+    read: int
+    bad: int = 0
+    skipped: tuple[BadRecord, ...] = ()
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return self.stored.ids
+
+    @property
+    def new(self) -> int:
+        return self.stored.new
+
+    @property
+    def updated(self) -> int:
+        return self.stored.updated
+
+    @property
+    def merged(self) -> int:
+        return self.stored.merged
 
 
 class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True):

@@ -9,7 +9,8 @@ every change back.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -27,6 +28,7 @@ from .model import (
     Document,
     DocumentKind,
     Failures,
+    FeedRecord,
     FetchQuery,
     FetchResult,
     IdentityClaims,
@@ -36,6 +38,7 @@ from .model import (
     JobFilter,
     Notification,
     Page,
+    PreparedJob,
     SavedJob,
     SavedSearch,
     TokenClaims,
@@ -66,12 +69,43 @@ class UserRepository(Protocol):
         ...
 
 
+class JobBulkLoad(Protocol):
+    """One bulk load of prepared postings into the job repository, inside the unit of
+    work that opened it (see :meth:`JobRepository.bulk_load`).
+
+    It owns how postings are grouped into writes and any work storage puts off to
+    the end (building indexes once over the loaded table); ``add`` may keep postings
+    back until a write is full, and leaving the block without an exception writes the
+    rest and finishes. Leaving on an exception writes nothing more: the unit of work's
+    rollback undoes what was written.
+    """
+
+    async def add(self, jobs: Sequence[PreparedJob]) -> None:
+        """Store ``jobs`` (now or with a later write of this load), in order."""
+        ...
+
+    @property
+    def report(self) -> UpsertReport:
+        """What the load stored, ``ids`` in the order the postings were added; complete
+        once the block is left."""
+        ...
+
+
 class JobRepository(Protocol):
     async def upsert_many(self, jobs: Sequence[Job]) -> UpsertReport:
         """Insert new postings and refresh known ones, keyed on ``(source, source_id)``.
 
-        A known posting keeps its id; its other fields take the newer values.
+        A known posting keeps its id; its other fields take the newer values. A new
+        posting that is the same job as a stored one (:mod:`skael_core.sameness`) is
+        listed among that job's sources (``also_posted``) and answers with its id; the
+        key of a merged posting keeps naming that job. The jobs are stored as given;
+        :meth:`bulk_load` is the way for many prepared postings.
         """
+        ...
+
+    def bulk_load(self) -> AbstractAsyncContextManager[JobBulkLoad]:
+        """A bulk load of prepared postings: what :meth:`upsert_many` does, for a stream
+        of any length (see :class:`JobBulkLoad`)."""
         ...
 
     async def get(self, job_id: int) -> Job | None: ...
@@ -462,6 +496,20 @@ class WebhookSender(Protocol):
         """None once delivered (a 2xx answer); otherwise what went wrong, after the
         retries the adapter makes. Never raises for a failed delivery."""
         ...
+class PostingFeed(Protocol):
+    """Where an ingestion's postings come from: an export file, worker processes that
+    read and prepare one, a provider's answer, the bundled sample set.
+
+    ``chunks`` gives the records in feed order, a chunk at a time (of whatever size
+    suits the feed); a record's job may come prepared (:class:`PreparedJob`) when the
+    feed did that work itself. A feed that cannot be read at all raises its own error,
+    which ends the ingestion with nothing stored.
+    """
+
+    name: str
+    """What the feed reads, for people ("jobs.jsonl", "sample")."""
+
+    def chunks(self) -> AsyncIterator[Sequence[FeedRecord]]: ...
 
 
 class PasswordHasher(Protocol):

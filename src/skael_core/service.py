@@ -77,11 +77,11 @@ from .usecases.documents import (
     ListDocuments,
 )
 from .usecases.identities import AuthenticateIdentity
+from .usecases.ingest import IngestPostings
 from .usecases.jobs import (
     CollectJobs,
     FetchJobs,
     GetJob,
-    ImportJobs,
     ListCatalog,
     ListCountries,
     ListJobs,
@@ -142,7 +142,10 @@ class Skael:
         budget: CreditBudget | None = None,
         timing: SearchTiming | None = None,
         max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        memo_size: int = 50_000,
     ) -> None:
+        """``memo_size``: the users (and identity links) whose token checks each
+        authentication use case remembers."""
         p = ports
         t = throttling or ThrottlePolicy()
         a = Attempts(p.throttle, p.clock)
@@ -156,11 +159,21 @@ class Skael:
             None
             if p.identities is None
             else AuthenticateIdentity(
-                p.uow, p.identities, p.revoked, p.clock, auto_register=auto_register_identities
+                p.uow,
+                p.identities,
+                p.revoked,
+                p.clock,
+                auto_register=auto_register_identities,
+                memo_size=memo_size,
             )
         )
         self.authenticate = Authenticate(
-            p.uow, p.tokens, p.revoked, p.clock, identity=self.authenticate_identity
+            p.uow,
+            p.tokens,
+            p.revoked,
+            p.clock,
+            identity=self.authenticate_identity,
+            memo_size=memo_size,
         )
         self.log_out = LogOut(p.uow, p.revoked, p.clock)
         self.get_profile = GetProfile(p.uow, p.clock)
@@ -170,9 +183,9 @@ class Skael:
         self.change_password = ChangePassword(p.uow, p.hasher, p.revoked, a, t.password_check)
         self.delete_user = DeleteUser(p.uow, p.clock, p.revoked)
         self.send_feedback = SendFeedback(p.uow, p.clock)
-        self.collect_jobs = CollectJobs(p.uow, p.clock, p.source, p.rankings)
+        self.ingest_postings = IngestPostings(p.uow, p.rankings)
+        self.collect_jobs = CollectJobs(p.uow, p.clock, p.source, self.ingest_postings)
         self.fetch_jobs = FetchJobs(p.uow, self.collect_jobs, p.countries)
-        self.import_jobs = ImportJobs(p.uow, p.rankings)
         self.list_jobs = ListJobs(p.uow, p.clock)
         self.score_jobs = ScoreJobs(p.uow, p.clock)
         self.get_job = GetJob(p.uow, p.clock)

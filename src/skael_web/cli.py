@@ -11,7 +11,7 @@ import gc
 import logging
 import socket
 import sys
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from skael_core.errors import SkaelError
-from skael_core.model import Job
+from skael_core.model import FeedRecord, IngestReport
+from skael_core.ports import PostingFeed
 
 from .container import Container, build_container, prepare_database, shutdown
 from .settings import Settings, SettingsError
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from skael_adapters.parallel_import import ImportPool
 
 T = TypeVar("T")
-BATCH = 2000
 
 
 def _run(work: Callable[[Container], Awaitable[T]], container: Container | None = None) -> T:
@@ -277,53 +277,40 @@ def import_(paths: Sequence[Path], strict: bool, workers: int | None) -> None:
     (--workers) while this process stores the postings.
     """
     from skael_adapters import parallel_import as parallel
-    from skael_adapters.importer import ImportFileError, iter_postings
+    from skael_adapters.importer import ExportFeed, ImportFileError
+    from skael_core.model import BadRecordPolicy
 
-    counts = {"read": 0, "bad": 0}
-    problems: list[str] = []
+    settings = Settings.from_env()
     wanted = parallel.default_workers() if workers is None else workers
-    pool = _import_pool(paths, wanted)
-    read = pool.items if pool is not None else iter_postings
+    pool = _import_pool(paths, wanted, settings.import_block_bytes)
+    chunk = settings.import_batch_size
+    feed: PostingFeed = (
+        ExportFeed(paths, chunk_size=chunk)
+        if pool is None
+        else parallel.ParallelExportFeed(pool, paths, chunk_size=chunk)
+    )
+    policy = BadRecordPolicy.STRICT if strict else BadRecordPolicy.SKIP
 
-    def batches() -> Iterator[list[Job]]:
-        batch: list[Job] = []
-        for path in paths:
-            for item in _progress(read(path), path):
-                if item.job is None:
-                    counts["bad"] += 1
-                    message = f"{path}:{item.position}: {item.error}"
-                    if strict:
-                        raise click.ClickException(f"bad record at {message}; nothing imported")
-                    problems.append(message)
-                    continue
-                counts["read"] += 1
-                batch.append(item.job)
-                if len(batch) >= BATCH:
-                    yield batch
-                    batch = []
-        if batch:
-            yield batch
-
-    async def work(c: Container) -> Any:
+    async def work(c: Container) -> IngestReport:
         await prepare_database(c)
         with _few_collections():
-            # the pool's items come with their jobs prepared by the workers
-            return await c.core().import_jobs.execute(batches(), prepared=pool is not None)
+            return await c.core().ingest_postings.execute(_progress(feed), policy)
 
     with pool if pool is not None else nullcontext():
         try:
-            report = _run(work)
+            report = _run(work, build_container(settings))
         except (ImportFileError, parallel.ImportWorkerError) as error:
             raise click.ClickException(str(error)) from None
-    for message in problems[:20]:
-        click.echo(f"skipped {message}", err=True)
+    for skipped in report.skipped[:20]:
+        click.echo(f"skipped {skipped.where}: {skipped.error}", err=True)
+    merged = f", {report.merged} merged into stored jobs" if report.merged else ""
     click.echo(
-        f"imported {counts['read']} postings: {report.new} new, {report.updated} updated, "
-        f"{counts['bad']} bad records skipped"
+        f"imported {report.read} postings: {report.new} new, {report.updated} updated"
+        f"{merged}, {report.bad} bad records skipped"
     )
 
 
-def _import_pool(paths: Sequence[Path], workers: int) -> ImportPool | None:
+def _import_pool(paths: Sequence[Path], workers: int, block_bytes: int) -> ImportPool | None:
     """Worker processes for the import when they pay (see ``parallel_import.pays_off``),
     started now so that they start up while the database is prepared; None for an
     import in this process alone, also when they cannot be started."""
@@ -332,7 +319,7 @@ def _import_pool(paths: Sequence[Path], workers: int) -> ImportPool | None:
     if not parallel.pays_off(paths, workers):
         return None
     try:
-        return parallel.ImportPool(workers)
+        return parallel.ImportPool(workers, block_bytes=block_bytes)
     except OSError as error:
         logging.getLogger(__name__).warning("importing in one process: %s", error)
         return None
@@ -360,21 +347,30 @@ def _few_collections() -> Iterator[None]:
             gc.unfreeze()
 
 
-def _progress(items: Iterator[T], path: Path) -> Iterator[T]:
-    """A progress display on a terminal; the items unchanged otherwise."""
-    if not sys.stderr.isatty():
-        yield from items
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn
+class _Progress(PostingFeed):
+    """A feed shown as it is read, on a terminal."""
 
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description} {task.completed} records")
-    ) as bar:
-        task = bar.add_task(f"importing {path.name}", total=None)
-        for n, item in enumerate(items, 1):
-            if n % 1000 == 0:
-                bar.update(task, completed=n)
-            yield item
+    def __init__(self, feed: PostingFeed) -> None:
+        self.name = feed.name
+        self._feed = feed
+
+    async def chunks(self) -> AsyncIterator[Sequence[FeedRecord]]:
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description} {task.completed} records")
+        ) as bar:
+            task = bar.add_task(f"importing {self.name}", total=None)
+            done = 0
+            async for chunk in self._feed.chunks():
+                done += len(chunk)
+                bar.update(task, completed=done)
+                yield chunk
+
+
+def _progress(feed: PostingFeed) -> PostingFeed:
+    """``feed`` with a progress display on a terminal; unchanged otherwise."""
+    return _Progress(feed) if sys.stderr.isatty() else feed
 
 
 if __name__ == "__main__":  # pragma: no cover

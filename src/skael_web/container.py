@@ -17,6 +17,7 @@ from litestar.stores.base import Store
 
 from skael_adapters.caches import MemoryRankingCache
 from skael_adapters.memory import MemoryDatabase
+from skael_adapters.sample import SampleJobSource
 from skael_adapters.security import Argon2PasswordHasher, HmacTokenService
 from skael_adapters.stores import (
     FallbackStore,
@@ -65,6 +66,10 @@ def _database(settings: Settings) -> Any:
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        batch_size=settings.import_batch_size,
+        plan_cache_size=settings.prepared_plans_size,
+        decoded_jobs_size=settings.decoded_jobs_size,
+        decoded_candidates_size=settings.decoded_candidates_size,
     )
 
 
@@ -97,7 +102,9 @@ def _http_client(settings: Settings) -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=timeout, headers={"User-Agent": "skael/0.1"})
 
 
-def _job_source(settings: Settings, client: httpx.AsyncClient) -> JobSource:
+def _job_source(
+    settings: Settings, client: httpx.AsyncClient, sample: SampleJobSource
+) -> JobSource:
     if settings.theirstack_api_key:
         from skael_adapters.theirstack import TheirstackJobSource
 
@@ -107,9 +114,7 @@ def _job_source(settings: Settings, client: httpx.AsyncClient) -> JobSource:
             client=client,
             deadline=settings.theirstack_deadline,
         )
-    from skael_adapters.sample import SampleJobSource
-
-    return SampleJobSource()
+    return sample
 
 
 def _writer(settings: Settings, client: httpx.AsyncClient) -> DocumentWriter:
@@ -155,6 +160,7 @@ def _identity_verifier(
         clock=clock,
         algorithms=settings.oidc_algorithms,
         leeway=settings.oidc_clock_skew,
+        verified_size=settings.verified_tokens_size,
     )
 
 
@@ -181,7 +187,8 @@ class Container(containers.DeclarativeContainer):
     database = providers.Singleton(_database, settings)
     store = providers.Singleton(_store, settings)
     http_client = providers.Singleton(_http_client, settings)
-    job_source = providers.Singleton(_job_source, settings, http_client)
+    sample_source = providers.Singleton(SampleJobSource)
+    job_source = providers.Singleton(_job_source, settings, http_client, sample_source)
     writer = providers.Singleton(_writer, settings, http_client)
     reader = providers.Singleton(_reader)
     renderer = providers.Singleton(_renderer)
@@ -191,6 +198,7 @@ class Container(containers.DeclarativeContainer):
         secret=providers.Callable(lambda s: s.signing_secret(), settings),
         clock=clock,
         lifetime_seconds=providers.Callable(lambda s: s.token_lifetime, settings),
+        verified_size=providers.Callable(lambda s: s.verified_tokens_size, settings),
     )
     revoked = providers.Singleton(
         StoreRevokedTokens,
@@ -242,6 +250,7 @@ class Container(containers.DeclarativeContainer):
         throttling=throttling,
         budget=providers.Callable(_budget, settings),
         timing=providers.Callable(_timing, settings),
+        memo_size=providers.Callable(lambda s: s.caller_memo_size, settings),
     )
 
 
@@ -269,15 +278,13 @@ async def prepare_database(container: Container) -> None:
 async def seed_sample_jobs(container: Container) -> int:
     """Fill an empty store from the bundled sample source; the number of jobs added."""
     settings = container.settings()
-    source = container.job_source()
     if not settings.seed_sample or settings.theirstack_api_key:
         return 0
     core = container.core()
     async with core.ports.uow() as uow:
         if await uow.jobs.count() > 0:
             return 0
-    jobs = source.all_jobs()  # type: ignore[attr-defined]
-    report = await core.import_jobs.execute([jobs])
+    report = await core.ingest_postings.execute(container.sample_source().feed())
     log.info("seeded %d sample jobs", report.new)
     return report.new
 

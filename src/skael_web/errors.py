@@ -37,6 +37,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import ExceptionHandlersMap
 
 from skael_core.errors import (
+    BadRecordError,
     Conflict,
     Forbidden,
     IdentityProviderUnavailable,
@@ -69,6 +70,7 @@ STATUS: Final[Mapping[type[SkaelError], int]] = {
     Unauthenticated: 401,
     InvalidInput: 422,
     TooLarge: 413,
+    BadRecordError: 422,
     Throttled: 429,
     StoreUnavailable: 503,
     IdentityProviderUnavailable: 503,

@@ -461,6 +461,15 @@ class HiringMemberOut(Wire, kw_only=True):
     linkedin_profile_url: str | None = None
 
 
+class JobSourceOut(Wire, kw_only=True):
+    """Another place the same job was posted (another source, or a repost)."""
+
+    source: str
+    source_id: int
+    url: str | None = None
+    date_posted: date | None = None
+
+
 class JobListing(Wire, kw_only=True):
     """JobListingResponse."""
 
@@ -496,6 +505,10 @@ class JobListing(Wire, kw_only=True):
     key_info: list[str] = []
     technologies: list[TechnologyOut] = []
     hiring_team: list[HiringMemberOut] = []
+    also_posted: Annotated[
+        list[JobSourceOut],
+        Meta(description="The other sources and reposts of this same job, merged into it."),
+    ] = []
 
     @classmethod
     def of(cls, job: Job) -> Self:

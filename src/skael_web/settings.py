@@ -83,6 +83,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_candidates: Positive = 600
     redis_namespace: str = "skael"
     ranking_cache_size: Count = 2048
+    import_batch_size: Positive = 1000
+    """Postings per database write of an ingestion (and per chunk an export is read in)."""
+    import_block_bytes: Positive = 1 << 20
+    """Bytes of JSON Lines sent to an import worker process at once."""
+    decoded_jobs_size: Positive = 8192
+    """Whole jobs kept decoded per process (about 5 kB each)."""
+    decoded_candidates_size: Positive = 20_000
+    """Ranking candidates kept decoded per process (about 2 kB each)."""
+    prepared_plans_size: Positive = 256
+    """Compiled statements the SQLite inline reader keeps."""
+    caller_memo_size: Positive = 65_536
+    """Users whose token version (and identity links) this process remembers."""
+    verified_tokens_size: Positive = 10_000
+    """Identity-provider ID tokens remembered as verified."""
     ranking_cache_ttl: Annotated[float, msgspec.Meta(ge=0)] = 300.0
     job_json_cache_size: Count = 8192
     oidc_issuer: str | None = None

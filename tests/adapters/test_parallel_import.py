@@ -15,8 +15,8 @@ import pytest
 
 from skael_adapters import parallel_import as parallel
 from skael_adapters.importer import ImportFileError, ImportItem, iter_postings
-from skael_adapters.parallel_import import ImportPool, ImportWorkerError
-from skael_core.matching import prepare_job
+from skael_adapters.parallel_import import ImportPool, ImportWorkerError, PreparedItem
+from skael_core import matching
 from support import process_gone
 
 DATA = Path(__file__).parents[1] / "data" / "theirstack"
@@ -28,13 +28,12 @@ def postings() -> list[dict[str, Any]]:
     return data
 
 
-def prepared(item: ImportItem) -> ImportItem:
-    if item.job is None:
-        return item
-    return ImportItem(position=item.position, where=item.where, job=prepare_job(item.job))
+def prepared(item: ImportItem) -> PreparedItem:
+    job = None if item.job is None else matching.prepared(item.job)
+    return PreparedItem(position=item.position, where=item.where, job=job, error=item.error)
 
 
-def in_one_process(path: Path) -> list[ImportItem]:
+def in_one_process(path: Path) -> list[PreparedItem]:
     """What the import did before workers: ``iter_postings``, each job prepared."""
     return [prepared(item) for item in iter_postings(path)]
 
@@ -81,9 +80,10 @@ def test_workers_give_the_items_of_one_process_in_file_order(
     assert items == in_one_process(path)
     assert len(items) == 3 * 65  # 67 lines a copy, two of them blank
     assert [item.position for item in items if not item.ok][:3] == [8, 9, 21]
-    renamed = [i.job.job_title for i in items if i.job and i.job.source_id == postings()[2]["id"]]
+    third = postings()[2]["id"]
+    renamed = [i.job.job.job_title for i in items if i.job and i.job.job.source_id == third]
     assert renamed[-1] == "Renamed the second time"
-    assert all(item.job.features.skills for item in items if item.job)  # prepared
+    assert all(item.job.job.features.skills for item in items if item.job)  # prepared
 
 
 def test_a_pool_serves_several_files_one_after_the_other(
@@ -112,10 +112,10 @@ def test_a_cut_gzip_stream_gives_the_lines_read_then_the_same_error(
     whole = gzip.compress("".join(line + "\n" for line in export_lines() * 4).encode())
     path = tmp_path / "cut.jsonl.gz"
     path.write_bytes(whole[: len(whole) // 2])
-    expected: list[ImportItem] = []
+    expected: list[PreparedItem] = []
     with pytest.raises(ImportFileError) as before:
         expected.extend(map(prepared, iter_postings(path)))
-    items: list[ImportItem] = []
+    items: list[PreparedItem] = []
 
     with pytest.raises(ImportFileError) as caught:
         items.extend(pool.items(path))

@@ -92,7 +92,7 @@ def test_strict_import_writes_nothing_on_a_bad_record(env: dict[str, str], tmp_p
     path.write_text("\n".join([*map(json.dumps, postings), "{broken"]))
     done = run(env, "jobs", "import", "--strict", str(path))
     assert done.returncode != 0
-    assert "nothing imported" in done.stderr and "Traceback" not in done.stderr
+    assert "nothing stored" in done.stderr and "Traceback" not in done.stderr
     assert job_count(env) == 0
 
 

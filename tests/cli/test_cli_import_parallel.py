@@ -76,13 +76,15 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> Pools:
     with blocks of a few postings so that a file makes many."""
     monkeypatch.setattr(parallel, "available_cpus", lambda: 4)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "BLOCK_BYTES", 20_000)
+    monkeypatch.setenv("SKAEL_IMPORT_BLOCK_BYTES", "20000")
     monkeypatch.setattr(parallel, "IN_FLIGHT", 2)
     seen = Pools()
 
     class RecordedPool(parallel.ImportPool):
-        def __init__(self, workers: int, *, source: str = "theirstack") -> None:
-            super().__init__(workers, source=source)
+        def __init__(
+            self, workers: int, *, source: str = "theirstack", block_bytes: int | None = None
+        ) -> None:
+            super().__init__(workers, source=source, block_bytes=block_bytes)
             seen.started.append(self)
 
     monkeypatch.setattr(parallel, "ImportPool", RecordedPool)
@@ -192,7 +194,7 @@ def test_strict_with_workers_writes_nothing_and_stops_them(
 
     assert done.exit_code != 0
     assert f"bad record at {path}:201: malformed JSON" in done.stderr
-    assert "nothing imported" in done.stderr and "Traceback" not in done.output
+    assert "nothing stored" in done.stderr and "Traceback" not in done.output
     with closing(sqlite3.connect(database)) as db:
         assert db.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
     assert len(pools.started) == 1

@@ -6,6 +6,7 @@ from skael_adapters.sample import SampleJobSource
 from skael_adapters.system import FixedClock
 from skael_core.model import FetchQuery
 from skael_core.ports import UnitOfWorkFactory
+from skael_core.usecases.ingest import jobs_feed
 from skael_core.usecases.jobs import FetchRequest
 from support import NOW, make_core, register
 
@@ -14,7 +15,7 @@ async def test_a_fetch_lists_the_stored_postings_that_match(uow_factory: UnitOfW
     clock = FixedClock(NOW)
     source = SampleJobSource(clock=clock)
     core = make_core(uow_factory, clock=clock, source=source)
-    await core.import_jobs.execute([source.all_jobs()])
+    await core.ingest_postings.execute(jobs_feed([source.all_jobs()]))
     session = await register(core, skills="python")
     outcome = await core.fetch_jobs.execute(session.user_id, None, FetchRequest(limit=10))
     assert (outcome.fetched, outcome.new, outcome.already_stored) == (10, 0, 10)

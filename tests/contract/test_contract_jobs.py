@@ -80,7 +80,8 @@ async def test_a_key_twice_in_one_batch_is_one_posting_with_the_last_values(
 
 
 async def test_sources_keep_their_own_id_spaces(uow_factory: UnitOfWorkFactory) -> None:
-    ids = await stored_jobs(uow_factory, job(1), job(1, source="theirstack"))
+    other = job(1, source="theirstack", job_title="Data Engineer")  # another opening
+    ids = await stored_jobs(uow_factory, job(1), other)
     assert ids[0] != ids[1]
     async with uow_factory() as uow:
         assert await uow.jobs.count() == 2

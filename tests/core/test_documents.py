@@ -8,6 +8,7 @@ from skael_core.errors import Forbidden, InvalidInput, NotFound
 from skael_core.model import DocumentKind
 from skael_core.service import Skael
 from skael_core.usecases.documents import document_kind
+from skael_core.usecases.ingest import jobs_feed
 from support import make_job, register
 
 
@@ -22,7 +23,7 @@ async def test_uploaded_content_is_stored_as_given(core: Skael) -> None:
 
 async def test_written_documents_are_tailored_and_logged_by_kind(core: Skael) -> None:
     me = (await register(core, user_name="Grace")).user_id
-    job_id = (await core.import_jobs.execute([[make_job(1)]])).ids[0]
+    job_id = (await core.ingest_postings.execute(jobs_feed([[make_job(1)]]))).ids[0]
     general = await core.generate_document.execute(me, None, DocumentKind.RESUME)
     letter = await core.generate_document.execute(me, None, DocumentKind.COVER_LETTER, job_id)
     assert "Grace" in general.content and general.source == "skael"

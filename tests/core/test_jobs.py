@@ -9,6 +9,7 @@ import pytest
 from skael_core.errors import Forbidden, InvalidInput, NotFound, ProviderOutOfCredits
 from skael_core.model import JobFilter
 from skael_core.service import Skael
+from skael_core.usecases.ingest import jobs_feed
 from skael_core.usecases.jobs import FetchRequest, job_filter
 from support import ListJobSource, make_job, register
 
@@ -74,9 +75,13 @@ async def test_a_provider_failure_stores_nothing(core: Skael, source: ListJobSou
 
 
 async def test_import_is_idempotent_and_takes_newer_values(core: Skael) -> None:
-    first = await core.import_jobs.execute([[make_job(1), make_job(2)], [make_job(3)]])
+    first = await core.ingest_postings.execute(
+        jobs_feed([[make_job(1), make_job(2)], [make_job(3)]])
+    )
     assert (first.new, first.updated) == (3, 0)
-    again = await core.import_jobs.execute([[make_job(1, job_title="Staff Python Developer")]])
+    again = await core.ingest_postings.execute(
+        jobs_feed([[make_job(1, job_title="Staff Python Developer")]])
+    )
     assert (again.new, again.updated) == (0, 1)
     assert again.ids == (first.ids[0],)
     job = await core.get_job.execute(first.ids[0])
@@ -90,14 +95,16 @@ async def test_get_unknown_job_is_not_found(core: Skael) -> None:
 
 
 async def test_list_filters_and_orders_newest_first(core: Skael) -> None:
-    await core.import_jobs.execute(
-        [
+    await core.ingest_postings.execute(
+        jobs_feed(
             [
-                make_job(1, days_old=5, remote=True, country_code="IN", country="India"),
-                make_job(2, days_old=1, company="Globex", slugs=("java",)),
-                make_job(3, days_old=3, min_salary=20000.0, max_salary=30000.0),
+                [
+                    make_job(1, days_old=5, remote=True, country_code="IN", country="India"),
+                    make_job(2, days_old=1, company="Globex", slugs=("java",)),
+                    make_job(3, days_old=3, min_salary=20000.0, max_salary=30000.0),
+                ]
             ]
-        ]
+        )
     )
     everything = await core.list_jobs.execute(JobFilter())
     assert [j.source_id for j in everything.items] == [2, 3, 1]
@@ -143,20 +150,22 @@ async def test_job_filter_rejects_unknown_country(core: Skael) -> None:
 
 
 async def test_relevant_jobs_rank_the_best_fit_first(core: Skael) -> None:
-    await core.import_jobs.execute(
-        [
+    await core.ingest_postings.execute(
+        jobs_feed(
             [
-                make_job(
-                    1,
-                    job_title="Registered Nurse",
-                    slugs=("bls",),
-                    seniority="mid_level",
-                    description="## Requirements\n- BLS certification\n",
-                ),
-                make_job(2),
-                make_job(3, job_title="Java Developer", slugs=("java", "spring")),
+                [
+                    make_job(
+                        1,
+                        job_title="Registered Nurse",
+                        slugs=("bls",),
+                        seniority="mid_level",
+                        description="## Requirements\n- BLS certification\n",
+                    ),
+                    make_job(2),
+                    make_job(3, job_title="Java Developer", slugs=("java", "spring")),
+                ]
             ]
-        ]
+        )
     )
     session = await register(
         core,
@@ -174,7 +183,7 @@ async def test_relevant_jobs_rank_the_best_fit_first(core: Skael) -> None:
 
 
 async def test_relevant_jobs_paging_is_stable(core: Skael) -> None:
-    await core.import_jobs.execute([[make_job(i) for i in range(1, 31)]])
+    await core.ingest_postings.execute(jobs_feed([[make_job(i) for i in range(1, 31)]]))
     session = await register(core, skills="python")
     whole = await core.rank_jobs.execute(session.user_id, None, JobFilter(), limit=30)
     pages = [
@@ -196,8 +205,10 @@ async def test_relevant_jobs_for_another_user_is_forbidden(core: Skael) -> None:
 
 
 async def test_catalogs_count_what_stored_jobs_hold(core: Skael) -> None:
-    await core.import_jobs.execute(
-        [[make_job(1), make_job(2, slugs=("python",), company="Globex", location="Pune")]]
+    await core.ingest_postings.execute(
+        jobs_feed(
+            [[make_job(1), make_job(2, slugs=("python",), company="Globex", location="Pune")]]
+        )
     )
     techs = await core.list_catalog.execute("technologies")
     assert [(e.key, e.count) for e in techs.items] == [
@@ -218,7 +229,9 @@ async def test_countries_come_from_the_maintained_catalog(core: Skael) -> None:
 
 
 async def test_technology_filter_and_catalog_use_canonical_slugs(core: Skael) -> None:
-    await core.import_jobs.execute([[make_job(1, slugs=("airflow", "Postgres", "k8s"))]])
+    await core.ingest_postings.execute(
+        jobs_feed([[make_job(1, slugs=("airflow", "Postgres", "k8s"))]])
+    )
     job = (await core.list_jobs.execute(JobFilter())).items[0]
     assert set(job.technology_slugs) == {"apache-airflow", "postgresql", "kubernetes"}
     for typed in ("Airflow", "apache airflow", "K8s", "postgres"):

@@ -11,6 +11,7 @@ from skael_adapters.writers import TemplateDocumentWriter
 from skael_core.model import ApplicationStatus, JobFilter
 from skael_core.service import Ports, Skael
 from skael_core.usecases.accounts import ProfileChanges
+from skael_core.usecases.ingest import jobs_feed
 from support import fast_hasher
 
 
@@ -41,7 +42,7 @@ async def test_register_import_rank_save_apply_without_http() -> None:
             countries="India",
         ),
     )
-    report = await core.import_jobs.execute([source.all_jobs()])
+    report = await core.ingest_postings.execute(jobs_feed([source.all_jobs()]))
     assert report.new >= 300
 
     ranked = await core.rank_jobs.execute(me.user_id, None, JobFilter(), limit=5)

@@ -30,6 +30,7 @@ from skael_core.matching import prepare_job, profile_features, score_job
 from skael_core.model import Job, JobFilter, Profile
 from skael_core.ports import UnitOfWorkFactory
 from skael_core.usecases.accounts import ProfileChanges
+from skael_core.usecases.ingest import jobs_feed
 from support import make_core
 
 PAIRS = Path(__file__).parent.parent / "data" / "match_pairs.json"
@@ -55,7 +56,7 @@ async def ordered_through_relevant_jobs(uow: UnitOfWorkFactory) -> dict[str, boo
     _, pairs = load()
     core = make_core(uow)
     jobs = [msgspec.convert(p[side], Job) for p in pairs for side in ("job_a", "job_b")]
-    ids = iter((await core.import_jobs.execute([jobs])).ids)
+    ids = iter((await core.ingest_postings.execute(jobs_feed([jobs]))).ids)
     right: dict[str, bool] = {}
     for number, pair in enumerate(pairs):
         a, b = next(ids), next(ids)

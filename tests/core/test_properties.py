@@ -13,6 +13,7 @@ from skael_adapters.system import PycountryCatalog
 from skael_core import normalize as norm
 from skael_core.errors import InvalidInput
 from skael_core.model import DocumentKind, JobFilter
+from skael_core.usecases.ingest import jobs_feed
 from support import make_core, make_job, register
 
 CATALOG = PycountryCatalog()
@@ -77,7 +78,7 @@ async def test_a_use_case_that_raises_leaves_the_store_unchanged(steps: list[str
     db = MemoryDatabase()
     core = make_core(db.unit_of_work)
     me = (await register(core)).user_id
-    job = (await core.import_jobs.execute([[make_job(1)]])).ids[0]
+    job = (await core.ingest_postings.execute(jobs_feed([[make_job(1)]]))).ids[0]
     for step in steps:
         before = await snapshot(db)
         with pytest.raises(InvalidInput):
@@ -95,7 +96,7 @@ async def _fail(core: object, step: str, me: int, job: int) -> None:
         await core.register.execute("short", ProfileChanges(email="x@y.example", user_name="X"))
     elif step == "import":
         bad_batch = [make_job(2), make_job(3)]
-        await core.import_jobs.execute([bad_batch, _raising()])
+        await core.ingest_postings.execute(jobs_feed([bad_batch, _raising()]))
     elif step == "save":
         await core.save_job.execute(me, None, job, metadata={"x": "y" * 20_000})
     elif step == "analyze":

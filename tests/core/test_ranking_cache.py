@@ -15,6 +15,7 @@ from skael_core.model import JobFilter
 from skael_core.ports import UnitOfWorkFactory
 from skael_core.service import Skael
 from skael_core.usecases.accounts import ProfileChanges
+from skael_core.usecases.ingest import jobs_feed
 from support import make_core, make_job, register
 
 SKILL_SETS = [
@@ -66,7 +67,7 @@ async def _cores(uow: UnitOfWorkFactory) -> tuple[Skael, Skael, MemoryRankingCac
 
 async def test_cached_pages_equal_fresh_rankings(uow_factory: UnitOfWorkFactory) -> None:
     cached_core, plain_core, cache = await _cores(uow_factory)
-    await plain_core.import_jobs.execute([_jobs(1, 120)])
+    await plain_core.ingest_postings.execute(jobs_feed([_jobs(1, 120)]))
     session = await register(cached_core, skills=["Python", "Django", "AWS"])
     filters = JobFilter()
     pages = [(0, 20), (20, 20), (5, 7), (100, 50)]
@@ -87,14 +88,14 @@ async def test_cached_pages_equal_fresh_rankings(uow_factory: UnitOfWorkFactory)
 
 async def test_a_new_posting_is_ranked_at_once(uow_factory: UnitOfWorkFactory) -> None:
     cached_core, plain_core, _ = await _cores(uow_factory)
-    await plain_core.import_jobs.execute([_jobs(1, 60)])
+    await plain_core.ingest_postings.execute(jobs_feed([_jobs(1, 60)]))
     session = await register(cached_core, skills=["Rust", "Tokio"])
     before = await cached_core.rank_jobs.execute(session.user_id, None, JobFilter(), limit=5)
     # stored through another core (another process, say): the cache hears nothing of it
     perfect = make_job(
         999, slugs=("rust", "tokio"), job_title="Rust Engineer", days_old=0, country_code="DE"
     )
-    await plain_core.import_jobs.execute([[perfect]])
+    await plain_core.ingest_postings.execute(jobs_feed([[perfect]]))
     after = await cached_core.rank_jobs.execute(session.user_id, None, JobFilter(), limit=5)
     assert after[0].job.source_id == 999
     assert _summary(after)[1:] == _summary(before)[:4]
@@ -102,7 +103,7 @@ async def test_a_new_posting_is_ranked_at_once(uow_factory: UnitOfWorkFactory) -
 
 async def test_a_changed_profile_or_filter_ranks_anew(uow_factory: UnitOfWorkFactory) -> None:
     cached_core, plain_core, cache = await _cores(uow_factory)
-    await plain_core.import_jobs.execute([_jobs(1, 90)])
+    await plain_core.ingest_postings.execute(jobs_feed([_jobs(1, 90)]))
     session = await register(cached_core, skills=["Java", "Spring"])
     as_java = await cached_core.rank_jobs.execute(session.user_id, None, JobFilter(), limit=10)
     await cached_core.update_profile.execute(
@@ -120,12 +121,12 @@ async def test_a_changed_profile_or_filter_ranks_anew(uow_factory: UnitOfWorkFac
 async def test_storing_jobs_here_forgets_every_ranking(uow_factory: UnitOfWorkFactory) -> None:
     cache = MemoryRankingCache()
     core = make_core(uow_factory, rankings=cache)
-    await core.import_jobs.execute([_jobs(1, 30)])
+    await core.ingest_postings.execute(jobs_feed([_jobs(1, 30)]))
     session = await register(core, skills=["Python"])
     await core.rank_jobs.execute(session.user_id, None, JobFilter())
     assert len(cache) == 1
     changed = make_job(1, slugs=SKILL_SETS[1], job_title="Renamed", days_old=1)
-    await core.import_jobs.execute([[changed]])  # an update in place: same newest id
+    await core.ingest_postings.execute(jobs_feed([[changed]]))  # an update in place: same newest id
     assert len(cache) == 0
 
 

@@ -6,11 +6,12 @@ import pytest
 
 from skael_core.errors import Forbidden, NotFound
 from skael_core.service import Skael
+from skael_core.usecases.ingest import jobs_feed
 from support import make_job, register
 
 
 async def test_a_stored_analysis_is_read_and_none_is_computed(core: Skael) -> None:
-    [job_id] = (await core.import_jobs.execute([[make_job(1)]])).ids
+    [job_id] = (await core.ingest_postings.execute(jobs_feed([[make_job(1)]]))).ids
     me = (await register(core)).user_id
     assert await core.get_stored_analysis.execute(me, None, job_id) is None
     await core.analyze_job.execute(me, None, job_id, 78.5, "Strong fit.")
@@ -23,7 +24,7 @@ async def test_a_stored_analysis_is_read_and_none_is_computed(core: Skael) -> No
 
 
 async def test_an_unknown_job_or_another_persons_analysis_is_refused(core: Skael) -> None:
-    [job_id] = (await core.import_jobs.execute([[make_job(1)]])).ids
+    [job_id] = (await core.ingest_postings.execute(jobs_feed([[make_job(1)]]))).ids
     me = (await register(core)).user_id
     other = (await register(core, "bob@example.com")).user_id
     with pytest.raises(NotFound):

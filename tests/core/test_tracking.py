@@ -8,12 +8,15 @@ from skael_core.errors import Forbidden, InvalidInput, NotFound
 from skael_core.model import ApplicationStatus, DocumentKind, JobFilter
 from skael_core.service import Skael
 from skael_core.usecases.accounts import ProfileChanges
+from skael_core.usecases.ingest import jobs_feed
 from support import make_job, register
 
 
 @pytest.fixture
 async def job_ids(core: Skael) -> tuple[int, ...]:
-    report = await core.import_jobs.execute([[make_job(1), make_job(2), make_job(3)]])
+    report = await core.ingest_postings.execute(
+        jobs_feed([[make_job(1), make_job(2), make_job(3)]])
+    )
     return report.ids
 
 

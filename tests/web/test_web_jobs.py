@@ -50,6 +50,7 @@ JOB_KEYS = {
     "key_info",
     "technologies",
     "hiring_team",
+    "also_posted",
 }
 COMPANY_KEYS = {
     "id",

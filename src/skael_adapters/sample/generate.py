@@ -641,7 +641,9 @@ def generate_postings(count: int = COUNT, seed: int = SEED) -> list[dict[str, An
 def build_dataset(count: int = COUNT, seed: int = SEED) -> bytes:
     """The gzip-compressed search response shipped with the package (no timestamp)."""
     data = generate_postings(count, seed)
-    metadata = {"total_results": len(data), "truncated_results": 0}
+    # the provider ids of these postings are the sample set's own: an import of this
+    # file stores them under the sample source, as seeding does (one posting, one job)
+    metadata = {"total_results": len(data), "truncated_results": 0, "skael_source": "sample"}
     body = msgspec.json.encode({"metadata": metadata, "data": data})
     return gzip.compress(body, compresslevel=9, mtime=0)
 

@@ -20,6 +20,7 @@ from skael_adapters.theirstack.matching import QueryMatcher
 from skael_adapters.theirstack.wire import SearchResponse
 from skael_core.model import FetchQuery, FetchResult, Job
 from skael_core.ports import Clock, JobSource
+from skael_core.usecases.ingest import JobsFeed
 
 DATA_FILE = "sample_jobs.json.gz"
 
@@ -48,6 +49,10 @@ class SampleJobSource(JobSource):
         if self._jobs is None:
             self._jobs = _load(self._data or _bundled(), self._clock.now())
         return list(self._jobs)
+
+    def feed(self) -> JobsFeed:
+        """Every sample posting as a feed, for seeding a store through ingestion."""
+        return JobsFeed(self.name, [self.all_jobs()])
 
     async def fetch(self, query: FetchQuery, exclude_source_ids: Sequence[int]) -> FetchResult:
         excluded = set(exclude_source_ids)

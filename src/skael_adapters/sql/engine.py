@@ -146,23 +146,34 @@ def _sqlite_engine(
     return engine
 
 
-_PREPARED: dict[int, Any] = {}
+PREPARED = "skael_prepared"
+"""Execution option marking a statement that :func:`prepared` made."""
+
+DEFAULT_PLAN_CACHE_SIZE = 256
+"""Compiled plans an inline reader keeps when the container does not say."""
 
 
 def prepared(statement: E) -> E:
-    """Mark a statement built once at import time as safe to run compiled once.
+    """``statement`` (built once, at import time) marked as safe to run compiled once.
 
     On the inline reader such a statement skips SQLAlchemy's execution machinery: its
     SQL, parameter order and result processors are worked out on first use, and each
-    run is one call into the driver. Everywhere else it runs as any statement does.
-    Only statements without expanding (IN) parameters can be marked.
+    run is one call into the driver. Everywhere else it runs as any statement does
+    (the mark is an execution option nothing else reads). Only statements without
+    expanding (IN) parameters can be marked.
     """
-    _PREPARED[id(statement)] = statement
-    return statement
+    marked: E = statement.execution_options(**{PREPARED: True})  # type: ignore[attr-defined]
+    return marked
 
 
 class PreparedPlan:
-    """One prepared statement, compiled for SQLite: run it on a raw driver connection."""
+    """One prepared SELECT, compiled for SQLite: run it on a raw driver connection.
+
+    Built from SQLAlchemy's public API only: the compiled statement's SQL, its
+    positional parameter order (``positiontup``), its bound parameters (``binds``,
+    ``params``) and each type's bind and result processors for the dialect; the row's
+    names and types come from the statement's ``selected_columns``.
+    """
 
     def __init__(self, statement: Any, dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -170,17 +181,21 @@ class PreparedPlan:
             raise ValueError("a prepared statement takes plain positional parameters")
         self.sql: str = compiled.string
         self._order: list[str] = list(compiled.positiontup)
-        self._defaults: dict[str, Any] = compiled.construct_params(_check=False)
-        self._binders = dict(compiled._bind_processors)
-        columns = compiled._result_columns
+        self._defaults: dict[str, Any] = dict(compiled.params)
+        self._binders = {
+            name: process
+            for name, bind in compiled.binds.items()
+            if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        }
+        columns = list(statement.selected_columns)
         row: Any = collections.namedtuple(  # type: ignore[misc]
-            "Row", [c.keyname for c in columns], rename=True
+            "Row", [c.key for c in columns], rename=True
         )
         self._make: Callable[[Iterable[Any]], tuple[Any, ...]] = row._make
         self._processors = [
             (i, p)
             for i, c in enumerate(columns)
-            if (p := c.type._cached_result_processor(dialect, None)) is not None
+            if (p := c.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
         ]
 
     def parameters(self, given: Mapping[str, Any] | None) -> list[Any]:
@@ -250,19 +265,31 @@ class InlineReader:
     work is one deferred transaction, begun on the driver directly.
     """
 
-    def __init__(self, engine: Engine, keep: int) -> None:
+    def __init__(self, engine: Engine, keep: int, plan_cache_size: int) -> None:
         self.engine = engine
         self._keep = keep
         self._idle: list[sa.Connection] = []
-        self._plans: dict[int, PreparedPlan] = {}
+        self._plan_cache_size = max(1, plan_cache_size)
+        self._plans: dict[int, tuple[Any, PreparedPlan]] = {}
 
     def plan(self, statement: Any) -> PreparedPlan | None:
-        """The compiled plan of a :func:`prepared` statement, None for any other."""
-        key = id(statement)
-        found = self._plans.get(key)
-        if found is None and _PREPARED.get(key) is statement:
-            found = self._plans[key] = PreparedPlan(statement, self.engine.dialect)
-        return found
+        """The compiled plan of a :func:`prepared` statement, None for any other.
+
+        Plans are kept by the statement object (held here, so its id is not reused),
+        at most ``plan_cache_size`` of them: when full, the oldest half is forgotten.
+        """
+        known = self._plans.get(id(statement))
+        if known is not None and known[0] is statement:
+            return known[1]
+        options = getattr(statement, "get_execution_options", None)
+        if options is None or not options().get(PREPARED):
+            return None
+        if len(self._plans) >= self._plan_cache_size:
+            for old in list(self._plans)[: max(1, self._plan_cache_size // 2)]:
+                del self._plans[old]
+        plan = PreparedPlan(statement, self.engine.dialect)
+        self._plans[id(statement)] = (statement, plan)
+        return plan
 
     def acquire(self) -> sa.Connection:
         """A connection in a new deferred transaction (begun on the driver)."""
@@ -299,7 +326,12 @@ class InlineReader:
 
 
 def create_inline_reader(
-    url: str | URL, *, pool_size: int = 5, busy_timeout_ms: int = 5000, sqlite_cache_mib: int = 64
+    url: str | URL,
+    *,
+    pool_size: int = 5,
+    busy_timeout_ms: int = 5000,
+    sqlite_cache_mib: int = 64,
+    plan_cache_size: int = DEFAULT_PLAN_CACHE_SIZE,
 ) -> InlineReader | None:
     """The inline reader of a SQLite file (see :class:`InlineReader`), or None.
 
@@ -323,7 +355,7 @@ def create_inline_reader(
         if not raw.in_transaction:  # acquire() began it already
             raw.execute("BEGIN")
 
-    return InlineReader(engine, keep=pool_size)
+    return InlineReader(engine, keep=pool_size, plan_cache_size=plan_cache_size)
 
 
 def driver(connection: sa.Connection) -> Any:

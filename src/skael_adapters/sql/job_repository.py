@@ -9,26 +9,24 @@ short JSON document per job (``rank_data``), decoded by msgspec (see "candidates
 
 from __future__ import annotations
 
-import asyncio
 import builtins
-import operator
-from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple, cast
+from collections.abc import Sequence
+from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from skael_core.model import CatalogEntry, Job, JobFilter, Page, UpsertReport
 from skael_core.ports import JobRepository, page_reaches_end
+from skael_core.sameness import sameness_key
 
-from . import bulk, mapping
-from .base import ConnectionHolder, SqlRepository, batched, bounded
+from . import mapping
+from .base import ConnectionHolder, SqlRepository, bounded
 from .engine import prepared
-from .tables import job_technologies, jobs
-
-UPSERT_BATCH = 1000
-"""Jobs per write: one statement per table (two on SQLite when known jobs are updated)."""
+from .job_writes import DEFAULT_BATCH_SIZE, Posting, SqlJobBulkLoad
+from .tables import job_sources, job_technologies, jobs
 
 _JOB_READ = [jobs.c[name] for name in mapping.JOB_READ_NAMES]
 _JOB_BY_ID = prepared(sa.select(*_JOB_READ).where(jobs.c.id == sa.bindparam("id")))
@@ -43,6 +41,7 @@ _JOBS_BY_ID_SLOTS = {
     for size in _ID_SLOTS
 }
 _LATEST_ID = prepared(sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0)))
+_SLIM_READ = [jobs.c.id, jobs.c.rank_data]
 _RECENT_JOBS = (jobs.c.date_posted.desc().nulls_last(), jobs.c.id.desc())
 _NEWEST_PAGE = prepared(
     sa.select(*_JOB_READ)
@@ -51,27 +50,6 @@ _NEWEST_PAGE = prepared(
     .offset(sa.bindparam("skip"))
 )
 _COUNT_JOBS = prepared(sa.select(sa.func.count()).select_from(jobs))
-_SLIM_READ = [jobs.c.id, jobs.c.rank_data]
-_JOB_UPSERT_COLUMNS = list(mapping.JOB_ROW_NAMES)
-_JOB_REFRESHED = [name for name in _JOB_UPSERT_COLUMNS if name not in ("source", "source_id")]
-_TECHNOLOGY_COLUMNS = ["job_id", "slug", "name", *mapping.TECHNOLOGY_COPIES]
-_copied_values = operator.itemgetter(
-    *(_JOB_UPSERT_COLUMNS.index(name) for name in mapping.TECHNOLOGY_COPIES)
-)
-_JOB_INSERT_COLUMNS = ["id", *_JOB_UPSERT_COLUMNS]
-_REFRESHED_POSITIONS = [_JOB_UPSERT_COLUMNS.index(name) for name in _JOB_REFRESHED]
-_NEXT_SQLITE_JOB_ID = (
-    "SELECT max(ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0),"
-    " ifnull((SELECT max(id) FROM jobs), 0)) + 1"
-)
-_SECONDARY_INDEXES = (
-    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-    " AND tbl_name IN ('jobs', 'job_technologies') ORDER BY name"
-)
-
-DEFER_INDEXES_FROM = 2_000
-"""Jobs a SQLite transaction writes before it may build the list indexes once at its
-end instead of entry by entry (see :class:`_IndexDeferral`)."""
 
 
 def _contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bool]:
@@ -318,220 +296,37 @@ def single_or_none_query(f: JobFilter, present: Sequence[str], limit: int) -> sa
     return _rows_of(ranked.subquery("ranked"))
 
 
-class _PreparedBatch(NamedTuple):
-    keys: list[tuple[str, int]]
-    rows: list[tuple[Any, ...]]  # each job's bound values, in _JOB_UPSERT_COLUMNS order
-    technologies: list[tuple[int, str, str]]  # (index in batch, slug, name)
-    copies: list[tuple[Any, ...]]  # each job's TECHNOLOGY_COPIES values, bound
-
-
-class _IndexDeferral:
-    """A SQLite write transaction's choice between keeping the list indexes of ``jobs``
-    and ``job_technologies`` up to date row by row, and building them once at its end.
-
-    Each of those nine indexes costs a b-tree insert per job (per technology row for
-    the technology index), more than half of SQLite's work on an import; ``CREATE
-    INDEX`` over the finished table sorts its entries and writes the b-tree in order,
-    at about half the cost per entry. So once a transaction has written at least
-    ``DEFER_INDEXES_FROM`` jobs and at least as many as the table held when it began,
-    the indexes are dropped, in the transaction, and built again before it commits
-    (:meth:`SqlJobRepository.before_commit`). Building over the whole table then costs
-    at most what the rows of the transaction itself would have cost, and less the
-    larger the import is against what was stored.
-
-    Nobody else sees the indexes missing: other connections read the last committed
-    state (WAL) and no other writer runs while this one holds the write lock. A
-    rollback, or a crash, puts the dropped indexes back with everything else. The
-    unique key (``source``, ``source_id``) and the primary keys stay, so the
-    transaction still finds its known jobs by key. Statements of the same transaction
-    that filter or sort jobs are answered without the indexes, correctly but slower.
-    PostgreSQL keeps its indexes: dropping one there locks out its readers.
-    """
-
-    def __init__(self) -> None:
-        self.stored: int | None = None  # highest job id when the transaction began
-        self.written = 0  # jobs written by the transaction
-        self.rebuild: list[str] = []  # CREATE INDEX statements of the dropped indexes
-
-    def due(self, incoming: int) -> bool:
-        """Whether, with ``incoming`` more jobs, the indexes should be built at the end."""
-        assert self.stored is not None
-        self.written += incoming
-        return not self.rebuild and self.written >= max(DEFER_INDEXES_FROM, self.stored)
-
-
 class SqlJobRepository(SqlRepository, JobRepository):
-    def __init__(self, uow: ConnectionHolder) -> None:
+    def __init__(
+        self,
+        uow: ConnectionHolder,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        decoders: mapping.JobDecoders | None = None,
+    ) -> None:
         super().__init__(uow)
-        self._deferral = _IndexDeferral()
+        self._batch_size = batch_size
+        self._decoders = decoders or mapping.JobDecoders()
 
     async def upsert_many(self, jobs_in: Sequence[Job]) -> UpsertReport:
-        # One row per key: the last values, at the place the key first appeared (so new
-        # ids follow first appearance, as in memory). A statement never meets a key twice.
+        # One posting per key: the last values, at the place the key first appeared (so
+        # new ids follow first appearance, as in memory). A write never meets a key twice.
         latest: dict[tuple[str, int], Job] = {}
         for job in jobs_in:
             latest[(job.source, job.source_id)] = job
-        batches = list(batched(latest.values(), UPSERT_BATCH))
-        if self._conn.dialect.name == "sqlite":
-            write = self._write_sqlite
-            await self._defer_indexes_if_due(len(latest))
-        else:
-            write = self._write_postgres
-        ids: dict[tuple[str, int], int] = {}
-        known_count = 0
-        prepared = self._prepare(batches[0]) if batches else None
-        for position in range(len(batches)):
-            assert prepared is not None
-            writing = asyncio.ensure_future(write(prepared))
-            await asyncio.sleep(0)  # the statements are on their way to the database...
-            following = position + 1 < len(batches)
-            try:  # ...while this thread turns the next batch into parameters
-                upcoming = self._prepare(batches[position + 1]) if following else None
-            except BaseException:
-                await asyncio.wait([writing])  # never leave a statement running
-                raise
-            batch_ids, known = await writing
-            ids.update(zip(prepared.keys, batch_ids, strict=True))
-            known_count += known
-            prepared = upcoming
-        return UpsertReport(
-            ids=tuple(ids[(job.source, job.source_id)] for job in jobs_in),
-            new=len(latest) - known_count,
-            updated=known_count,
+        async with self.bulk_load() as load:
+            await load.add_postings(Posting(job, sameness_key(job)) for job in latest.values())
+        report = load.report
+        ids = dict(zip(latest, report.ids, strict=True))
+        return msgspec.structs.replace(
+            report, ids=tuple(ids[(job.source, job.source_id)] for job in jobs_in)
         )
 
-    def _prepare(self, batch: Sequence[Job]) -> _PreparedBatch:
-        bind = bulk.binder(self._conn.dialect, jobs, _JOB_UPSERT_COLUMNS)
-        rows: list[tuple[Any, ...]] = []
-        technologies: list[tuple[int, str, str]] = []
-        for index, job in enumerate(batch):
-            rows.append(tuple(bind(mapping.job_row(job))))
-            technologies.extend(
-                (index, slug, name) for slug, name in mapping.job_technologies(job).items()
-            )
-        keys = [(job.source, job.source_id) for job in batch]
-        # a technology row repeats its job's (already bound) filter columns
-        copies = list(map(_copied_values, rows))
-        return _PreparedBatch(keys, rows, technologies, copies)
-
-    async def _defer_indexes_if_due(self, incoming: int) -> None:
-        deferral = self._deferral
-        if deferral.stored is None:
-            deferral.stored = await self.latest_id()
-        if not deferral.due(incoming):
-            return
-        found = await self._conn.exec_driver_sql(_SECONDARY_INDEXES)
-        indexes = list(cast("Iterable[tuple[str, str]]", found))  # rows of (name, sql)
-        for name, _ in indexes:
-            await self._conn.exec_driver_sql(f'DROP INDEX "{name}"')
-        deferral.rebuild = [sql for _, sql in indexes]
-
-    async def before_commit(self) -> None:
-        """Build the indexes this transaction dropped (see :class:`_IndexDeferral`)."""
-        rebuild, self._deferral.rebuild = self._deferral.rebuild, []
-        for sql in rebuild:
-            await self._conn.exec_driver_sql(sql)
-
-    def transaction_ended(self) -> None:
-        """Forget the ended transaction's writes: the next one starts counting anew."""
-        self._deferral = _IndexDeferral()
-
-    async def _write_sqlite(self, batch: _PreparedBatch) -> tuple[list[int], int]:
-        """Store ``batch``: its ids (in order) and how many of its jobs were known.
-
-        New jobs get the ids AUTOINCREMENT would give them, in order, so that they go in
-        by one prepared ``INSERT`` (``executemany``) instead of an upsert that returns
-        rows; known ones are updated by id. The ids are read and used inside the unit
-        of work's transaction, which holds SQLite's write lock (``BEGIN IMMEDIATE``), or
-        fails to take it if another writer got in since they were read.
-        """
-        known = await self._stored_ids(batch.keys)
-        next_id = await self._next_id() if len(known) < len(batch.keys) else 0
-        ids: list[int] = []
-        inserted: list[tuple[Any, ...]] = []
-        refreshed: list[tuple[Any, ...]] = []
-        for key, row in zip(batch.keys, batch.rows, strict=True):
-            job_id = known.get(key)
-            if job_id is None:
-                job_id, next_id = next_id, next_id + 1
-                inserted.append((job_id, *row))
-            else:
-                refreshed.append((*(row[p] for p in _REFRESHED_POSITIONS), job_id))
-            ids.append(job_id)
-        if inserted:
-            await bulk.insert_rows(self._conn, jobs, _JOB_INSERT_COLUMNS, inserted)
-        if refreshed:
-            await bulk.update_rows(self._conn, jobs, _JOB_REFRESHED, refreshed)
-        await self._replace_technologies(batch, ids, set(known.values()))
-        return ids, len(known)
-
-    async def _stored_ids(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
-        """The ids already stored for ``keys``."""
-        by_source: dict[str, list[int]] = {}
-        for source, source_id in keys:
-            by_source.setdefault(source, []).append(source_id)
-        found: dict[tuple[str, int], int] = {}
-        for source, source_ids in by_source.items():
-            # straight to the driver: building this statement through SQLAlchemy (a
-            # thousand bound values) costs ten times what SQLite takes to answer it
-            first, *marks = bulk.markers(self._conn.dialect, 1 + len(source_ids)).split(", ")
-            result = await self._conn.exec_driver_sql(
-                f"SELECT source_id, id FROM jobs WHERE source = {first}"
-                f" AND source_id IN ({', '.join(marks)})",
-                (source, *source_ids),
-            )
-            pairs = cast("Iterable[tuple[int, int]]", result)  # rows of (source_id, id)
-            found.update(((source, source_id), job_id) for source_id, job_id in pairs)
-        return found
-
-    async def _next_id(self) -> int:
-        """The id SQLite's AUTOINCREMENT would give the next job: past every id ever used."""
-        result = await self._conn.exec_driver_sql(_NEXT_SQLITE_JOB_ID)
-        return int(result.scalar_one())
-
-    async def _write_postgres(self, batch: _PreparedBatch) -> tuple[list[int], int]:
-        """``INSERT .. ON CONFLICT (source, source_id) DO UPDATE .. RETURNING``: the ids,
-        and how many were there before (a row the statement inserted has no ``xmax`` yet;
-        one it updated has)."""
-        returned = await bulk.insert_rows(
-            self._conn,
-            jobs,
-            _JOB_UPSERT_COLUMNS,
-            batch.rows,
-            conflict=("source", "source_id"),
-            update=_JOB_REFRESHED,
-            returning=("id", "source", "source_id", "xmax <> 0"),
-        )
-        found = {}
-        known: set[int] = set()
-        # rows of (id, source, source_id, updated)
-        for job_id, source, source_id, updated in cast(
-            "Iterable[tuple[int, str, int, bool]]", returned
-        ):
-            found[(source, source_id)] = job_id
-            if updated:
-                known.add(job_id)
-        ids = [found[key] for key in batch.keys]
-        await self._replace_technologies(batch, ids, known)
-        return ids, len(known)
-
-    async def _replace_technologies(
-        self, batch: _PreparedBatch, ids: list[int], known: set[int]
-    ) -> None:
-        if known:
-            await self._conn.execute(
-                sa.delete(job_technologies).where(job_technologies.c.job_id.in_(known))
-            )
-        if batch.technologies:
-            copies = batch.copies
-            rows = [
-                (ids[index], slug, name, *copies[index]) for index, slug, name in batch.technologies
-            ]
-            await bulk.insert_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
+    def bulk_load(self) -> SqlJobBulkLoad:
+        return SqlJobBulkLoad(self._conn, self._batch_size)
 
     async def get(self, job_id: int) -> Job | None:
         row = (await self._conn.execute(_JOB_BY_ID, {"id": job_id})).first()
-        return None if row is None else mapping.job_to_domain(row)
+        return None if row is None else self._decoders.full(row)
 
     async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
         if not job_ids:
@@ -544,14 +339,14 @@ class SqlJobRepository(SqlRepository, JobRepository):
             rows = await self._conn.execute(_JOBS_BY_ID_SLOTS[size], slots)
         else:
             rows = await self._conn.execute(_JOBS_BY_IDS, {"ids": ids})
-        found = {row.id: mapping.job_to_domain(row) for row in rows}
+        found = {row.id: self._decoders.full(row) for row in rows}
         return [found[i] for i in job_ids if i in found]
 
     async def list(self, filters: JobFilter, skip: int, limit: int) -> Page[Job]:
         if self._conn.dialect.name == "sqlite" and not job_conditions(filters):
             return await self._newest(skip, limit)
         rows, counted = job_list_queries(filters)
-        return await self._page(rows, skip, limit, mapping.job_to_domain, counted)
+        return await self._page(rows, skip, limit, self._decoders.full, counted)
 
     async def _newest(self, skip: int, limit: int) -> Page[Job]:
         """A page of every job on SQLite, by two prepared statements.
@@ -567,7 +362,8 @@ class SqlJobRepository(SqlRepository, JobRepository):
         total: int | None = skip + len(rows)  # the page reached the end: no need to count
         if not page_reaches_end(skip, limit, len(rows)):
             total = bounded((await self._conn.execute(_COUNT_JOBS)).scalar_one())
-        return Page(items=[mapping.job_to_domain(row) for row in rows], total=total)
+        full = self._decoders.full
+        return Page(items=[full(row) for row in rows], total=total)
 
     async def candidates(
         self, filters: JobFilter, skills: Sequence[str], limit: int
@@ -584,7 +380,7 @@ class SqlJobRepository(SqlRepository, JobRepository):
         if len(found) < limit:
             rest = single_or_none_query(filters, present, limit - len(found))
             found.extend((await self._conn.execute(rest)).all())
-        slim = mapping.slim_jobs
+        slim = self._decoders.slim
         return [slim(job_id, rank_data) for job_id, rank_data in found]
 
     async def _technology_sizes(self, slugs: Sequence[str]) -> dict[str, int]:
@@ -600,13 +396,23 @@ class SqlJobRepository(SqlRepository, JobRepository):
         return dict(zip(slugs, row, strict=True))
 
     async def known_source_ids(self, source: str, limit: int) -> builtins.list[int]:
-        query = (
+        own = (
             sa.select(jobs.c.source_id)
             .where(jobs.c.source == source)
             .order_by(jobs.c.discovered_at.desc().nulls_last(), jobs.c.id.desc())
             .limit(limit)
         )
-        return list((await self._conn.execute(query)).scalars())
+        found = list((await self._conn.execute(own)).scalars())
+        s = job_sources
+        merged = (
+            sa.select(s.c.source_id)
+            .select_from(s.join(jobs, jobs.c.id == s.c.job_id))
+            .where(s.c.source == source)
+            .order_by(jobs.c.discovered_at.desc().nulls_last(), jobs.c.id.desc(), s.c.source_id)
+            .limit(limit)
+        )
+        found += (await self._conn.execute(merged)).scalars()
+        return found[:limit]
 
     async def count(self) -> int:
         result = await self._conn.execute(sa.select(sa.func.count()).select_from(jobs))

@@ -28,6 +28,7 @@ from skael_core.model import (
     DocumentKind,
     Job,
     JobFeatures,
+    JobSourceLink,
     Profile,
     SavedJob,
     ScorePart,
@@ -98,7 +99,7 @@ JobData: type[msgspec.Struct] = msgspec.defstruct(
     [
         (f.name, f.type, f.default)
         for f in msgspec.structs.fields(Job)
-        if f.name not in ("id", "features") and f.name not in JOB_COLUMNS
+        if f.name not in ("id", "features", "also_posted") and f.name not in JOB_COLUMNS
     ],
     omit_defaults=True,
 )
@@ -172,16 +173,18 @@ JOB_ROW_NAMES = (
     "offered_salary",
     "rank_data",
     "data",
+    "same_key",
 )
-"""The columns :func:`job_row` gives, in its order: every column of ``jobs`` but ``id``."""
+"""The columns :func:`job_row` gives, in its order: every column of ``jobs`` but ``id``
+and ``also_posted``, which only merges write (:func:`links_value`)."""
 
 _job_column_values = operator.attrgetter(*JOB_COLUMNS)
 
 
-def job_row(job: Job) -> list[Any]:
-    """The values of :data:`JOB_ROW_NAMES` for ``job``, with the derived columns the
-    filters use. Imports call this for every posting: fields are read in bulk
-    (``attrgetter``) and the two documents are built positionally."""
+def job_row(job: Job, same_key: str | None) -> list[Any]:
+    """The values of :data:`JOB_ROW_NAMES` for ``job`` and its sameness key, with the
+    derived columns the filters use. Imports call this for every posting: fields are
+    read in bulk (``attrgetter``) and the two documents are built positionally."""
     row = list(_job_column_values(job))
     max_salary = job.max_salary
     row += (
@@ -195,8 +198,22 @@ def job_row(job: Job) -> list[Any]:
         max_salary if max_salary is not None else job.min_salary,
         _rank_data(job),
         _json(JobData(*_job_data_values(job))),
+        same_key,
     )
     return row
+
+
+_decode_links = msgspec.json.Decoder(tuple[JobSourceLink, ...]).decode
+
+
+def links_value(links: tuple[JobSourceLink, ...]) -> str | None:
+    """The ``also_posted`` column of a job listing ``links``."""
+    return _json(links) if links else None
+
+
+def links_of(value: str | None) -> tuple[JobSourceLink, ...]:
+    """The links an ``also_posted`` column holds."""
+    return _decode_links(value) if value else ()
 
 
 def _rank_data(job: Job) -> str:
@@ -222,7 +239,7 @@ def job_technologies(job: Job) -> dict[str, str]:
     return {t.technology_slug: t.technology_name for t in job.technologies}
 
 
-JOB_READ_NAMES = ("id", "data", "rank_data", *JOB_COLUMNS)
+JOB_READ_NAMES = ("id", "data", "rank_data", "also_posted", *JOB_COLUMNS)
 """The columns, in order, of a row :func:`job_to_domain` maps."""
 
 
@@ -230,10 +247,11 @@ def _job_from_values(values: tuple[Any, ...]) -> Job:
     named = dict(zip(JOB_READ_NAMES, values, strict=True))
     data = _decode_job_data(named.pop("data"))
     features = _decode_features(named.pop("rank_data")).features  # type: ignore[attr-defined]
+    links = links_of(named.pop("also_posted"))
     fields = dict(zip(_JOB_DATA_FIELDS, _job_data_values(data), strict=True))
     remote = named["remote"]
     named["remote"] = None if remote is None else bool(remote)
-    return Job(**named, **fields, features=features)
+    return Job(**named, **fields, features=features, also_posted=links)
 
 
 def job_to_slim(job_id: int, rank_data: str) -> Job:
@@ -274,17 +292,27 @@ class DecodedJobs(Generic[S]):
         return job
 
 
-slim_jobs = DecodedJobs[str](20_000, job_to_slim)
-"""The process's memory of slim jobs (about 2 kB each), by ``(id, rank_data)``."""
+class JobDecoders:
+    """A database's memory of decoded jobs, one per :class:`SqlDatabase` (the
+    container sizes it): whole jobs by their row's values (about 5 kB each, some 40 MB
+    for 8,192) and slim ranking candidates by ``(id, rank_data)`` (about 2 kB each)."""
 
-full_jobs = DecodedJobs[tuple[Any, ...]](8_192, lambda _id, row: _job_from_values(row))
-"""The process's memory of whole jobs (about 5 kB each, some 40 MB when full), by their
-row's values."""
+    def __init__(self, full_size: int = 8_192, slim_size: int = 20_000) -> None:
+        self._full = DecodedJobs[tuple[Any, ...]](full_size, _whole_job)
+        self.slim = DecodedJobs[str](slim_size, job_to_slim)
+
+    def full(self, row: Row[Any]) -> Job:
+        """The job of a row of :data:`JOB_READ_NAMES`, decoded once."""
+        return self._full(row[0], tuple(row))
+
+
+def _whole_job(_job_id: int, row: tuple[Any, ...]) -> Job:
+    return _job_from_values(row)
 
 
 def job_to_domain(row: Row[Any]) -> Job:
-    """The job of a row of :data:`JOB_READ_NAMES`, decoded once (see :data:`full_jobs`)."""
-    return full_jobs(row[0], tuple(row))
+    """The job of a row of :data:`JOB_READ_NAMES`, decoded now (remembered nowhere)."""
+    return _job_from_values(tuple(row))
 
 
 # --------------------------------------------------------------------------- tracking

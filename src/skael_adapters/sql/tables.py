@@ -170,6 +170,10 @@ jobs = sa.Table(
     sa.Column("description", sa.Text),
     sa.Column("description_lc", sa.Text),
     sa.Column("data", Json, nullable=False),
+    # skael_core.sameness: the key postings of one job share, and the other sources
+    # and reposts merged into this job (JSON, NULL for none; only merges write it)
+    sa.Column("same_key", sa.Text),
+    sa.Column("also_posted", Json),
     sa.UniqueConstraint("source", "source_id"),
     *_recent_indexes("jobs"),
     *_recent_indexes("jobs", "country_code"),
@@ -179,7 +183,21 @@ jobs = sa.Table(
     sa.Index(None, "offered_salary", *FACETS[:-1]),
     sa.Index(None, "company"),  # catalogs group on these from the index alone
     sa.Index(None, "location"),
+    sa.Index(None, "same_key"),
     sqlite_autoincrement=True,
+)
+
+job_sources = sa.Table(
+    "job_sources",
+    metadata,
+    # A posting merged into another job (another source, a repost): its provider key
+    # names that job from now on, so it is never stored as a job of its own.
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("source_id", sa.BigInteger, primary_key=True),
+    sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("date_posted", sa.Date),
+    sa.Index(None, "job_id"),
 )
 
 job_technologies = sa.Table(

@@ -33,8 +33,17 @@ from .discovery import (
     SqlNotificationRepository,
     SqlSavedSearchRepository,
 )
-from .engine import READ_ONLY, InlineReader, create_engine, create_inline_reader, driver
+from .engine import (
+    DEFAULT_PLAN_CACHE_SIZE,
+    READ_ONLY,
+    InlineReader,
+    create_engine,
+    create_inline_reader,
+    driver,
+)
 from .identity_links import SqlIdentityLinkRepository
+from .job_writes import DEFAULT_BATCH_SIZE
+from .mapping import JobDecoders
 from .repositories import (
     SqlActivityRepository,
     SqlAnalysisRepository,
@@ -88,14 +97,20 @@ class SqlUnitOfWork(UnitOfWork):
     """One transaction over every repository; create one per use-case call."""
 
     def __init__(
-        self, engine: AsyncEngine, *, read_only: bool = False, reader: InlineReader | None = None
+        self,
+        engine: AsyncEngine,
+        *,
+        read_only: bool = False,
+        reader: InlineReader | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        decoders: JobDecoders | None = None,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
         self._reader = reader if read_only else None
         self._connection: AsyncConnection | InlineConnection | None = None
         self.users = SqlUserRepository(self)
-        self.jobs = SqlJobRepository(self)
+        self.jobs = SqlJobRepository(self, batch_size, decoders)
         self.saved_jobs = SqlSavedJobRepository(self)
         self.analyses = SqlAnalysisRepository(self)
         self.documents = SqlDocumentRepository(self)
@@ -143,19 +158,15 @@ class SqlUnitOfWork(UnitOfWork):
                 if connection.in_transaction():
                     await connection.rollback()
             finally:
-                self.jobs.transaction_ended()
                 await connection.close()
 
     async def commit(self) -> None:
         if self.connection.in_transaction():
-            await self.jobs.before_commit()
             await self.connection.commit()
-        self.jobs.transaction_ended()
 
     async def rollback(self) -> None:
         if self.connection.in_transaction():
             await self.connection.rollback()
-        self.jobs.transaction_ended()
 
 
 class SqlDatabase:
@@ -165,16 +176,38 @@ class SqlDatabase:
     :meth:`dispose` (async) when the application stops.
     """
 
-    def __init__(self, engine: AsyncEngine, reader: InlineReader | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        reader: InlineReader | None = None,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        decoders: JobDecoders | None = None,
+    ) -> None:
         self.engine = engine
         self.reader = reader
+        self.decoders = decoders or JobDecoders()
+        """This database's memory of decoded jobs, shared by its units of work."""
         """The inline reader of read-only units of work (SQLite files only), or None."""
+        self.batch_size = batch_size
+        """Jobs per write of a bulk load (see :mod:`.job_writes`)."""
 
     @classmethod
-    def from_url(cls, url: str | URL, *, inline_reads: bool = True, **options: Any) -> SqlDatabase:
+    def from_url(
+        cls,
+        url: str | URL,
+        *,
+        inline_reads: bool = True,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        plan_cache_size: int = DEFAULT_PLAN_CACHE_SIZE,
+        decoded_jobs_size: int = 8_192,
+        decoded_candidates_size: int = 20_000,
+        **options: Any,
+    ) -> SqlDatabase:
         """A database for ``url``; ``options`` go to :func:`.engine.create_engine`.
 
-        ``inline_reads=False`` keeps read-only units of work on the async engine.
+        ``inline_reads=False`` keeps read-only units of work on the async engine;
+        ``plan_cache_size`` bounds the inline reader's compiled statements.
         """
         reader = None
         if inline_reads:
@@ -183,8 +216,10 @@ class SqlDatabase:
                 pool_size=options.get("pool_size", 5),
                 busy_timeout_ms=options.get("busy_timeout_ms", 5000),
                 sqlite_cache_mib=options.get("sqlite_cache_mib", 64),
+                plan_cache_size=plan_cache_size,
             )
-        return cls(create_engine(url, **options), reader)
+        decoders = JobDecoders(decoded_jobs_size, decoded_candidates_size)
+        return cls(create_engine(url, **options), reader, batch_size=batch_size, decoders=decoders)
 
     @property
     def sync_engines(self) -> list[Engine]:
@@ -199,7 +234,13 @@ class SqlDatabase:
 
     def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
         """A new unit of work: the ``UnitOfWorkFactory`` the use cases take."""
-        return SqlUnitOfWork(self.engine, read_only=read_only, reader=self.reader)
+        return SqlUnitOfWork(
+            self.engine,
+            read_only=read_only,
+            reader=self.reader,
+            batch_size=self.batch_size,
+            decoders=self.decoders,
+        )
 
     async def ping(self) -> bool:
         """True when a connection answers ``SELECT 1``; False, never an exception, if not.

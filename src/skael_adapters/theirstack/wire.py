@@ -94,6 +94,9 @@ class SearchMetadata(Wire, frozen=True, kw_only=True):
     truncated_results: int | None = None
     truncated_companies: int | None = None
     total_companies: int | None = None
+    skael_source: str | None = None
+    """Not the provider's: set in exports whose provider ids are another source's (the
+    bundled sample set says "sample"), so an import keys them as that source does."""
 
 
 class SearchResponse(Wire, frozen=True, kw_only=True):

@@ -6,7 +6,7 @@ The vocabulary (skill aliases, role synonyms, seniority words) is data, in
 
 from __future__ import annotations
 
-from .features import ProfileFeatures, job_features, prepare_job, profile_features
+from .features import ProfileFeatures, job_features, prepare_job, prepared, profile_features
 from .key_info import extract_key_info
 from .scorer import score_job
 from .vocab import canonical_skill
@@ -17,6 +17,7 @@ __all__ = [
     "extract_key_info",
     "job_features",
     "prepare_job",
+    "prepared",
     "profile_features",
     "score_job",
 ]

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 import msgspec
 
-from ..model import Job, JobFeatures, Profile, RemotePreference, Technology
+from ..model import Job, JobFeatures, PreparedJob, Profile, RemotePreference, Technology
+from ..sameness import sameness_key
 from .duties import duty_words, skill_words
 from .key_info import ENTRY_YEARS, Years, read_description, required_text, years_asked
 from .money import annual, currency_of, job_pay_usd, pay_text, usd_per_unit
@@ -213,6 +214,12 @@ def prepare_job(job: Job) -> Job:
     return msgspec.structs.replace(
         job, technologies=tuple(technologies.values()), key_info=key_info, features=features
     )
+
+
+def prepared(job: Job) -> PreparedJob:
+    """``job`` made ready for storage (:func:`prepare_job`), as the type storage takes."""
+    ready = prepare_job(job)
+    return PreparedJob(ready, sameness_key(ready))
 
 
 def canonical_technologies(technologies: tuple[Technology, ...]) -> tuple[Technology, ...]:

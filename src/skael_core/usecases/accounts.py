@@ -245,8 +245,6 @@ class Authenticate:
     apart by its header) is checked there instead (:class:`AuthenticateIdentity`).
     """
 
-    MEMO_SIZE = 50_000
-
     def __init__(
         self,
         uow: UnitOfWorkFactory,
@@ -255,8 +253,10 @@ class Authenticate:
         clock: Clock,
         memo_seconds: float = 60.0,
         identity: AuthenticateIdentity | None = None,
+        memo_size: int = 50_000,
     ) -> None:
         self._uow = uow
+        self._memo_size = max(1, memo_size)
         self._identity = identity
         self._tokens = tokens
         self._revoked = revoked
@@ -294,7 +294,7 @@ class Authenticate:
         if user is None or user.token_version != claims.version:
             self._known.pop(claims.user_id, None)
             raise Unauthenticated("token is no longer valid")
-        if len(self._known) >= self.MEMO_SIZE:
+        if len(self._known) >= self._memo_size:
             self._known.clear()
         self._known[claims.user_id] = (user.token_version, read_user_at)
 

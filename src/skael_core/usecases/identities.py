@@ -48,8 +48,6 @@ class AuthenticateIdentity:
     once through the user floor in ``RevokedTokens``, as Skael tokens are.
     """
 
-    MEMO_SIZE = 50_000
-
     def __init__(
         self,
         uow: UnitOfWorkFactory,
@@ -58,8 +56,10 @@ class AuthenticateIdentity:
         clock: Clock,
         auto_register: bool = False,
         memo_seconds: float = 60.0,
+        memo_size: int = 50_000,
     ) -> None:
         self._uow = uow
+        self._memo_size = max(1, memo_size)
         self._verifier = verifier
         self._revoked = revoked
         self._clock = clock
@@ -100,7 +100,7 @@ class AuthenticateIdentity:
             user_id = await uow.identity_links.user_for(*key)
         if user_id is None:
             user_id = await self._link(identity)
-        if len(self._linked) >= self.MEMO_SIZE:
+        if len(self._linked) >= self._memo_size:
             self._linked.clear()
         self._linked[key] = (user_id, now)
         return user_id

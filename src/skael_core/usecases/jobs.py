@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -11,9 +11,10 @@ import msgspec
 
 from .. import normalize as norm
 from ..errors import InvalidInput
-from ..matching import canonical_skill, prepare_job, profile_features, score_job
+from ..matching import canonical_skill, profile_features, score_job
 from ..model import (
     ActionType,
+    BadRecordPolicy,
     CatalogEntry,
     FetchQuery,
     Job,
@@ -22,7 +23,6 @@ from ..model import (
     Page,
     Profile,
     RemotePreference,
-    UpsertReport,
 )
 from ..ports import (
     Clock,
@@ -34,6 +34,7 @@ from ..ports import (
 )
 from .common import UseCase, load_job, load_user, owner
 from .discovery import excluding
+from .ingest import IngestPostings, JobsFeed
 
 KNOWN_IDS_LIMIT = 500
 STORED_SCAN = 1000
@@ -110,19 +111,20 @@ class CollectJobs(UseCase):
         uow: UnitOfWorkFactory,
         clock: Clock,
         source: JobSource,
-        rankings: RankingCache | None = None,
+        ingest: IngestPostings,
     ) -> None:
         super().__init__(uow, clock)
         self._source = source
-        self._rankings = rankings
+        self._ingest = ingest
 
     async def execute(self, query: FetchQuery, actor: int | None = None) -> FetchOutcome:
         async with self._uow(read_only=True) as uow:
             known = await uow.jobs.known_source_ids(self._source.name, KNOWN_IDS_LIMIT)
         result = await self._source.fetch(query, known)
-        prepared = [prepare_job(job) for job in result.jobs]
+        feed = JobsFeed(self._source.name, [result.jobs])
         async with self._uow() as uow:
-            report = await uow.jobs.upsert_many(prepared)
+            ingested = await self._ingest.store(uow, feed, BadRecordPolicy.STRICT)
+            report = ingested.stored
             sent = await uow.jobs.get_many(list(dict.fromkeys(report.ids)))
             jobs = sent + await self._stored_answers(uow, query, sent)
             if actor is not None:
@@ -136,8 +138,7 @@ class CollectJobs(UseCase):
                     meta["credits_used"] = result.credits_used
                 await self._log(uow, actor, ActionType.JOBS_FETCHED, metadata=meta)
             await uow.commit()
-        if self._rankings is not None and report.ids:
-            await self._rankings.clear()
+        await self._ingest.stored(ingested)
         return FetchOutcome(
             fetched=len(jobs),
             new=report.new,
@@ -213,39 +214,6 @@ class FetchJobs:
             limit=r.limit,
             posted_at_max_age_days=r.posted_at_max_age_days,
         )
-
-
-class ImportJobs:
-    """Store postings from batches, all in one unit of work: every batch or none.
-
-    Each job goes through :func:`~skael_core.matching.prepare_job` (matching features,
-    key requirements, canonical technologies) before it is stored, unless the caller
-    says ``prepared=True``: then every job must already be the result of ``prepare_job``
-    (computed elsewhere, e.g. in worker processes) and is stored as given. Either way,
-    a failure while reading the batches or storing them leaves nothing stored, and the
-    ranking cache is cleared once the import has stored any job.
-    """
-
-    def __init__(self, uow: UnitOfWorkFactory, rankings: RankingCache | None = None) -> None:
-        self._uow = uow
-        self._rankings = rankings
-
-    async def execute(
-        self, batches: Iterable[Sequence[Job]], *, prepared: bool = False
-    ) -> UpsertReport:
-        ids: list[int] = []
-        new = updated = 0
-        async with self._uow() as uow:
-            for batch in batches:
-                jobs = batch if prepared else [prepare_job(job) for job in batch]
-                report = await uow.jobs.upsert_many(jobs)
-                ids.extend(report.ids)
-                new += report.new
-                updated += report.updated
-            await uow.commit()
-        if self._rankings is not None and ids:
-            await self._rankings.clear()
-        return UpsertReport(ids=tuple(ids), new=new, updated=updated)
 
 
 def job_filter(

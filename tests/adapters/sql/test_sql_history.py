@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from adapters.sql.sql_support import T0, SqlTarget, person, posting
 from contract.contract_builders import application
-from skael_adapters.sql import SqlDatabase, migrate
+from skael_adapters.sql import SqlDatabase, mapping, migrate
 from skael_adapters.sql.tables import UtcDateTime
+from skael_adapters.sql.tables import jobs as job_table
 from skael_core.model import ApplicationStatus, StatusChange
 
 HISTORY = (
@@ -51,7 +52,13 @@ async def _rows_at_0002(db: SqlDatabase) -> tuple[int, list[int]]:
     """A user, two jobs, two applications (one with history), a save and activities."""
     async with db.unit_of_work() as uow:
         user = (await uow.users.add(person(1))).id
-        jobs = (await uow.jobs.upsert_many([posting(1), posting(2)])).ids
+        # the job rows as revision 0002 had them (the repository writes later columns)
+        jobs = [1, 2]
+        for job_id in jobs:
+            values = mapping.job_row(posting(job_id), None)
+            row = dict(zip(mapping.JOB_ROW_NAMES, values, strict=True))
+            del row["same_key"]
+            await uow.connection.execute(sa.insert(job_table).values(id=job_id, **row))
         history = msgspec.json.encode(HISTORY).decode()
         applications = [
             _application(1, user, jobs[0], "Interviewing", history),

@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from adapters.sql.sql_support import SqlTarget, counting_statements, posting
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.sql import SqlDatabase, bulk, mapping, upgrade
-from skael_adapters.sql.job_repository import DEFER_INDEXES_FROM
+from skael_adapters.sql.job_writes import DEFER_INDEXES_FROM
 from skael_adapters.sql.tables import job_technologies, jobs
-from skael_core.model import JobFeatures, JobFilter, Technology
+from skael_core.model import JobFeatures, JobFilter, PreparedJob, Technology
+from skael_core.sameness import sameness_key
 
 
 async def _ids(db: SqlDatabase, *numbers: int) -> list[int]:
@@ -136,8 +137,9 @@ async def test_sqlite_bulk_inserts_return_nothing_and_say_so(sqlite_target: SqlT
 
 
 def test_a_job_row_fills_every_column_but_the_id() -> None:
-    assert sorted(mapping.JOB_ROW_NAMES) == sorted(c.name for c in jobs.c if c.name != "id")
-    values = mapping.job_row(posting(7))
+    written = [c.name for c in jobs.c if c.name not in ("id", "also_posted")]
+    assert sorted(mapping.JOB_ROW_NAMES) == sorted(written)
+    values = mapping.job_row(posting(7), "key")
     assert len(values) == len(mapping.JOB_ROW_NAMES)
     row = dict(zip(mapping.JOB_ROW_NAMES, values, strict=True))
     assert row["source_id"] == 7 and row["title_lc"] == row["job_title"].lower()
@@ -190,22 +192,28 @@ async def test_a_large_sqlite_import_builds_the_list_indexes_at_its_end(
 ) -> None:
     db = sqlite_database
     schema = await _indexes(db)
-    assert len(schema) == 9
+    assert len(schema) == 10
     postings = [posting(n) for n in range(1, DEFER_INDEXES_FROM + 501)]
+    ready = [PreparedJob(p, sameness_key(p)) for p in postings]
     memory = MemoryDatabase()
     for store in (db, memory):
-        async with store.unit_of_work() as uow:
-            for start in range(0, len(postings), 1000):
-                await uow.jobs.upsert_many(postings[start : start + 1000])
-            if store is db:
-                # inside the transaction the indexes are gone; other connections still
-                # see every one of them, and no job yet
-                with contextlib.closing(sqlite3.connect(str(db.engine.url.database))) as other:
-                    assert other.execute(_SECONDARY).fetchall() == schema
-                    assert other.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
-                mine = await uow.connection.exec_driver_sql(_SECONDARY)
-                assert mine.all() == []
-            await uow.commit()
+        with counting_statements(db) as statements:
+            async with store.unit_of_work() as uow:
+                async with uow.jobs.bulk_load() as load:
+                    for start in range(0, len(ready), 1000):
+                        await load.add(ready[start : start + 1000])
+                if store is db:
+                    # the load built its indexes again as it ended; other connections
+                    # saw every one of them all along, and no job yet
+                    with contextlib.closing(sqlite3.connect(str(db.engine.url.database))) as other:
+                        assert other.execute(_SECONDARY).fetchall() == schema
+                        assert other.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
+                    mine = await uow.connection.exec_driver_sql(_SECONDARY)
+                    assert mine.all() == schema
+                await uow.commit()
+        if store is db:
+            assert len([s for s in statements if s.startswith("DROP INDEX")]) == 10
+            assert len([s for s in statements if s.startswith("CREATE INDEX")]) == 10
     assert await _indexes(db) == schema  # the same indexes, built again
     async with db.engine.connect() as connection:
         check = await connection.exec_driver_sql("PRAGMA integrity_check")
@@ -261,8 +269,8 @@ async def test_an_import_smaller_than_the_stored_jobs_keeps_the_indexes_as_it_go
         with counting_statements(db) as statements:
             await uow.jobs.upsert_many(first)
             await uow.commit()
-    assert len([s for s in statements if s.startswith("DROP INDEX")]) == 9
-    assert len([s for s in statements if s.startswith("CREATE INDEX")]) == 9
+    assert len([s for s in statements if s.startswith("DROP INDEX")]) == 10
+    assert len([s for s in statements if s.startswith("CREATE INDEX")]) == 10
     # a second import, new and known postings, smaller than what is stored
     second = [posting(n) for n in range(2 * DEFER_INDEXES_FROM, 4 * DEFER_INDEXES_FROM)]
     with counting_statements(db) as statements:
@@ -302,7 +310,7 @@ async def test_sqlite_dates_are_stored_as_the_driver_would_store_them(
     async with sqlite_database.unit_of_work() as uow:
         await uow.jobs.upsert_many([job])
         await uow.commit()
-    row = dict(zip(mapping.JOB_ROW_NAMES, mapping.job_row(job), strict=True))
+    row = dict(zip(mapping.JOB_ROW_NAMES, mapping.job_row(job, None), strict=True))
     async with sqlite_database.engine.connect() as connection:
         await connection.execute(sa.insert(jobs).values(id=job_id + 1, **{**row, "source_id": 2}))
         stored = await connection.exec_driver_sql(

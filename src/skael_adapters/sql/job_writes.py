@@ -1,0 +1,467 @@
+"""Storing postings: the job repository's bulk load, which owns every job write.
+
+:class:`SqlJobBulkLoad` takes prepared postings, groups them into writes of
+``batch_size`` and sends each while the next is turned into parameters (the statements
+run on the database driver's thread while this one binds values). Each write:
+
+1. finds which postings are stored: by their own key (``jobs.source, source_id``), or
+   as merged into another job (``job_sources``);
+2. finds, for each new one, a stored job it is the same as (:mod:`skael_core.sameness`:
+   ``jobs.same_key`` within the window), or an earlier posting of the same write;
+3. inserts the rest as new jobs and refreshes the known ones (ids in order, with their
+   ``job_technologies`` rows), then lists the merged ones among their job's sources
+   (``job_sources`` and the job's ``also_posted``).
+
+On SQLite a load that writes at least ``DEFER_INDEXES_FROM`` jobs and at least as
+many as the table held drops the list indexes and builds them again when it ends (see
+:class:`_IndexDeferral`); it then knows every stored sameness key from one read and
+keeps it in memory, since the index on ``same_key`` is gone too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+from collections.abc import Iterable, Sequence
+from datetime import date
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+import sqlalchemy as sa
+
+from skael_core.model import Job, PreparedJob, UpsertReport, combined
+from skael_core.ports import JobBulkLoad
+from skael_core.sameness import SameJobs, merge_link, posted_on
+
+from . import bulk, mapping
+from .tables import job_sources, job_technologies, jobs
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+DEFAULT_BATCH_SIZE = 1000
+"""Jobs per write when the container does not say (``SKAEL_IMPORT_BATCH_SIZE``)."""
+
+DEFER_INDEXES_FROM = 2_000
+"""Jobs a SQLite load writes before it may build the list indexes once at its end
+instead of entry by entry (see :class:`_IndexDeferral`)."""
+
+Key = tuple[str, int]
+
+_JOB_UPSERT_COLUMNS = list(mapping.JOB_ROW_NAMES)
+_JOB_REFRESHED = [name for name in _JOB_UPSERT_COLUMNS if name not in ("source", "source_id")]
+_TECHNOLOGY_COLUMNS = ["job_id", "slug", "name", *mapping.TECHNOLOGY_COPIES]
+_copied = operator.itemgetter(
+    *(_JOB_UPSERT_COLUMNS.index(name) for name in mapping.TECHNOLOGY_COPIES)
+)
+_JOB_INSERT_COLUMNS = ["id", *_JOB_UPSERT_COLUMNS]
+_REFRESHED_POSITIONS = [_JOB_UPSERT_COLUMNS.index(name) for name in _JOB_REFRESHED]
+_NEXT_SQLITE_JOB_ID = (
+    "SELECT max(ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0),"
+    " ifnull((SELECT max(id) FROM jobs), 0)) + 1"
+)
+_SECONDARY_INDEXES = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    " AND tbl_name IN ('jobs', 'job_technologies') ORDER BY name"
+)
+_LATEST_ID = sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0))
+_SAME_READ = sa.select(
+    jobs.c.id, jobs.c.same_key, jobs.c.date_posted, jobs.c.discovered_at, jobs.c.source
+)
+
+
+class Posting(NamedTuple):
+    """A posting on its way to storage: the job and its sameness key."""
+
+    job: Job
+    same_key: str | None
+
+    @property
+    def key(self) -> Key:
+        return (self.job.source, self.job.source_id)
+
+
+class _Batch(NamedTuple):
+    postings: list[Posting]  # one per key: its last values, at its first place
+    keys: list[Key]
+    rows: list[tuple[Any, ...]]  # each posting's bound values, in _JOB_UPSERT_COLUMNS order
+    technologies: list[tuple[int, str, str]]  # (index in batch, slug, name)
+    order: list[Key]  # the key of every posting given, in order, repeats included
+
+
+class _Plan(NamedTuple):
+    """What a write does with each posting of a batch (by index)."""
+
+    written: list[int]  # rows to write: new jobs and refreshed ones
+    known: dict[Key, int]  # keys stored as jobs of their own
+    links: list[tuple[int, int | None, int | None]]  # (index, job id | None, lead index | None)
+    updated: int
+    merged: int
+
+
+class _IndexDeferral:
+    """A SQLite load's choice between keeping the list indexes of ``jobs`` and
+    ``job_technologies`` up to date row by row, and building them once at its end.
+
+    Each of those indexes costs a b-tree insert per job (per technology row for the
+    technology index), more than half of SQLite's work on an import; ``CREATE INDEX``
+    over the finished table sorts its entries and writes the b-tree in order, at about
+    half the cost per entry. So once a load has written at least ``DEFER_INDEXES_FROM``
+    jobs and at least as many as the table held when it began, the indexes are
+    dropped, in the transaction, and built again when the load ends. Building over the
+    whole table then costs at most what the rows of the load would have cost.
+
+    Nobody else sees the indexes missing: other connections read the last committed
+    state (WAL) and no other writer runs while this one holds the write lock. A
+    rollback, or a crash, puts the dropped indexes back with everything else. The
+    unique key (``source``, ``source_id``) and the primary keys stay, so the load
+    still finds its known jobs by key. PostgreSQL keeps its indexes: dropping one
+    there locks out its readers.
+    """
+
+    def __init__(self) -> None:
+        self.stored: int | None = None  # highest job id when the load began
+        self.written = 0  # jobs written by the load
+        self.rebuild: list[str] = []  # CREATE INDEX statements of the dropped indexes
+
+    def due(self, incoming: int) -> bool:
+        """Whether, with ``incoming`` more jobs, the indexes should be built at the end."""
+        assert self.stored is not None
+        self.written += incoming
+        return not self.rebuild and self.written >= max(DEFER_INDEXES_FROM, self.stored)
+
+
+class SqlJobBulkLoad(JobBulkLoad):
+    """One bulk load on a unit of work's connection (see the module's docstring)."""
+
+    def __init__(self, connection: AsyncConnection, batch_size: int) -> None:
+        self._conn = connection
+        self._batch_size = max(1, batch_size)
+        self._sqlite = connection.dialect.name == "sqlite"
+        self._bind = bulk.binder(connection.dialect, jobs, _JOB_UPSERT_COLUMNS)
+        self._pending: list[Posting] = []
+        self._writing: asyncio.Future[UpsertReport] | None = None
+        self._reports: list[UpsertReport] = []
+        self._deferral = _IndexDeferral()
+        self._same = SameJobs()
+        self._looked_up: set[str] = set()
+        self._every_key_known = False
+
+    @property
+    def report(self) -> UpsertReport:
+        return combined(self._reports)
+
+    async def add(self, jobs_in: Sequence[PreparedJob]) -> None:
+        self._pending.extend(Posting(p.job, p.same_key) for p in jobs_in)
+        await self._send(full_only=True)
+
+    async def add_postings(self, postings: Iterable[Posting]) -> None:
+        """Store postings that were not prepared here (``upsert_many``: stored as given)."""
+        self._pending.extend(postings)
+        await self._send(full_only=True)
+
+    async def __aenter__(self) -> SqlJobBulkLoad:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if error is None:
+            await self._send(full_only=False)
+            await self._finish()
+            await self._build_indexes()
+            return
+        await self._abandon()
+        if isinstance(error, Exception):
+            # the unit of work may go on and commit: it must find its indexes there
+            await self._build_indexes()
+
+    async def _send(self, *, full_only: bool) -> None:
+        """Write the pending postings, a batch at a time: each batch is bound while the
+        one before it is written."""
+        size = self._batch_size
+        while len(self._pending) >= size or (self._pending and not full_only):
+            chunk, self._pending = self._pending[:size], self._pending[size:]
+            batch = self._prepare(chunk)  # the write before runs meanwhile
+            await self._finish()
+            self._writing = asyncio.ensure_future(self._write(batch))
+            await asyncio.sleep(0)  # the statements are on their way to the database
+
+    async def _finish(self) -> None:
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            self._reports.append(await writing)
+
+    async def _abandon(self) -> None:
+        """Never leave a statement running: wait for the write under way, whatever it did."""
+        writing, self._writing = self._writing, None
+        self._pending = []
+        if writing is not None:
+            await asyncio.wait([writing])
+            if not writing.cancelled():
+                writing.exception()  # retrieved: the error that ends the load is raised
+
+    def _prepare(self, chunk: list[Posting]) -> _Batch:
+        latest: dict[Key, Posting] = {}
+        order = []
+        for posting in chunk:
+            key = posting.key
+            latest[key] = posting
+            order.append(key)
+        postings = list(latest.values())
+        bind = self._bind
+        rows: list[tuple[Any, ...]] = []
+        technologies: list[tuple[int, str, str]] = []
+        for index, (job, same_key) in enumerate(postings):
+            rows.append(tuple(bind(mapping.job_row(job, same_key))))
+            technologies.extend(
+                (index, slug, name) for slug, name in mapping.job_technologies(job).items()
+            )
+        return _Batch(postings, list(latest), rows, technologies, order)
+
+    # ----------------------------------------------------------------------- one write
+
+    async def _write(self, batch: _Batch) -> UpsertReport:
+        if self._sqlite:
+            await self._defer_indexes_if_due(len(batch.keys))
+        plan = await self._plan(batch)
+        if self._sqlite:
+            ids = await self._write_sqlite(batch, plan)
+        else:
+            ids = await self._write_postgres(batch, plan)
+        for index in plan.written:
+            posting = batch.postings[index]
+            key = posting.key
+            if key not in plan.known:
+                self._same.add(posting.same_key, ids[index], posting_day(posting), key[0])
+        await self._link(batch, plan, ids)
+        by_key = dict(zip(batch.keys, ids, strict=True))
+        new = len(plan.written) - len(plan.known)
+        return UpsertReport(
+            ids=tuple(by_key[key] for key in batch.order),
+            new=new,
+            updated=plan.updated,
+            merged=plan.merged,
+        )
+
+    async def _plan(self, batch: _Batch) -> _Plan:
+        known = await self._stored_ids(jobs, batch.keys)
+        rest = [key for key in batch.keys if key not in known]
+        aliases = await self._stored_ids(job_sources, rest, column="job_id") if rest else {}
+        fresh = [p for p in batch.postings if p.key not in known and p.key not in aliases]
+        await self._look_up_same(fresh)
+        written: list[int] = []
+        links: list[tuple[int, int | None, int | None]] = []
+        in_batch = SameJobs()  # new jobs of this batch, by index
+        merged = 0
+        for index, posting in enumerate(batch.postings):
+            key = posting.key
+            if key in known:
+                written.append(index)
+                continue
+            if key in aliases:
+                links.append((index, aliases[key], None))
+                continue
+            target = self._same.find(posting.same_key, posting.job)
+            lead = None if target is not None else in_batch.find(posting.same_key, posting.job)
+            if target is None and lead is None:
+                in_batch.add(posting.same_key, index, posting_day(posting), key[0])
+                written.append(index)
+            else:
+                links.append((index, target, lead))
+                merged += 1
+        return _Plan(written, known, links, len(known) + len(aliases), merged)
+
+    async def _look_up_same(self, postings: list[Posting]) -> None:
+        """Put the stored jobs sharing a sameness key with ``postings`` into ``_same``."""
+        if self._every_key_known:
+            return
+        wanted = {p.same_key for p in postings if p.same_key is not None} - self._looked_up
+        if not wanted:
+            return
+        self._looked_up |= wanted
+        found = await self._conn.execute(_SAME_READ.where(jobs.c.same_key.in_(sorted(wanted))))
+        for job_id, same_key, posted, discovered, source in found:
+            day = posted or (discovered and discovered.date())
+            self._same.add(same_key, job_id, day, source)
+
+    async def _stored_ids(
+        self, table: sa.Table, keys: list[Key], column: str = "id"
+    ) -> dict[Key, int]:
+        """The job ids ``table`` holds for ``keys`` (``column`` names the job)."""
+        by_source: dict[str, list[int]] = {}
+        for source, source_id in keys:
+            by_source.setdefault(source, []).append(source_id)
+        found: dict[Key, int] = {}
+        for source, source_ids in by_source.items():
+            # straight to the driver: building this statement through SQLAlchemy (a
+            # thousand bound values) costs ten times what SQLite takes to answer it
+            first, *marks = bulk.markers(self._conn.dialect, 1 + len(source_ids)).split(", ")
+            result = await self._conn.exec_driver_sql(
+                f"SELECT source_id, {column} FROM {table.name} WHERE source = {first}"
+                f" AND source_id IN ({', '.join(marks)})",
+                (source, *source_ids),
+            )
+            pairs = cast("Iterable[tuple[int, int]]", result)  # rows of (source_id, id)
+            found.update(((source, source_id), job_id) for source_id, job_id in pairs)
+        return found
+
+    async def _write_sqlite(self, batch: _Batch, plan: _Plan) -> list[int]:
+        """New jobs get the ids AUTOINCREMENT would give them, in order, so that they go
+        in by one prepared ``INSERT`` (``executemany``) instead of an upsert that
+        returns rows; known ones are updated by id. The ids are read and used inside the
+        unit of work's transaction, which holds SQLite's write lock (``BEGIN
+        IMMEDIATE``), or fails to take it if another writer got in since."""
+        known = plan.known
+        new_count = len(plan.written) - len(known)
+        next_id = await self._next_id() if new_count else 0
+        ids = [0] * len(batch.keys)
+        inserted: list[tuple[Any, ...]] = []
+        refreshed: list[tuple[Any, ...]] = []
+        for index in plan.written:
+            row = batch.rows[index]
+            job_id = known.get(batch.keys[index])
+            if job_id is None:
+                job_id, next_id = next_id, next_id + 1
+                inserted.append((job_id, *row))
+            else:
+                refreshed.append((*(row[p] for p in _REFRESHED_POSITIONS), job_id))
+            ids[index] = job_id
+        if inserted:
+            await bulk.insert_rows(self._conn, jobs, _JOB_INSERT_COLUMNS, inserted)
+        if refreshed:
+            await bulk.update_rows(self._conn, jobs, _JOB_REFRESHED, refreshed)
+        await self._replace_technologies(batch, plan, ids)
+        return ids
+
+    async def _next_id(self) -> int:
+        """The id SQLite's AUTOINCREMENT would give the next job: past every id ever used."""
+        result = await self._conn.exec_driver_sql(_NEXT_SQLITE_JOB_ID)
+        return int(result.scalar_one())
+
+    async def _write_postgres(self, batch: _Batch, plan: _Plan) -> list[int]:
+        """``INSERT .. ON CONFLICT (source, source_id) DO UPDATE .. RETURNING`` the ids."""
+        ids = [0] * len(batch.keys)
+        if not plan.written:
+            return ids
+        returned = await bulk.insert_rows(
+            self._conn,
+            jobs,
+            _JOB_UPSERT_COLUMNS,
+            [batch.rows[index] for index in plan.written],
+            conflict=("source", "source_id"),
+            update=_JOB_REFRESHED,
+            returning=("id", "source", "source_id"),
+        )
+        rows = cast("Iterable[tuple[int, str, int]]", returned)  # (id, source, source_id)
+        found = {(source, source_id): job_id for job_id, source, source_id in rows}
+        for index in plan.written:
+            ids[index] = found[batch.keys[index]]
+        await self._replace_technologies(batch, plan, ids)
+        return ids
+
+    async def _replace_technologies(self, batch: _Batch, plan: _Plan, ids: list[int]) -> None:
+        if plan.known:
+            refreshed = list(plan.known.values())
+            await self._conn.execute(
+                sa.delete(job_technologies).where(job_technologies.c.job_id.in_(refreshed))
+            )
+        # a technology row repeats its job's (already bound) filter columns
+        copies = {index: _copied(batch.rows[index]) for index in plan.written}
+        rows = [
+            (ids[index], slug, name, *copies[index])
+            for index, slug, name in batch.technologies
+            if index in copies
+        ]
+        if rows:
+            await bulk.insert_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
+
+    async def _link(self, batch: _Batch, plan: _Plan, ids: list[int]) -> None:
+        """List the merged postings among their jobs' sources."""
+        if not plan.links:
+            return
+        by_job: dict[int, list[Job]] = {}
+        sources = []
+        for index, target, lead in plan.links:
+            job_id = target if target is not None else ids[cast("int", lead)]
+            ids[index] = job_id
+            posting = batch.postings[index].job
+            by_job.setdefault(job_id, []).append(posting)
+            sources.append(
+                {
+                    "source": posting.source,
+                    "source_id": posting.source_id,
+                    "job_id": job_id,
+                    "url": posting.apply_url,
+                    "date_posted": posted_on(posting),
+                }
+            )
+        insert = _dialect_insert(self._conn, job_sources)
+        upsert = insert.on_conflict_do_update(
+            index_elements=["source", "source_id"],
+            set_={"url": insert.excluded.url, "date_posted": insert.excluded.date_posted},
+        )
+        await self._conn.execute(upsert, sources)
+        current = await self._conn.execute(
+            sa.select(jobs.c.id, jobs.c.also_posted).where(jobs.c.id.in_(sorted(by_job)))
+        )
+        changes = []
+        for job_id, value in current:
+            links = mapping.links_of(value)
+            for posting in by_job[job_id]:
+                links = merge_link(links, posting)
+            changes.append({"job_id": job_id, "links": mapping.links_value(links)})
+        await self._conn.execute(
+            sa.update(jobs)
+            .where(jobs.c.id == sa.bindparam("job_id"))
+            .values(also_posted=sa.bindparam("links")),
+            changes,
+        )
+
+    # ----------------------------------------------------------------------- indexes
+
+    async def _defer_indexes_if_due(self, incoming: int) -> None:
+        deferral = self._deferral
+        if deferral.stored is None:
+            deferral.stored = int((await self._conn.execute(_LATEST_ID)).scalar_one())
+        if not deferral.due(incoming):
+            return
+        found = await self._conn.exec_driver_sql(_SECONDARY_INDEXES)
+        indexes = list(cast("Iterable[tuple[str, str]]", found))  # rows of (name, sql)
+        await self._know_every_key(deferral.stored)
+        for name, _ in indexes:
+            await self._conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        deferral.rebuild = [sql for _, sql in indexes]
+
+    async def _know_every_key(self, stored: int) -> None:
+        """Read the sameness key of every job stored before the load (the load's own are
+        known already): without its index, ``same_key`` cannot be looked up."""
+        query = _SAME_READ.where(jobs.c.same_key.is_not(None), jobs.c.id <= stored)
+        for job_id, same_key, posted, discovered, source in await self._conn.execute(query):
+            if same_key not in self._looked_up:
+                day = posted or (discovered and discovered.date())
+                self._same.add(same_key, job_id, day, source)
+        self._every_key_known = True
+
+    async def _build_indexes(self) -> None:
+        """Build the indexes this load dropped (see :class:`_IndexDeferral`)."""
+        rebuild, self._deferral.rebuild = self._deferral.rebuild, []
+        for sql in rebuild:
+            await self._conn.exec_driver_sql(sql)
+
+
+def posting_day(posting: Posting) -> date | None:
+    return posted_on(posting.job)
+
+
+def _dialect_insert(connection: AsyncConnection, table: sa.Table) -> Any:
+    if connection.dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table)
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.insert(table)

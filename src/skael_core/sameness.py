@@ -1,0 +1,187 @@
+"""When two postings are one job: the same company, the same normalised title, the same
+place, posted within ``REPOST_WINDOW`` of each other, and either from two sources or
+the later one marked a repost.
+
+Within one source, two provider ids are two postings unless the source says the later
+is a repost: a company may well advertise two openings of one title in one city, and
+the provider already keeps one id per posting.
+
+The same opening reaches Skael from several sources (a job board and the company's own
+site, two providers) and again when it is reposted. Storage keeps the first posting
+as the canonical job and lists the others among its sources (``Job.also_posted``), so
+lists and rankings show it once. :func:`sameness_key` is what storage indexes; two
+postings with equal keys are the same job when :func:`within_window` holds too.
+
+Normalising is deliberately narrow: letter case, accents, punctuation, a company's
+legal form ("Acme GmbH" is "ACME"), bracketed notes in titles ("(m/w/d)", "(Remote)")
+and the common abbreviations of seniority ("Sr." is "Senior"). Anything else that
+differs (the level, the city, the company) keeps two postings apart: merging two
+different openings hides one of them, which costs a person more than seeing one twice.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+from .model import Job, JobSourceLink
+
+REPOST_WINDOW = timedelta(days=30)
+"""The longest time between two postings of one job (a repost, or a slower source)."""
+
+_LEGAL_FORMS = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "llc",
+        "llp",
+        "ltd",
+        "limited",
+        "gmbh",
+        "mbh",
+        "ag",
+        "kg",
+        "ug",
+        "sa",
+        "sas",
+        "sarl",
+        "bv",
+        "nv",
+        "plc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "pvt",
+        "private",
+        "pte",
+        "pty",
+        "oy",
+        "ab",
+        "as",
+        "asa",
+        "aps",
+        "spa",
+        "srl",
+        "sl",
+        "kk",
+    }
+)
+_TITLE_WORDS = {
+    "sr": "senior",
+    "snr": "senior",
+    "jr": "junior",
+    "jnr": "junior",
+    "mgr": "manager",
+    "eng": "engineer",
+    "engr": "engineer",
+    "dev": "developer",
+    "and": "&",
+}
+_BRACKETED = re.compile(r"[(\[{][^)\]}]*[)\]}]")
+_NOT_WORD = re.compile(r"[^\w&+#]+|_+")
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents off, punctuation as spaces (``&``, ``+`` and ``#`` kept:
+    C++ and C# are not C)."""
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
+
+
+def company_key(company: str | None) -> str:
+    """The company's name without case, accents, punctuation or legal form."""
+    words = _plain(company or "").split()
+    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
+        words.pop()
+    return " ".join(words)
+
+
+def title_key(title: str) -> str:
+    """The title without case, punctuation, bracketed notes or abbreviations."""
+    words = _plain(_BRACKETED.sub(" ", title)).split()
+    return " ".join(_TITLE_WORDS.get(word, word) for word in words)
+
+
+def place_key(job: Job) -> str:
+    """Where the job is: its location (or "remote") and its country."""
+    where = _plain(job.location or "") or ("remote" if job.remote else "")
+    return f"{where}/{(job.country_code or '').lower()}"
+
+
+def sameness_key(job: Job) -> str | None:
+    """The key two postings of one job share; None when the posting names no company
+    (such a posting is never merged)."""
+    company = company_key(job.company)
+    title = title_key(job.job_title)
+    if not company or not title:
+        return None
+    return f"{company}|{title}|{place_key(job)}"
+
+
+def posted_on(job: Job) -> date | None:
+    """The day a posting appeared: posted, else discovered."""
+    if job.date_posted is not None:
+        return job.date_posted
+    moment: datetime | None = job.discovered_at
+    return moment.date() if moment is not None else None
+
+
+def within_window(first: date | None, second: date | None) -> bool:
+    """Whether two postings' days are close enough to be one job (an unknown day does
+    not keep two postings with the same key apart)."""
+    if first is None or second is None:
+        return True
+    return abs(first - second) <= REPOST_WINDOW
+
+
+class SameJobs:
+    """The canonical jobs of keys seen so far, to find the one a posting is the same as.
+
+    Storage fills it with the stored jobs it looked up and with each job it stores, in
+    order, so postings of one batch merge with each other as with stored ones.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[str, list[tuple[int, date | None, str]]] = {}
+
+    def add(self, key: str | None, job_id: int, day: date | None, source: str) -> None:
+        if key is not None:
+            self._known.setdefault(key, []).append((job_id, day, source))
+
+    def find(self, key: str | None, posting: Job) -> int | None:
+        """The id of the job ``posting`` (whose key is ``key``) is the same as, the
+        oldest-stored first; None when there is none."""
+        if key is None:
+            return None
+        day = posted_on(posting)
+        for job_id, known_day, source in self._known.get(key, ()):
+            if within_window(known_day, day) and (source != posting.source or posting.reposted):
+                return job_id
+        return None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._known
+
+
+def link_to(posting: Job) -> JobSourceLink:
+    """How a job lists ``posting``, merged into it."""
+    return JobSourceLink(
+        source=posting.source,
+        source_id=posting.source_id,
+        url=posting.apply_url,
+        date_posted=posted_on(posting),
+    )
+
+
+def merge_link(links: tuple[JobSourceLink, ...], posting: Job) -> tuple[JobSourceLink, ...]:
+    """``links`` with ``posting``'s link in place of an older one of the same posting."""
+    link = link_to(posting)
+    kept = tuple(
+        known for known in links if (known.source, known.source_id) != (link.source, link.source_id)
+    )
+    return (*kept, link)
