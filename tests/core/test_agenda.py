@@ -12,6 +12,7 @@ from skael_core.errors import Forbidden, InvalidInput, NotFound
 from skael_core.model import Application, ApplicationStatus, StatusChange
 from skael_core.service import Skael
 from skael_core.usecases.agenda import InterviewChanges, InterviewDraft, ReminderChanges
+from skael_core.usecases.ingest import jobs_feed
 from support import make_job, register
 
 PARIS_WINTER = timezone(timedelta(hours=1))
@@ -29,7 +30,9 @@ def draft(**changes: object) -> InterviewDraft:
 
 @pytest.fixture
 async def job_ids(core: Skael) -> tuple[int, ...]:
-    report = await core.import_jobs.execute([[make_job(1), make_job(2), make_job(3)]])
+    report = await core.ingest_postings.execute(
+        jobs_feed([[make_job(1), make_job(2), make_job(3)]])
+    )
     return report.ids
 
 

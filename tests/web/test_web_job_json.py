@@ -10,6 +10,7 @@ from litestar.serialization import encode_json
 from litestar.testing import TestClient
 
 from skael_core.model import JobFilter
+from skael_core.usecases.ingest import jobs_feed
 from skael_web.schemas import JobListingResponse, RankedJobListing, ScoredJobsOut
 from skael_web.wire import JobJson
 from support import make_job
@@ -67,7 +68,7 @@ def test_a_changed_job_is_answered_as_it_now_is(
     changed = msgspec.structs.replace(
         make_job(stored.source_id, job_title="Staff Python Developer"), source=stored.source
     )
-    client.blocking_portal.call(core.import_jobs.execute, [[changed]])
+    client.blocking_portal.call(core.ingest_postings.execute, jobs_feed([[changed]]))
     again = client.get(f"/jobs/{job_ids[0]}", headers=ada.headers).json()
     assert first["job_title"] != "Staff Python Developer"
     assert again["job_title"] == "Staff Python Developer"

@@ -334,7 +334,7 @@ class SqlJobBulkLoad(JobBulkLoad):
             await bulk.insert_rows(self._conn, jobs, _JOB_INSERT_COLUMNS, inserted)
         if refreshed:
             await bulk.update_rows(self._conn, jobs, _JOB_REFRESHED, refreshed)
-        await self._replace_technologies(batch, plan, ids)
+        await self._replace_technologies(batch, plan, ids, list(plan.known.values()))
         return ids
 
     async def _next_id(self) -> int:
@@ -360,12 +360,18 @@ class SqlJobBulkLoad(JobBulkLoad):
         found = {(source, source_id): job_id for job_id, source, source_id in rows}
         for index in plan.written:
             ids[index] = found[batch.keys[index]]
-        await self._replace_technologies(batch, plan, ids)
+        # Every written job's old technology rows go, not only those of the jobs known
+        # before the load: another transaction may have stored one of these postings
+        # since, and the upsert, having waited for it, refreshed that job in place.
+        await self._replace_technologies(batch, plan, ids, [ids[i] for i in plan.written])
         return ids
 
-    async def _replace_technologies(self, batch: _Batch, plan: _Plan, ids: list[int]) -> None:
-        if plan.known:
-            refreshed = list(plan.known.values())
+    async def _replace_technologies(
+        self, batch: _Batch, plan: _Plan, ids: list[int], refreshed: list[int]
+    ) -> None:
+        """Write the technology rows of the batch's written jobs, after deleting those of
+        ``refreshed`` (jobs that may have some already)."""
+        if refreshed:
             await self._conn.execute(
                 sa.delete(job_technologies).where(job_technologies.c.job_id.in_(refreshed))
             )
