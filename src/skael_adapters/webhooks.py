@@ -9,7 +9,10 @@ A receiver recomputes the signature with its search's ``webhook_secret`` and ref
 timestamp too far from its clock (replays). A 2xx answer is delivered; 408, 429, 5xx
 and connection errors are retried (stamina) within ``deadline`` seconds; any other
 answer is final. Addresses of this machine and private networks are refused unless
-``allow_private`` (a person's URL must not reach Skael's own network).
+``allow_private`` (a person's URL must not reach Skael's own network): an address given
+as such, and a host name any of whose addresses is one (resolved before the request; a
+name whose answer changes between that check and the connection is not caught).
+Redirects are not followed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import asyncio
 import hashlib
 import hmac
 import ipaddress
+import socket
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -39,15 +44,45 @@ class _Retry(Exception):
     """An attempt worth another."""
 
 
-def _private(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+"""The addresses of a host name (and port), as text."""
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """The host's addresses from the system's resolver; none if it has no answer."""
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return []
+    return [str(info[4][0]).split("%", 1)[0] for info in found]
+
+
+def _closed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether ``address`` belongs to this machine, a private network or no network."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
+
+
+async def _private(url: str, resolver: Resolver) -> bool:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        address = ipaddress.ip_address(host)
+        return _closed(ipaddress.ip_address(host))
     except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local
+        pass
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    # a name with no answer is let through: the request fails and says so
+    return any(_closed(ipaddress.ip_address(a)) for a in await resolver(host, port))
 
 
 class HttpWebhookSender(WebhookSender):
@@ -61,8 +96,10 @@ class HttpWebhookSender(WebhookSender):
         wait_initial: float = 0.5,
         wait_max: float = 8.0,
         allow_private: bool = False,
+        resolver: Resolver = resolve,
     ) -> None:
-        """``client`` is shared and owned by the caller."""
+        """``client`` is shared and owned by the caller; ``resolver`` gives a host name's
+        addresses for the private-network check."""
         self._client = client
         self._clock = clock
         self._attempts = attempts
@@ -70,9 +107,10 @@ class HttpWebhookSender(WebhookSender):
         self._wait_initial = wait_initial
         self._wait_max = wait_max
         self._allow_private = allow_private
+        self._resolver = resolver
 
     async def send(self, url: str, secret: str, body: bytes) -> str | None:
-        if not self._allow_private and _private(url):
+        if not self._allow_private and await _private(url, self._resolver):
             return "the webhook URL is an address of a private network"
         timestamp = str(int(self._clock.now().timestamp()))
         headers = {

@@ -93,3 +93,37 @@ async def test_a_search_run_sends_its_new_matches_to_the_webhook() -> None:
     )
     assert {m["job_title"] for m in sent["matches"]} == {"Senior Python Developer"}
     assert again.notified == () and again.webhook is None  # nothing new: nothing sent
+
+
+async def test_a_host_name_of_a_private_address_is_refused_before_any_request() -> None:
+    names = {
+        "inside.example": ["93.184.216.34", "10.0.0.7"],  # one private address is enough
+        "mapped.example": ["::ffff:127.0.0.1"],
+        "metadata.example": ["169.254.169.254"],
+        "zero.example": ["0.0.0.0"],
+    }
+    asked: list[tuple[str, int]] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        asked.append((host, port))
+        return names.get(host, [])
+
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        sender = _sender(client, allow_private=False, resolver=resolver)
+        for host in names:
+            refused = await sender.send(f"https://{host}/hook", "k", b"{}")
+            assert "private" in (refused or ""), host
+        for url in ("http://[::1]:8080/h", "http://192.168.1.5/h", "http://api.localhost/h"):
+            assert "private" in (await sender.send(url, "k", b"{}") or ""), url
+        assert requests == []
+        assert ("inside.example", 443) in asked
+        names["public.example"] = ["93.184.216.34"]
+        assert await sender.send("http://public.example:8080/hook", "k", b"{}") is None
+        assert [str(r.url) for r in requests] == ["http://public.example:8080/hook"]
+        assert ("public.example", 8080) in asked
