@@ -65,6 +65,7 @@ _SECONDARY_INDEXES = (
     " AND tbl_name IN ('jobs', 'job_technologies') ORDER BY name"
 )
 _LATEST_ID = sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0))
+_ANY_SOURCE_LINK = sa.select(sa.exists().select_from(job_sources))
 _SAME_READ = sa.select(
     jobs.c.id, jobs.c.same_key, jobs.c.date_posted, jobs.c.discovered_at, jobs.c.source
 )
@@ -146,6 +147,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         self._same = SameJobs()
         self._looked_up: set[str] = set()
         self._every_key_known = False
+        self._links_stored = False  # whether job_sources has held a row during this load
 
     @property
     def report(self) -> UpsertReport:
@@ -250,7 +252,9 @@ class SqlJobBulkLoad(JobBulkLoad):
     async def _plan(self, batch: _Batch) -> _Plan:
         known = await self._stored_ids(jobs, batch.keys)
         rest = [key for key in batch.keys if key not in known]
-        aliases = await self._stored_ids(job_sources, rest, column="job_id") if rest else {}
+        aliases = {}
+        if rest and await self._any_links():
+            aliases = await self._stored_ids(job_sources, rest, column="job_id")
         fresh = [p for p in batch.postings if p.key not in known and p.key not in aliases]
         await self._look_up_same(fresh)
         written: list[int] = []
@@ -274,6 +278,14 @@ class SqlJobBulkLoad(JobBulkLoad):
                 links.append((index, target, lead))
                 merged += 1
         return _Plan(written, known, links, len(known) + len(aliases), merged)
+
+    async def _any_links(self) -> bool:
+        """Whether ``job_sources`` holds a row: until it does (a store that never merged
+        a posting), a batch's new keys need not be looked up there, a query of a thousand
+        values saved per batch (about a tenth of an import's time)."""
+        if not self._links_stored:
+            self._links_stored = bool((await self._conn.execute(_ANY_SOURCE_LINK)).scalar())
+        return self._links_stored
 
     async def _look_up_same(self, postings: list[Posting]) -> None:
         """Put the stored jobs sharing a sameness key with ``postings`` into ``_same``."""
