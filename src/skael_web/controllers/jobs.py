@@ -8,9 +8,11 @@ from typing import Annotated
 
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
+from skael_core.model import JobFilter
 from skael_core.service import Skael
 from skael_core.usecases.common import Caller
 from skael_core.usecases.jobs import RankedJob, job_filter
@@ -105,6 +107,44 @@ class OptionalBodyOperation(Operation):
             self.request_body.required = False
 
 
+MinSalary = Annotated[float | None, QueryParameter(ge=0, schema_extra={"minimum": 0})]
+
+
+async def list_filter(
+    core: Core,
+    q: SearchText = None,
+    remote: FromQuery[bool | None] = None,
+    country_code: SearchText = None,
+    seniority: SearchText = None,
+    technology: AnyOfText = None,
+    tech: AnyOfText = None,
+    location: AnyOfText = None,
+    experience: YearsText = None,
+    company: SearchText = None,
+    min_salary: MinSalary = None,
+    posted_since: FromQuery[date | None] = None,
+) -> JobFilter:
+    """The filters of a job list from its query (``tech`` is the frontend's name for
+    ``technology``): one dependency for ``/jobs/list_jobs`` and ``/v0/jobs/list_jobs``."""
+    return job_filter(
+        core.ports.countries,
+        q=q,
+        remote=remote,
+        country_code=country_code,
+        seniority=seniority,
+        technology=technology if technology is not None else tech,
+        company=company,
+        min_salary=min_salary,
+        posted_since=posted_since,
+        location=location,
+        experience=experience,
+    )
+
+
+LIST_FILTER = {"filters": Provide(list_filter)}
+"""The dependency a job list's handler names ``filters``."""
+
+
 class JobController(Controller):
     path = "/jobs"
     tags = ["jobs"]
@@ -123,44 +163,19 @@ class JobController(Controller):
         outcome = await core.fetch_jobs.execute(caller.user_id, request.user_id, request.request())
         return FetchJobsOut.of(outcome)
 
-    @get("/list_jobs")
+    @get("/list_jobs", dependencies=LIST_FILTER)
     async def list_jobs(
         self,
         core: Core,
         caller: CurrentCaller,
         state: State,
+        filters: NamedDependency[JobFilter],
         skip: Skip = 0,
         limit: Limit = 20,
-        q: SearchText = None,
-        remote: FromQuery[bool | None] = None,
-        country_code: SearchText = None,
-        seniority: SearchText = None,
-        technology: AnyOfText = None,
-        tech: AnyOfText = None,
-        location: AnyOfText = None,
-        experience: YearsText = None,
-        company: SearchText = None,
-        min_salary: Annotated[
-            float | None, QueryParameter(ge=0, schema_extra={"minimum": 0})
-        ] = None,
-        posted_since: FromQuery[date | None] = None,
     ) -> Response[ScoredJobsOut]:
         """Stored jobs matching every filter, newest first, each with its match score
         for the caller (the score relevant_jobs and match_score give); jobs the caller
         dismissed and those of companies they blocked are left out."""
-        filters = job_filter(
-            core.ports.countries,
-            q=q,
-            remote=remote,
-            country_code=country_code,
-            seniority=seniority,
-            technology=technology if technology is not None else tech,
-            company=company,
-            min_salary=min_salary,
-            posted_since=posted_since,
-            location=location,
-            experience=experience,
-        )
         page = await core.list_jobs.execute(filters, skip, limit, viewer=caller.user_id)
         scored = await core.score_jobs.execute(caller.user_id, page.items)
         return EncodedJson(job_json_of(state).scored_page(scored, page.total))

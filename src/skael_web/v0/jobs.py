@@ -9,21 +9,20 @@ analysis and posts it to ``analyze``). Saving, unsaving and analyze answer as on
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
-
 from litestar import Response, get, post
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody
 
+from skael_core.model import JobFilter
 from skael_core.usecases.jobs import job_filter
 
 from ..controllers.deps import Core, CurrentCaller
 from ..controllers.jobs import (
+    LIST_FILTER,
     AnyOfText,
     JobController,
     OptionalBodyOperation,
-    YearsText,
     rank_request,
 )
 from ..errors import PROVIDER_ERRORS
@@ -33,13 +32,10 @@ from ..schemas import (
     JobFilterRequest,
     Limit,
     PathId,
-    SearchText,
     Skip,
     UserIdQuery,
 )
 from .wire import V0FetchJobsOut, V0Job, V0RankedJob
-
-MinSalary = Annotated[float | None, QueryParameter(ge=0, schema_extra={"minimum": 0})]
 
 
 class V0JobController(JobController):
@@ -63,39 +59,16 @@ class V0JobController(JobController):
             jobs=[V0Job.of(j) for j in outcome.jobs],
         )
 
-    @get("/list_jobs")
+    @get("/list_jobs", dependencies=LIST_FILTER)
     async def list_jobs(
         self,
         core: Core,
         caller: CurrentCaller,
+        filters: NamedDependency[JobFilter],
         skip: Skip = 0,
         limit: Limit = 100,
-        q: SearchText = None,
-        remote: FromQuery[bool | None] = None,
-        country_code: SearchText = None,
-        seniority: SearchText = None,
-        technology: AnyOfText = None,
-        tech: AnyOfText = None,
-        location: AnyOfText = None,
-        experience: YearsText = None,
-        company: SearchText = None,
-        min_salary: MinSalary = None,
-        posted_since: FromQuery[date | None] = None,
     ) -> list[V0Job]:
         """Stored jobs matching every filter, newest first, as a bare array."""
-        filters = job_filter(
-            core.ports.countries,
-            q=q,
-            remote=remote,
-            country_code=country_code,
-            seniority=seniority,
-            technology=technology if technology is not None else tech,
-            company=company,
-            min_salary=min_salary,
-            posted_since=posted_since,
-            location=location,
-            experience=experience,
-        )
         page = await core.list_jobs.execute(filters, skip, limit, viewer=caller.user_id)
         return [V0Job.of(j) for j in page.items]
 
