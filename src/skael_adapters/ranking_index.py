@@ -70,7 +70,7 @@ from skael_core.matching.vocab import vocabulary
 from skael_core.model import Job, JobFeatures, JobFilter, company_key
 from skael_core.ports import RankingIndex, RankKey, UnitOfWork, UnitOfWorkFactory
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("skael")
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
