@@ -156,9 +156,7 @@ def measure(kind: str, jobs: int, url: str, index: bool, args: argparse.Namespac
             for _ in range(args.runs):
                 for token in tokens:
                     out.latencies.append(relevant_ms(client, token))
-            out.cpu_ms = 1000 * (group_cpu_seconds(server.process.pid) - cpu0) / len(
-                out.latencies
-            )
+            out.cpu_ms = 1000 * (group_cpu_seconds(server.process.pid) - cpu0) / len(out.latencies)
             out.rss_mb = group_rss_mb(server.process.pid)
     finally:
         stop(server)

@@ -32,6 +32,14 @@ from skael_core.ports import UnitOfWorkFactory
 TODAY = ANCHOR + timedelta(days=3)
 NOW = datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC)
 _WORDS = ("Sourcing", "Interviewing", "Budgeting", "Negotiation", "Scheduling", "Reporting")
+_DUTIES = (
+    "Run sourcing and interviewing for every opening",
+    "Own budgeting and reporting for the team",
+    "Lead negotiation with suppliers and partners",
+    "Handle scheduling of shifts and rotas",
+    "Write weekly reporting for the leadership",
+    "Greet visitors and answer the phones",
+)
 
 
 def generated_jobs(count: int, seed: int = 11) -> list[PreparedJob]:
@@ -50,7 +58,10 @@ def generated_jobs(count: int, seed: int = 11) -> list[PreparedJob]:
 def _varied(rng: random.Random, job: Job) -> Job:
     change: dict[str, object] = {}
     roll = rng.random
-    if roll() < 0.12:
+    if roll() < 0.04:  # duties only: no tags, no skill the vocabulary knows
+        words = rng.sample(_DUTIES, 3)
+        change.update(technologies=(), description="\n".join(f"- {w}" for w in words))
+    elif roll() < 0.12:
         change["technologies"] = ()
     if roll() < 0.05:
         change["job_expired"] = True
@@ -102,9 +113,7 @@ def generated_profiles(count: int, seed: int = 5) -> list[Profile]:
                 skills=tuple(skills),
                 experience=rng.choice((None, *range(0, 16))),
                 countries=() if kind in (3, 6) else (country.code,),
-                preferred_locations=(
-                    (country.cities[0][0],) if kind in (2, 5) else ()
-                ),
+                preferred_locations=((country.cities[0][0],) if kind in (2, 5) else ()),
                 remote_preference=rng.choice((None, *RemotePreference)),
                 expected_salary=salary,
                 salary_currency=rng.choice((None, "USD", country.currency, "XXX"))

@@ -275,9 +275,7 @@ class Segment:
             "skill": v.skill, "tech": v.tech, "title": v.title, "occupation": v.occupation,
             "group": v.group, "head": v.head, "duty": v.duty, "place": v.place,
         }  # fmt: skip
-        self.lists = {
-            kind: Postings(*c.pairs[kind], len(sizes[kind].ids)) for kind in c.pairs
-        }
+        self.lists = {kind: Postings(*c.pairs[kind], len(sizes[kind].ids)) for kind in c.pairs}
         self.code_count = len(v.code.ids)
         place_class = (self.remote.astype(np.int32) * 3 + self.hybrid) * 2 + self.has_place
         self.place_key = place_class * np.int32(self.code_count) + self.code
@@ -322,9 +320,7 @@ class Person:
         self.today = today.toordinal()
         self.skilled = bool(person.skills or person.skill_words)
         self.skill_ids = [t for t in map(vocab.skill.get, sorted(person.skills)) if t >= 0]
-        self.duty_ids = [
-            [vocab.duty.get(w) for w in sorted(words)] for words in person.skill_words
-        ]
+        self.duty_ids = [[vocab.duty.get(w) for w in sorted(words)] for words in person.skill_words]
         self.duty_ids = [ids for ids in self.duty_ids if min(ids, default=-1) >= 0]
         nouns = vocabulary().role_nouns
         wanted = sorted(person.title_tokens)
@@ -355,7 +351,6 @@ class Person:
         self.fresh = np.asarray([p.score * W_FRESHNESS for p in fresh], np.int32)
         want, rate = person.expected_salary, person.usd_per_unit
         self.want_usd = want * rate if want and rate is not None else None
-
 
     def _stage_a(self) -> U8:
         """The stage-A bound by (skills code, title code, location outcome), flat."""

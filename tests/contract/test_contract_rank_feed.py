@@ -4,11 +4,10 @@ since a mark (new and refreshed in place, with their technologies), in pages by 
 from __future__ import annotations
 
 from contract.contract_builders import job, stored_jobs, tech
+from ranking_support import TODAY
 from skael_core.matching import prepare_job, profile_features, score_job
 from skael_core.model import Job, Profile
 from skael_core.ports import UnitOfWorkFactory
-
-from ranking_support import TODAY
 
 
 def _ready(n: int, **changes: object) -> Job:

@@ -13,13 +13,6 @@ from collections.abc import Sequence
 import msgspec
 import pytest
 
-from skael_adapters.ranking_index import NumpyRankingIndex
-from skael_adapters.system import FixedClock
-from skael_core.matching import prepared, profile_features, score_job
-from skael_core.model import Job, JobFilter, Profile, company_key
-from skael_core.ports import UnitOfWorkFactory
-from skael_core.usecases.jobs import RankJobsForUser
-
 from ranking_support import (
     NOW,
     TODAY,
@@ -28,6 +21,12 @@ from ranking_support import (
     store_jobs,
     store_users,
 )
+from skael_adapters.ranking_index import NumpyRankingIndex
+from skael_adapters.system import FixedClock
+from skael_core.matching import prepared, profile_features, score_job
+from skael_core.model import Job, JobFilter, Profile, company_key
+from skael_core.ports import UnitOfWorkFactory
+from skael_core.usecases.jobs import RankJobsForUser
 
 pytestmark = pytest.mark.slow
 
@@ -129,9 +128,9 @@ async def test_dismissed_jobs_and_blocked_companies_stay_out(
     by_id = {j.id: j for j in jobs}
     blocked = company_key(next(by_id[i].company for i in best if by_id[i].company))
     filters = JobFilter(exclude_ids=tuple(best[:5]), exclude_companies=(blocked,))
-    kept = [
-        j for j in jobs if j.id not in best[:5] and company_key(j.company) != blocked
-    ] + [j for j in jobs if j.company is None and j.id not in best[:5]]
+    kept = [j for j in jobs if j.id not in best[:5] and company_key(j.company) != blocked] + [
+        j for j in jobs if j.company is None and j.id not in best[:5]
+    ]
     assert await page(rank, user, filters) == best_of_all(jobs, PROFILES[0], kept)[:20]
 
 
