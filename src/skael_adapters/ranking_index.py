@@ -330,18 +330,27 @@ class Person:
         self.groups = [vocab.group.get(g) for g in person.occupation_groups]
         self.heads = [vocab.head.get(h) for h in person.occupation_heads]
         self.places = [vocab.place.get(p) for p in person.location_keys]
-        self.skill_table = _skill_table(SKILLS_HELD - 1).ravel()
-        self.title_table = _title_table(person.title_weight, TITLE_SHARED - 1).ravel()
+        # part scores travel as codes: their rank among the values the part can take
+        skills = _skill_table(SKILLS_HELD - 1)
+        self.sk_values, self.sk_code = _codes(skills, (0, 33, 67, 100))
+        self.skill_table = self.sk_code[skills].ravel()
+        titles = _title_table(person.title_weight, TITLE_SHARED - 1)
+        fits = (RELATED_OCCUPATION, SAME_OCCUPATION_GROUP, SAME_OCCUPATION)
+        self.ti_values, self.ti_code = _codes(titles, (0, *fits))
+        self.title_table = self.ti_code[titles].ravel()
         self.seniority = _table(
             [seniority_part(person, *key) for key in _triples(vocab.seniority.ids)],
             lambda part: (part.score, round(part.weight * 100)),
         )
         self.country_in = _country_table(person, vocab)
         # the location classes' distinct (score x weight, weight, cap): their outcomes
-        outcomes, self.class_outcome = np.unique(
-            _location_table(person), axis=0, return_inverse=True
-        )
-        self.class_outcome = self.class_outcome.reshape(-1).astype(np.int32)
+        distinct: dict[tuple[int, int, int], int] = {}
+        classes = [
+            distinct.setdefault(tuple(row), len(distinct))
+            for row in _location_table(person).tolist()
+        ]
+        self.class_outcome = np.asarray(classes, np.int32)
+        outcomes = np.asarray(list(distinct), np.int64).reshape(-1, 3)
         self.outcomes = len(outcomes)
         self.outcome_total = outcomes[:, 0].astype(np.int64)
         self.outcome_weight = outcomes[:, 1].astype(np.int64)
@@ -354,7 +363,7 @@ class Person:
 
     def _stage_a(self) -> U8:
         """The stage-A bound by (skills code, title code, location outcome), flat."""
-        total, weight, cap = _stage_a_tables()
+        total, weight, cap = _stage_a_tables(self.sk_values, self.ti_values)
         total = total[:, :, None] + self.outcome_total[None, None, :]
         weight = weight[:, :, None] + self.outcome_weight[None, None, :]
         bound = np.floor((2 * total + weight) / (2.0 * weight) + 1e-6)
@@ -415,14 +424,25 @@ def _title_table(own: float, shared_most: int) -> U8:
     return found
 
 
-def _stage_a_tables() -> tuple[I32, I32, U8]:
-    """By (skills code, title code), codes 0-100 or :data:`UNKNOWN`: the weighted sum and
-    the weight of those two parts with seniority, salary and freshness known at 100
-    (a part of 100 never lowers a mean of parts of at most 100), and the cap they set
-    (30 when both are known and both 0)."""
-    codes = np.arange(UNKNOWN + 1)
-    sk = codes[:, None]
-    ti = codes[None, :]
+def _codes(scores: U8, more: Sequence[int]) -> tuple[I64, U8]:
+    """The values a part can take (``scores``' own, ``more``, :data:`UNKNOWN`), sorted,
+    and by value its code (its place among them): codes keep the values' order."""
+    present = np.zeros(UNKNOWN + 1, np.bool_)
+    present[scores.ravel()] = True
+    present[[*more, UNKNOWN]] = True
+    values = np.flatnonzero(present)
+    code = np.zeros(UNKNOWN + 1, np.uint8)
+    code[values] = np.arange(len(values), dtype=np.uint8)
+    return values.astype(np.int64), code
+
+
+def _stage_a_tables(sk_values: I64, ti_values: I64) -> tuple[I32, I32, U8]:
+    """By (skills code, title code): the weighted sum and the weight of those two parts
+    with seniority, salary and freshness known at 100 (a part of 100 never lowers a
+    mean of parts of at most 100), and the cap they set (30 when both are known and
+    both 0)."""
+    sk = sk_values[:, None]
+    ti = ti_values[None, :]
     sk_w = np.where(sk == UNKNOWN, 0, W_SKILLS)
     ti_w = np.where(ti == UNKNOWN, 0, W_TITLE)
     rest = W_SENIORITY + W_SALARY + W_FRESHNESS
@@ -460,6 +480,10 @@ def _location_table(person: ProfileFeatures) -> I32:
         rest, in_country = divmod(rest, 3)
         rest, has_place = divmod(rest, 2)
         remote, hybrid = divmod(rest, 3)
+        if in_country != 2 and not (has_place and person.countries):
+            continue  # no row has this class: a code is a place; no countries, no fit
+        if in_place != 2 and not person.location_keys:
+            continue
         code = (outside, inside, None)[in_country]
         job = Job(
             id=0,
@@ -492,7 +516,7 @@ class _Bounds:
         self.ti = ti = self._title()
         self.place = place = self._location()
         # the stage-A bound by (skills, title, location outcome), one flat table
-        code = sk.astype(np.int32) * (UNKNOWN + 1)
+        code = sk.astype(np.int32) * len(p.ti_values)
         code += ti
         code *= p.outcomes
         code += place
@@ -505,7 +529,7 @@ class _Bounds:
     def _skills(self) -> U8:
         seg, p = self.seg, self.p
         if not p.skilled:
-            return np.full(seg.size, UNKNOWN, np.uint8)
+            return np.full(seg.size, p.sk_code[UNKNOWN], np.uint8)
         at = seg.skill_base.copy()  # (skills named, skills held) in the flat table
         skills = seg.lists["skill"]
         for term in p.skill_ids[: SKILLS_HELD - 1]:
@@ -515,8 +539,8 @@ class _Bounds:
         if evidence is not None:
             rows = np.flatnonzero(evidence)
             duties = np.floor(100 * np.minimum(evidence[rows], DUTIES_FULL) / DUTIES_FULL + 0.5)
-            sk[rows] = np.maximum(sk[rows], duties.astype(np.uint8))
-        sk[seg.skill_less] = UNKNOWN
+            sk[rows] = np.maximum(sk[rows], p.sk_code[duties.astype(np.intp)])
+        sk[seg.skill_less] = p.sk_code[UNKNOWN]
         return sk
 
     def _duties(self) -> npt.NDArray[np.int64] | None:
@@ -541,7 +565,7 @@ class _Bounds:
     def _title(self) -> U8:
         seg, p = self.seg, self.p
         if not p.titled:
-            return np.full(seg.size, UNKNOWN, np.uint8)
+            return np.full(seg.size, p.ti_code[UNKNOWN], np.uint8)
         title = seg.lists["title"]
         at = seg.title_base.copy()  # (title weight, shared weight), both doubled
         shared = 0
@@ -559,8 +583,8 @@ class _Bounds:
                 ("occupation", p.occupations, SAME_OCCUPATION),
             ):
                 rows = lists[kind].all_of(terms)
-                ti[rows] = np.maximum(ti[rows], fit)
-        ti[seg.title_less] = UNKNOWN
+                ti[rows] = np.maximum(ti[rows], p.ti_code[fit])
+        ti[seg.title_less] = p.ti_code[UNKNOWN]
         return ti
 
     def _location(self) -> npt.NDArray[np.int32]:
@@ -579,7 +603,7 @@ class _Bounds:
     def exact(self, rows: I64) -> I64:
         """Stage B: the bound of ``rows`` with every part; as ``(bound, posted, id)`` keys."""
         seg, p = self.seg, self.p
-        sk, ti = self.sk[rows].astype(np.int64), self.ti[rows].astype(np.int64)
+        sk, ti = p.sk_values[self.sk[rows]], p.ti_values[self.ti[rows]]
         sk_w = np.where(sk == UNKNOWN, 0, W_SKILLS)
         ti_w = np.where(ti == UNKNOWN, 0, W_TITLE)
         total = np.where(sk_w > 0, sk, 0) * sk_w + np.where(ti_w > 0, ti, 0) * ti_w
