@@ -46,7 +46,7 @@ import heapq
 import logging
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 import numpy as np
@@ -331,7 +331,7 @@ class Person:
         self.heads = [vocab.head.get(h) for h in person.occupation_heads]
         self.places = [vocab.place.get(p) for p in person.location_keys]
         # part scores travel as codes: their rank among the values the part can take
-        skills = _skill_table(SKILLS_HELD - 1)
+        skills = SKILL_SCORES
         self.sk_values, self.sk_code = _codes(skills, (0, 33, 67, 100))
         self.skill_table = self.sk_code[skills].ravel()
         titles = _title_table(person.title_weight, TITLE_SHARED - 1)
@@ -405,6 +405,10 @@ def _skill_table(held_most: int) -> U8:
     score = np.minimum(100, score)
     score[0] = 0
     return score.astype(np.uint8)
+
+
+SKILL_SCORES: Final = _skill_table(SKILLS_HELD - 1)
+"""The skills table, the same for everyone (a constant, computed once on import)."""
 
 
 def _title_table(own: float, shared_most: int) -> U8:

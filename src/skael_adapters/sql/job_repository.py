@@ -51,10 +51,18 @@ _NEWEST_PAGE = prepared(
 )
 _COUNT_JOBS = prepared(sa.select(sa.func.count()).select_from(jobs))
 _SLIM_BY_IDS = sa.select(*_SLIM_READ).where(jobs.c.id.in_(sa.bindparam("ids", expanding=True)))
+_EVERY_JOB = (
+    sa.select(*_SLIM_READ)
+    .where(jobs.c.id > sa.bindparam("after_id"))
+    .order_by(jobs.c.id)
+    .limit(sa.bindparam("limit"))
+)
+# The few rows of recent revisions come by the revision index, then sorted: "id + 0"
+# keeps the planner from walking the whole primary key in order instead.
 _CHANGED_SINCE = (
     sa.select(*_SLIM_READ)
-    .where(jobs.c.revision >= sa.bindparam("mark"), jobs.c.id > sa.bindparam("after_id"))
-    .order_by(jobs.c.id)
+    .where(jobs.c.revision >= sa.bindparam("mark"), jobs.c.id + 0 > sa.bindparam("after_id"))
+    .order_by(jobs.c.id + 0)
     .limit(sa.bindparam("limit"))
 )
 # The next revision a SQLite writer gives (writers go one at a time); on PostgreSQL the
@@ -424,11 +432,12 @@ class SqlJobRepository(SqlRepository, JobRepository):
         return int((await self._conn.execute(query)).scalar_one())
 
     async def changed_since(self, mark: int, after_id: int, limit: int) -> builtins.list[Job]:
-        rows = (
-            await self._conn.execute(
-                _CHANGED_SINCE, {"mark": mark, "after_id": after_id, "limit": limit}
-            )
-        ).all()
+        values = {"after_id": after_id, "limit": limit}
+        if mark > 0:
+            query, values = _CHANGED_SINCE, {**values, "mark": mark}
+        else:
+            query = _EVERY_JOB
+        rows = (await self._conn.execute(query, values)).all()
         if not rows:
             return []
         t = job_technologies
