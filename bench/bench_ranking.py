@@ -34,6 +34,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from bench_http import BIN, RESULTS, Server, log, skael_env, start, stop, write_postings
@@ -125,6 +126,82 @@ def ensure_store(kind: str, jobs: int, workdir: Path, seed: int) -> tuple[str, f
     return url, seconds, cpu
 
 
+def replicate(kind: str, jobs: int, base: int, workdir: Path) -> str:
+    """A store of ``jobs`` jobs made of the ``base`` store's jobs copied ``jobs // base``
+    times (copy k: ids + k * the highest id, provider ids + k * 10^10, no sameness key),
+    their technology rows with them: a large store in minutes instead of an import."""
+    import shutil
+    import sqlite3
+
+    url, source = database_url(kind, jobs, workdir), database_url(kind, base, workdir)
+    if asyncio.run(stored_jobs(url)) == jobs:
+        return url
+    if asyncio.run(stored_jobs(source)) != base:
+        raise SystemExit(f"{kind} {base:,}: no store of that size to copy")
+    if kind == "sqlite":
+        target = workdir / f"sqlite-{jobs}" / "skael.db"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(workdir / f"sqlite-{base}" / "skael.db", target)
+        with sqlite3.connect(target) as connection:
+            statements = _copies(connection.execute, jobs // base)
+            for statement in statements:
+                connection.execute(statement)
+        return url
+    admin = make_url(url).set(drivername="postgresql", database="postgres")
+    dsn = admin.render_as_string(hide_password=False)
+    name, template = make_url(url).database, make_url(source).database
+    asyncio.run(_postgres(dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_postgres(dsn, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    target_dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    asyncio.run(_postgres_copies(target_dsn, jobs // base))
+    return url
+
+
+def _copies(execute: Any, times: int) -> list[str]:
+    """The statements copying every job and technology row ``times - 1`` more times."""
+    columns = [row[1] for row in execute("PRAGMA table_info(jobs)")]
+    techs = [row[1] for row in execute("PRAGMA table_info(job_technologies)")]
+    return _copy_statements(columns, techs, times)
+
+
+def _copy_statements(columns: list[str], techs: list[str], times: int) -> list[str]:
+    found = ["CREATE TEMP TABLE top AS SELECT max(id) AS m FROM jobs"]
+    for k in range(1, times):
+        values = [
+            f"id + {k} * (SELECT m FROM top)" if c == "id"
+            else f"source_id + {k} * 10000000000" if c == "source_id"
+            else "NULL" if c == "same_key"
+            else c
+            for c in columns
+        ]  # fmt: skip
+        found.append(
+            f"INSERT INTO jobs ({', '.join(columns)}) SELECT {', '.join(values)} FROM jobs"
+            " WHERE id <= (SELECT m FROM top)"
+        )
+        tech_values = [f"job_id + {k} * (SELECT m FROM top)" if c == "job_id" else c for c in techs]
+        found.append(
+            f"INSERT INTO job_technologies ({', '.join(techs)}) SELECT {', '.join(tech_values)}"
+            " FROM job_technologies WHERE job_id <= (SELECT m FROM top)"
+        )
+    return found
+
+
+async def _postgres_copies(dsn: str, times: int) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(dsn)
+    try:
+        names = "SELECT column_name FROM information_schema.columns WHERE table_name = $1"
+        names += " AND table_schema = 'public' ORDER BY ordinal_position"
+        columns = [r[0] for r in await connection.fetch(names, "jobs")]
+        techs = [r[0] for r in await connection.fetch(names, "job_technologies")]
+        for statement in _copy_statements(columns, techs, times):
+            await connection.execute(statement)
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
+
+
 def wait_for_index(server: Server, timeout: float) -> float:
     """Seconds until the server's log says the ranking index is loaded."""
     started = time.monotonic()
@@ -193,12 +270,21 @@ def main() -> None:
     parser.add_argument("--index-timeout", type=float, default=900)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/skael-bench-ranking"))
     parser.add_argument("--import-only", action="store_true")
+    parser.add_argument(
+        "--replicate",
+        type=int,
+        default=0,
+        help="make stores larger than this size by copying the store of this size",
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     rows = []
     for jobs in [int(n) for n in args.sizes.split(",")]:
         for kind in args.databases.split(","):
-            url, seconds, cpu = ensure_store(kind, jobs, args.workdir, args.seed)
+            if args.replicate and jobs > args.replicate:
+                url, seconds, cpu = replicate(kind, jobs, args.replicate, args.workdir), 0.0, 0.0
+            else:
+                url, seconds, cpu = ensure_store(kind, jobs, args.workdir, args.seed)
             if args.import_only:
                 continue
             for index in (True, False) if args.index == "both" else (True,):

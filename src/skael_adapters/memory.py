@@ -356,6 +356,8 @@ class MemoryJobRepository(_Repository, JobRepository):
         return int(self._uow.read("sequences").get("job_revision", 0)) + 1
 
     async def changed_since(self, mark: int, after_id: int, limit: int) -> builtins.list[Job]:
+        if mark > int(self._uow.read("sequences").get("job_revision", 0)):
+            return []  # nothing written since
         table = self._uow.read("jobs")
         revisions = self._uow.read("job_revisions")
         found = sorted(i for i, revision in revisions.items() if i > after_id and revision >= mark)

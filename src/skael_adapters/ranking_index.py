@@ -78,8 +78,9 @@ U8 = npt.NDArray[np.uint8]
 Bools = npt.NDArray[np.bool_]
 F64 = npt.NDArray[np.float64]
 
-PAGE = 20_000
-"""Jobs read per unit of work while loading or catching up."""
+PAGE = 5_000
+"""Jobs read per unit of work while loading or catching up (a SQLite read holds the
+event loop for its length: a few milliseconds a thousand jobs)."""
 W_SKILLS, W_TITLE, W_SENIORITY, W_LOCATION, W_SALARY, W_FRESHNESS = 35, 20, 15, 15, 8, 7
 """The scorer's weights in hundredths (``scorer.WEIGHTS``)."""
 UNKNOWN = 101
@@ -225,6 +226,10 @@ class _Columns:
         self.company.append(v.company(None if job.company is None else company_key(job.company)))
         offered = job.max_salary if job.max_salary is not None else job.min_salary
         self.pay += (*_pay_range(f), np.nan if offered is None else offered)
+
+    def extend(self, jobs: Iterable[Job]) -> None:
+        for job in jobs:
+            self.add(job)
 
     def build(self) -> Segment:
         return Segment(self)
@@ -409,6 +414,7 @@ def _skill_table(held_most: int) -> U8:
 
 SKILL_SCORES: Final = _skill_table(SKILLS_HELD - 1)
 """The skills table, the same for everyone (a constant, computed once on import)."""
+SKILL_SCORES.setflags(write=False)
 
 
 def _title_table(own: float, shared_most: int) -> U8:
@@ -813,8 +819,8 @@ class NumpyRankingIndex(RankingIndex):
         while True:
             async with self._uow(read_only=True) as uow:
                 page = await uow.jobs.changed_since(0, after, PAGE)
-            for job in page:
-                columns.add(job)
+            # in a thread: requests are served between its steps meanwhile
+            await asyncio.to_thread(columns.extend, page)
             if len(columns.ids) > self._max_jobs:
                 self.too_large = True
                 log.warning("ranking index: more than %d jobs, not used", self._max_jobs)
@@ -822,8 +828,7 @@ class NumpyRankingIndex(RankingIndex):
             if len(page) < PAGE:
                 break
             after = page[-1].id
-            await asyncio.sleep(0)
-        main = columns.build()
+        main = await asyncio.to_thread(columns.build)
         async with self._lock:
             self._vocab, self._main, self._mark = vocab, main, mark
             self._changed, self._delta = {}, None
