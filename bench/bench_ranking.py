@@ -141,6 +141,8 @@ def replicate(kind: str, jobs: int, base: int, workdir: Path) -> str:
     if kind == "sqlite":
         target = workdir / f"sqlite-{jobs}" / "skael.db"
         target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob("skael.db*"):
+            stale.unlink()
         shutil.copyfile(workdir / f"sqlite-{base}" / "skael.db", target)
         with sqlite3.connect(target) as connection:
             statements = _copies(connection.execute, jobs // base)
