@@ -44,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, Final
@@ -141,7 +142,7 @@ class Vocabulary:
 class Postings:
     """An inverted list: for each term id, the rows holding it (ascending)."""
 
-    def __init__(self, terms: list[int], rows: list[int], size: int) -> None:
+    def __init__(self, terms: Sequence[int], rows: Sequence[int], size: int) -> None:
         term = np.asarray(terms, dtype=np.int32)
         row = np.asarray(rows, dtype=np.int32)
         order = np.argsort(term, kind="stable")
@@ -169,18 +170,16 @@ class _Columns:
     def __init__(self, vocab: Vocabulary) -> None:
         self.v = vocab
         self.nouns = vocabulary().role_nouns
-        self.ids: list[int] = []
-        self.posted: list[int] = []
-        self.flags: list[int] = []  # expired, has_title, has_duty, has_place, has_keys
-        self.small: list[int] = []  # skill count, title weight x2, remote, hybrid
-        self.seniority: list[int] = []
-        self.code: list[int] = []
-        self.location: list[int] = []
-        self.country: list[int] = []
-        self.company: list[int] = []
-        self.pay: list[float] = []  # low, high (NaN: none), offered (filter)
-        self.pairs: dict[str, tuple[list[int], list[int]]] = {
-            kind: ([], [])
+        # compact arrays, not lists: a million jobs' worth of Python ints would not fit
+        self.ids = array("q")
+        self.posted = array("i")
+        self.flags = array("b")  # expired, has_title, has_duty, has_place, has_keys
+        self.small = array("B")  # skill count, title weight x2, remote, hybrid
+        self.seniority, self.code = array("i"), array("i")
+        self.location, self.country, self.company = array("i"), array("i"), array("i")
+        self.pay = array("d")  # low, high (NaN: none), offered (filter)
+        self.pairs: dict[str, tuple[array[int], array[int]]] = {
+            kind: (array("i"), array("i"))
             for kind in ("skill", "tech", "title", "occupation", "group", "head", "duty", "place")
         }
 
@@ -205,19 +204,23 @@ class _Columns:
         self.ids.append(job.id)
         self.posted.append(job.date_posted.toordinal() if job.date_posted else 0)
         place = job.location or job.country or job.country_code
-        self.flags += (
-            bool(job.job_expired),
-            bool(f.title_tokens),
-            bool(f.duty_words),
-            place is not None,
-            bool(f.location_keys),
+        self.flags.extend(
+            (
+                bool(job.job_expired),
+                bool(f.title_tokens),
+                bool(f.duty_words),
+                place is not None,
+                bool(f.location_keys),
+            )
         )
         tokens = f.title_tokens
-        self.small += (
-            min(len(f.skills), 255),
-            min(2 * len(tokens) - len(tokens & self.nouns), 255),
-            _tri(job.remote),
-            _tri(job.hybrid),
+        self.small.extend(
+            (
+                min(len(f.skills), 255),
+                min(2 * len(tokens) - len(tokens & self.nouns), 255),
+                _tri(job.remote),
+                _tri(job.hybrid),
+            )
         )
         self.seniority.append(v.seniority((f.seniority_rank, f.min_years, f.max_years)))
         self.code.append(v.code(job.country_code))
@@ -225,7 +228,7 @@ class _Columns:
         self.country.append(v.text_id(job.country))
         self.company.append(v.company(None if job.company is None else company_key(job.company)))
         offered = job.max_salary if job.max_salary is not None else job.min_salary
-        self.pay += (*_pay_range(f), np.nan if offered is None else offered)
+        self.pay.extend((*_pay_range(f), np.nan if offered is None else offered))
 
     def extend(self, jobs: Iterable[Job]) -> None:
         for job in jobs:
