@@ -54,6 +54,7 @@ class Measured:
     latencies: list[float] = field(default_factory=list)
     cpu_ms: float = math.nan
     rss_mb: float = math.nan
+    peak_mb: float = math.nan
     index_load_s: float = math.nan
     import_s: float = math.nan
     import_cpu_ms_per_posting: float = math.nan
@@ -74,6 +75,23 @@ def group_rss_mb(leader: int) -> float:
         if int(fields[2]) == leader:
             total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
     return total / 2**20
+
+
+def group_peak_mb(leader: int) -> float:
+    """The largest peak resident memory (VmHWM) of the processes in ``leader``'s group."""
+    peak = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) != leader:
+                continue
+            status = (stat.parent / "status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+    return peak / 1024
 
 
 def database_url(kind: str, jobs: int, workdir: Path) -> str:
@@ -237,12 +255,14 @@ def measure(kind: str, jobs: int, url: str, index: bool, args: argparse.Namespac
                     out.latencies.append(relevant_ms(client, token))
             out.cpu_ms = 1000 * (group_cpu_seconds(server.process.pid) - cpu0) / len(out.latencies)
             out.rss_mb = group_rss_mb(server.process.pid)
+            out.peak_mb = group_peak_mb(server.process.pid)
     finally:
         stop(server)
     out.load = (load0, os.getloadavg()[0])
     log(
         f"{kind} {jobs:,} index={index}: p50 {out.p(0.5):.1f} ms, p95 {out.p(0.95):.1f} ms, "
-        f"p99 {out.p(0.99):.1f} ms, CPU {out.cpu_ms:.1f} ms/req, RSS {out.rss_mb:,.0f} MB, "
+        f"p99 {out.p(0.99):.1f} ms, CPU {out.cpu_ms:.1f} ms/req, RSS {out.rss_mb:,.0f} MB "
+        f"(peak {out.peak_mb:,.0f} MB), "
         f"index loaded in {out.index_load_s:.1f} s"
     )
     return out
@@ -250,12 +270,13 @@ def measure(kind: str, jobs: int, url: str, index: bool, args: argparse.Namespac
 
 def report(rows: list[Measured]) -> str:
     head = ["database", "jobs", "path", "p50 ms", "p95 ms", "p99 ms", "max ms"]
-    head += ["server CPU ms/req", "server RSS MB", "index load s", "load 1 min"]
+    head += ["server CPU ms/req", "server RSS MB", "peak RSS MB", "index load s", "load 1 min"]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for r in rows:
         cells = [r.database, f"{r.jobs:,}", "index" if r.index else "candidates"]
         cells += [f"{r.p(q):.1f}" for q in (0.5, 0.95, 0.99)]
         cells += [f"{max(r.latencies):.1f}", f"{r.cpu_ms:.1f}", f"{r.rss_mb:,.0f}"]
+        cells.append(f"{r.peak_mb:,.0f}")
         cells += [f"{r.index_load_s:.1f}", f"{r.load[0]:.1f}-{r.load[1]:.1f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
