@@ -7,13 +7,12 @@ from collections.abc import Iterator
 
 import msgspec
 
+from ranking_support import TODAY, generated_jobs, store_jobs
 from skael_adapters.memory import MemoryDatabase
 from skael_core.matching import profile_features, score_job
 from skael_core.model import Profile
 from skael_core.ports import RankKey
 from skael_core.usecases.jobs import best_by_bounds
-
-from ranking_support import TODAY, generated_jobs, store_jobs
 
 
 async def test_the_walk_keeps_the_exact_best_and_stops_below_them() -> None:
