@@ -341,7 +341,6 @@ class Person:
         # part scores travel as codes: their rank among the values the part can take
         skills = SKILL_SCORES
         self.sk_values, self.sk_code = _codes(skills, (0, 33, 67, 100))
-        self.skill_table = self.sk_code[skills].ravel()
         titles = _title_table(person.title_weight, TITLE_SHARED - 1)
         fits = (RELATED_OCCUPATION, SAME_OCCUPATION_GROUP, SAME_OCCUPATION)
         self.ti_values, self.ti_code = _codes(titles, (0, *fits))
@@ -364,18 +363,24 @@ class Person:
         self.outcome_weight = outcomes[:, 1].astype(np.int64)
         self.outcome_cap = outcomes[:, 2].astype(np.int64)
         self.stage_a = self._stage_a()
+        # stage-A codes scaled to their place in its flat table (location, skills, title)
+        self.sk_step = len(self.ti_values)
+        self.place_step = len(self.sk_values) * self.sk_step
+        self.sk_scaled = self.sk_code.astype(np.uint16) * np.uint16(self.sk_step)
+        self.sk_unknown = self.sk_scaled[UNKNOWN]
+        self.skill_table = self.sk_scaled[SKILL_SCORES].ravel()
         fresh = [freshness_part(days) for days in range(_FRESH_DAYS)]
         self.fresh = np.asarray([p.score * W_FRESHNESS for p in fresh], np.int32)
         want, rate = person.expected_salary, person.usd_per_unit
         self.want_usd = want * rate if want and rate is not None else None
 
     def _stage_a(self) -> U8:
-        """The stage-A bound by (skills code, title code, location outcome), flat."""
+        """The stage-A bound by (location outcome, skills code, title code), flat."""
         total, weight, cap = _stage_a_tables(self.sk_values, self.ti_values)
-        total = total[:, :, None] + self.outcome_total[None, None, :]
-        weight = weight[:, :, None] + self.outcome_weight[None, None, :]
+        total = total[None, :, :] + self.outcome_total[:, None, None]
+        weight = weight[None, :, :] + self.outcome_weight[:, None, None]
         bound = np.floor((2 * total + weight) / (2.0 * weight) + 1e-6)
-        bound = np.minimum(bound, np.minimum(cap[:, :, None], self.outcome_cap[None, None, :]))
+        bound = np.minimum(bound, np.minimum(cap[None, :, :], self.outcome_cap[:, None, None]))
         return bound.astype(np.uint8).ravel()
 
     def place_tables(self, seg: Segment) -> list[npt.NDArray[np.int32]]:
@@ -385,7 +390,7 @@ class Person:
         place_class = np.repeat(np.arange(18, dtype=np.int32), count)
         codes = np.tile(np.arange(count, dtype=np.int32), 18)
         base = (place_class * 3 + self.country_in[codes]) * 3
-        return [self.class_outcome[base + in_place] for in_place in range(3)]
+        return [self.class_outcome[base + in_place] * self.place_step for in_place in range(3)]
 
 
 def _triples(keys: Iterable[Hashable]) -> Iterator[tuple[int | None, int | None, int | None]]:
@@ -529,20 +534,19 @@ class _Bounds:
         self.ti = ti = self._title()
         self.place = place = self._location()
         # the stage-A bound by (skills, title, location outcome), one flat table
-        code = sk.astype(np.int32) * len(p.ti_values)
+        # codes come scaled to their place in it: two additions make the index
+        code = place + sk
         code += ti
-        code *= p.outcomes
-        code += place
         a = np.take(p.stage_a, code)
         if mask is not None:
             a[~mask] = 0  # out of the running; rows of bound 0 are taken by the mask
         self.a: U8 = a
         self.mask = mask
 
-    def _skills(self) -> U8:
+    def _skills(self) -> npt.NDArray[np.uint16]:
         seg, p = self.seg, self.p
         if not p.skilled:
-            return np.full(seg.size, p.sk_code[UNKNOWN], np.uint8)
+            return np.full(seg.size, p.sk_unknown, np.uint16)
         at = seg.skill_base.copy()  # (skills named, skills held) in the flat table
         skills = seg.lists["skill"]
         for term in p.skill_ids[: SKILLS_HELD - 1]:
@@ -552,8 +556,8 @@ class _Bounds:
         if evidence is not None:
             rows = np.flatnonzero(evidence)
             duties = np.floor(100 * np.minimum(evidence[rows], DUTIES_FULL) / DUTIES_FULL + 0.5)
-            sk[rows] = np.maximum(sk[rows], p.sk_code[duties.astype(np.intp)])
-        sk[seg.skill_less] = p.sk_code[UNKNOWN]
+            sk[rows] = np.maximum(sk[rows], p.sk_scaled[duties.astype(np.intp)])
+        sk[seg.skill_less] = p.sk_unknown
         return sk
 
     def _duties(self) -> npt.NDArray[np.int64] | None:
@@ -601,7 +605,8 @@ class _Bounds:
         return ti
 
     def _location(self) -> npt.NDArray[np.int32]:
-        """Each row's location outcome (an index of the person's ``outcome_*`` arrays)."""
+        """Each row's location outcome (an index of the person's ``outcome_*`` arrays),
+        times ``place_step``."""
         seg, p = self.seg, self.p
         tables = p.place_tables(seg)
         place = np.take(tables[2], seg.place_key)
@@ -616,7 +621,7 @@ class _Bounds:
     def exact(self, rows: I64) -> I64:
         """Stage B: the bound of ``rows`` with every part; as ``(bound, posted, id)`` keys."""
         seg, p = self.seg, self.p
-        sk, ti = p.sk_values[self.sk[rows]], p.ti_values[self.ti[rows]]
+        sk, ti = p.sk_values[self.sk[rows] // p.sk_step], p.ti_values[self.ti[rows]]
         sk_w = np.where(sk == UNKNOWN, 0, W_SKILLS)
         ti_w = np.where(ti == UNKNOWN, 0, W_TITLE)
         total = np.where(sk_w > 0, sk, 0) * sk_w + np.where(ti_w > 0, ti, 0) * ti_w
@@ -624,7 +629,7 @@ class _Bounds:
         seniority = p.seniority[seg.seniority[rows]]
         total += seniority[:, 0]
         weight += seniority[:, 1]
-        place = self.place[rows]
+        place = self.place[rows] // p.place_step
         total += p.outcome_total[place]
         weight += p.outcome_weight[place]
         salary_total, salary_weight = self._salary(rows)
