@@ -17,10 +17,13 @@ hybrid, country, pay in US dollars, day posted, expired). Per request:
    country_code, min_salary, exclude_ids, exclude_companies; any other filter makes
    the index decline) is a mask;
 2. stage A, over every row: the skills part (skills held, by counting the person's
-   skills' lists; duties evidence where a posting has duty words) and the title part
-   (shared words, occupations) exactly, every other part taken at 100: an upper bound,
-   30 where skills and title are both known and both 0 (the unrelated cap);
-3. rows are taken by stage-A level, highest first, and stage B computes their bound
+   skills' lists; duties evidence where a posting has duty words), the title part
+   (shared words, occupations) and the location part with its cap exactly, every
+   other part taken at 100: an upper bound, 30 where skills and title are both known
+   and both 0 (the unrelated cap). Part scores travel as small codes and one gather
+   into a per-person table (location outcome x skills x title) gives the bound;
+3. rows are taken by stage-A level, highest first (a sample of every 16th row says
+   how far down about 4,096 rows lie), and stage B computes their bound
    with every part (seniority and location by per-person tables over classes, salary
    on a billionth's margin, freshness, caps): a key is given out once it beats every
    stage-A bound of the rows not yet taken.
