@@ -550,10 +550,10 @@ class _Bounds:
         seg, p = self.seg, self.p
         if not p.skilled:
             return np.full(seg.size, p.sk_unknown, np.uint16)
-        at = seg.skill_base.copy()  # (skills named, skills held) in the flat table
-        skills = seg.lists["skill"]
-        for term in p.skill_ids[: SKILLS_HELD - 1]:
-            at[skills.of(term)] += 1  # a list names each row once
+        # (skills named, skills held) in the flat table: a list names each row once
+        held = seg.lists["skill"].all_of(p.skill_ids[: SKILLS_HELD - 1])
+        at = np.bincount(held, minlength=seg.size).astype(np.int32)
+        at += seg.skill_base
         sk = np.take(p.skill_table, at)
         evidence = self._duties()
         if evidence is not None:
@@ -587,13 +587,18 @@ class _Bounds:
         if not p.titled:
             return np.full(seg.size, p.ti_code[UNKNOWN], np.uint8)
         title = seg.lists["title"]
-        at = seg.title_base.copy()  # (title weight, shared weight), both doubled
+        # (title weight, shared weight) in the flat table, both doubled: a word not a
+        # role noun counts twice
+        held: list[I32] = []
         shared = 0
         for term, weight in p.title_terms:
             shared += weight
             if shared >= TITLE_SHARED:
                 break
-            at[title.of(term)] += weight
+            held += [title.of(term)] * weight
+        words = np.concatenate(held) if held else np.empty(0, np.int32)
+        at = np.bincount(words, minlength=seg.size).astype(np.int32)
+        at += seg.title_base
         ti = np.take(p.title_table, at)
         if p.occupations:
             lists = seg.lists
