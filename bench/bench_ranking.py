@@ -234,6 +234,7 @@ def wait_for_index(server: Server, timeout: float) -> float:
 
 def measure(kind: str, jobs: int, url: str, index: bool, args: argparse.Namespace) -> Measured:
     home = args.workdir / f"{kind}-{jobs}"
+    home.mkdir(parents=True, exist_ok=True)
     env = skael_env(home, url) | {
         "SKAEL_RANKING_CACHE_TTL": "0",
         "SKAEL_RANKING_INDEX": "true" if index else "false",
