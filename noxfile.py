@@ -64,6 +64,20 @@ BENCHMARKS = [
         ["--sizes", "10000,100000,1000000", "--runs", "10"],
         ["--sizes", "1000,5000", "--runs", "3"],
     ),
+    (
+        "bench_ranking.py",
+        ["--sizes", "10000,100000,1000000", "--replicate", "100000", "--runs", "25"],
+        [
+            "--sizes",
+            "5000",
+            "--databases",
+            "sqlite",
+            "--runs",
+            "3",
+            "--workdir",
+            "/tmp/skael-quick",
+        ],
+    ),
 ]
 WRITES_RESULTS = {"bench_http.py": "http", "bench_latency.py": "latency", "bench_scale.py": "scale"}
 

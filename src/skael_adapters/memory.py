@@ -87,6 +87,7 @@ TABLES = (
     "jobs",
     "job_keys",
     "job_sameness",
+    "job_revisions",
     "saved_jobs",
     "analyses",
     "documents",
@@ -300,6 +301,8 @@ class MemoryJobRepository(_Repository, JobRepository):
         table = self._uow.write("jobs")
         keys = self._uow.write("job_keys")  # (source, source_id) -> job id, merged ones too
         same = _Sameness(self._uow.write("job_sameness"))
+        revisions = self._uow.write("job_revisions")  # job id -> the write that last changed it
+        revision = self._uow.next_id("job_revision")
         ids: list[int] = []
         seen: set[tuple[str, int]] = set()
         new = updated = merged = 0
@@ -330,6 +333,7 @@ class MemoryJobRepository(_Repository, JobRepository):
                     updated += 1
             seen.add(key)
             ids.append(known)
+            revisions[known] = revision
         return UpsertReport(ids=tuple(ids), new=new, updated=updated, merged=merged)
 
     @contextlib.asynccontextmanager
@@ -344,6 +348,20 @@ class MemoryJobRepository(_Repository, JobRepository):
     async def get_many(self, job_ids: Sequence[int]) -> list[Job]:
         table = self._uow.read("jobs")
         return [table[i] for i in job_ids if i in table]
+
+    async def slim_many(self, job_ids: Sequence[int]) -> builtins.list[Job]:
+        return await self.get_many(job_ids)
+
+    async def change_mark(self) -> int:
+        return int(self._uow.read("sequences").get("job_revision", 0)) + 1
+
+    async def changed_since(self, mark: int, after_id: int, limit: int) -> builtins.list[Job]:
+        if mark > int(self._uow.read("sequences").get("job_revision", 0)):
+            return []  # nothing written since
+        table = self._uow.read("jobs")
+        revisions = self._uow.read("job_revisions")
+        found = sorted(i for i, revision in revisions.items() if i > after_id and revision >= mark)
+        return [table[i] for i in found[:limit]]
 
     async def list(self, filters: JobFilter, skip: int, limit: int) -> Page[Job]:
         found = [j for j in self._uow.read("jobs").values() if _matches(j, filters)]

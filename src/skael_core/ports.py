@@ -9,7 +9,7 @@ every change back.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from types import TracebackType
@@ -17,6 +17,7 @@ from typing import Protocol, Self
 
 from .agenda import Interview, Reminder
 from .files import ExportFormat, FileKind
+from .matching.features import ProfileFeatures
 from .model import (
     Activity,
     Analysis,
@@ -130,6 +131,22 @@ class JobRepository(Protocol):
         ``job_expired``), while the description, key requirements, company object and
         hiring team may be left out; callers load whole jobs with ``get_many``.
         """
+        ...
+
+    async def slim_many(self, job_ids: Sequence[int]) -> builtins.list[Job]:
+        """The stored jobs among ``job_ids`` for scoring, in the order asked (unknown ids
+        skipped); slim as :meth:`candidates`' are."""
+        ...
+
+    async def change_mark(self) -> int:
+        """A mark of the jobs' writes: every job written by a write this unit of work
+        may not see (or by one that begins later) is among ``changed_since(mark)``."""
+        ...
+
+    async def changed_since(self, mark: int, after_id: int, limit: int) -> builtins.list[Job]:
+        """Up to ``limit`` jobs with ids above ``after_id``, ascending, written at or
+        after ``mark`` (0: every job; more may come than were written since). Slim, with
+        their ``technologies`` (slug and name) present."""
         ...
 
     async def known_source_ids(self, source: str, limit: int) -> builtins.list[int]:
@@ -593,6 +610,26 @@ class RankingCache(Protocol):
     async def clear(self) -> None:
         """Forget every ranking (stored jobs have changed)."""
         ...
+
+
+RankKey = tuple[int, int, int]
+"""A job's place in a ranking: (score, day posted as an ordinal or 0, id); higher first."""
+
+
+class RankingIndex(Protocol):
+    """Every stored job's ranking features, to order jobs by an upper bound of their
+    score without scoring each.
+
+    :meth:`order` gives the ids of the jobs matching ``filters`` as ``(bound, posted,
+    id)`` keys, highest first, in chunks, where ``bound`` is at least
+    ``score_job(person, job, today).score`` for the job as stored when the index last
+    caught up with the store (it does at the start of the call, through ``uow``).
+    None when the index cannot say: not loaded yet, or a filter it cannot apply exactly.
+    """
+
+    async def order(
+        self, uow: UnitOfWork, person: ProfileFeatures, filters: JobFilter, today: date
+    ) -> Iterator[Sequence[RankKey]] | None: ...
 
 
 class LoginThrottle(Protocol):

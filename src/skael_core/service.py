@@ -19,6 +19,7 @@ from .ports import (
     LoginThrottle,
     PasswordHasher,
     RankingCache,
+    RankingIndex,
     RevokedTokens,
     TokenService,
     UnitOfWorkFactory,
@@ -128,6 +129,8 @@ class Ports:
     """Optional: without it, resume uploads are read as plain text only."""
     renderer: DocumentRenderer | None = None
     """Optional: without it, documents are exported as Markdown only."""
+    ranking_index: RankingIndex | None = None
+    """Optional: without it, ``relevant jobs`` scores the repository's candidates."""
 
 
 class Skael:
@@ -189,7 +192,9 @@ class Skael:
         self.list_jobs = ListJobs(p.uow, p.clock)
         self.score_jobs = ScoreJobs(p.uow, p.clock)
         self.get_job = GetJob(p.uow, p.clock)
-        self.rank_jobs = RankJobsForUser(p.uow, p.clock, max_candidates, p.rankings)
+        self.rank_jobs = RankJobsForUser(
+            p.uow, p.clock, max_candidates, p.rankings, p.ranking_index
+        )
         self.list_catalog = ListCatalog(p.uow, p.clock)
         self.list_countries = ListCountries(p.countries)
         self.save_job = SaveJob(p.uow, p.clock)

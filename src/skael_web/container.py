@@ -17,6 +17,7 @@ from litestar.stores.base import Store
 
 from skael_adapters.caches import MemoryRankingCache
 from skael_adapters.memory import MemoryDatabase
+from skael_adapters.ranking_index import NumpyRankingIndex
 from skael_adapters.sample import SampleJobSource
 from skael_adapters.security import Argon2PasswordHasher, HmacTokenService
 from skael_adapters.stores import (
@@ -164,6 +165,16 @@ def _identity_verifier(
     )
 
 
+def _ranking_index(settings: Settings, database: Any) -> NumpyRankingIndex | None:
+    if not settings.ranking_index:
+        return None
+    return NumpyRankingIndex(
+        database.unit_of_work,
+        max_jobs=settings.ranking_index_max_jobs,
+        max_changed=settings.ranking_index_max_changed,
+    )
+
+
 def _budget(settings: Settings) -> CreditBudget:
     return CreditBudget(
         daily=settings.credit_budget_daily,
@@ -213,6 +224,7 @@ class Container(containers.DeclarativeContainer):
         size=providers.Callable(lambda s: s.ranking_cache_size, settings),
         ttl=providers.Callable(lambda s: s.ranking_cache_ttl, settings),
     )
+    ranking_index = providers.Singleton(_ranking_index, settings, database)
     job_json = providers.Singleton(
         JobJson, size=providers.Callable(lambda s: s.job_json_cache_size, settings)
     )
@@ -237,6 +249,7 @@ class Container(containers.DeclarativeContainer):
         writer=writer,
         countries=countries,
         rankings=rankings,
+        ranking_index=ranking_index,
         identities=identities,
         webhooks=webhooks,
         reader=reader,
@@ -292,9 +305,15 @@ async def seed_sample_jobs(container: Container) -> int:
 async def startup(container: Container) -> None:
     await prepare_database(container)
     await seed_sample_jobs(container)
+    index = container.ranking_index()
+    if index is not None:
+        index.start()  # relevant_jobs takes the candidates path until it is loaded
 
 
 async def shutdown(container: Container) -> None:
+    index = container.ranking_index()
+    if index is not None:
+        await index.stop()
     await container.http_client().aclose()
     await container.database().dispose()
     store = container.store()

@@ -98,6 +98,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     verified_tokens_size: Positive = 10_000
     """Identity-provider ID tokens remembered as verified."""
     ranking_cache_ttl: Annotated[float, msgspec.Meta(ge=0)] = 300.0
+    ranking_index: bool = True
+    """Whether relevant_jobs ranks through the in-process ranking index (numpy columns of
+    every stored job, about 200 bytes each, loaded in the background at start)."""
+    ranking_index_max_jobs: Positive = 3_000_000
+    """Stores with more jobs than this rank without the index."""
+    ranking_index_max_changed: Positive = 50_000
+    """Jobs changed since the index was loaded before it loads afresh (in the background)."""
     job_json_cache_size: Count = 8192
     oidc_issuer: str | None = None
     oidc_audience: str | None = None

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from skael_core.model import CatalogEntry, Job, JobFilter, Page, UpsertReport
+from skael_core.model import CatalogEntry, Job, JobFilter, Page, Technology, UpsertReport
 from skael_core.ports import JobRepository, page_reaches_end
 from skael_core.sameness import sameness_key
 
@@ -50,6 +50,29 @@ _NEWEST_PAGE = prepared(
     .offset(sa.bindparam("skip"))
 )
 _COUNT_JOBS = prepared(sa.select(sa.func.count()).select_from(jobs))
+_SLIM_BY_IDS = sa.select(*_SLIM_READ).where(jobs.c.id.in_(sa.bindparam("ids", expanding=True)))
+_EVERY_JOB = (
+    sa.select(*_SLIM_READ)
+    .where(jobs.c.id > sa.bindparam("after_id"))
+    .order_by(jobs.c.id)
+    .limit(sa.bindparam("limit"))
+)
+# The few rows of recent revisions come by the revision index, then sorted: "id + 0"
+# keeps the planner from walking the whole primary key in order instead.
+_CHANGED_SINCE = (
+    sa.select(*_SLIM_READ)
+    .where(jobs.c.revision >= sa.bindparam("mark"), jobs.c.id + 0 > sa.bindparam("after_id"))
+    .order_by(jobs.c.id + 0)
+    .limit(sa.bindparam("limit"))
+)
+# The next revision a SQLite writer gives (writers go one at a time); on PostgreSQL the
+# oldest transaction still running: every one before it ended before this statement.
+_SQLITE_CHANGE_MARK = sa.select(sa.func.coalesce(sa.func.max(jobs.c.revision), 0) + 1)
+_PG_CHANGE_MARK = sa.select(
+    sa.cast(
+        sa.cast(sa.func.pg_snapshot_xmin(sa.func.pg_current_snapshot()), sa.Text), sa.BigInteger
+    )
+)
 
 
 def _contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bool]:
@@ -394,6 +417,45 @@ class SqlJobRepository(SqlRepository, JobRepository):
         ]
         row = (await self._conn.execute(sa.select(*counts))).one()
         return dict(zip(slugs, row, strict=True))
+
+    async def slim_many(self, job_ids: Sequence[int]) -> builtins.list[Job]:
+        if not job_ids:
+            return []
+        rows = await self._conn.execute(_SLIM_BY_IDS, {"ids": sorted(set(job_ids))})
+        slim = self._decoders.slim
+        found = {job_id: slim(job_id, rank_data) for job_id, rank_data in rows}
+        return [found[i] for i in job_ids if i in found]
+
+    async def change_mark(self) -> int:
+        postgres = self._conn.dialect.name == "postgresql"
+        query = _PG_CHANGE_MARK if postgres else _SQLITE_CHANGE_MARK
+        return int((await self._conn.execute(query)).scalar_one())
+
+    async def changed_since(self, mark: int, after_id: int, limit: int) -> builtins.list[Job]:
+        values = {"after_id": after_id, "limit": limit}
+        if mark > 0:
+            query, values = _CHANGED_SINCE, {**values, "mark": mark}
+        else:
+            query = _EVERY_JOB
+        rows = (await self._conn.execute(query, values)).all()
+        if not rows:
+            return []
+        t = job_technologies
+        held: dict[int, builtins.list[Technology]] = {}
+        first, last = rows[0].id, rows[-1].id
+        # a run of ids (a first load's pages) by its range, scattered ones by name
+        near = last - first < 4 * len(rows)
+        which = t.c.job_id.between(first, last) if near else t.c.job_id.in_([r.id for r in rows])
+        found = sa.select(t.c.job_id, t.c.slug, t.c.name).where(which)
+        for job_id, slug, name in await self._conn.execute(found):
+            held.setdefault(job_id, []).append(
+                Technology(technology_slug=slug, technology_name=name)
+            )
+        slim = mapping.job_to_slim
+        return [
+            msgspec.structs.replace(slim(job_id, data), technologies=tuple(held.get(job_id, ())))
+            for job_id, data in rows
+        ]
 
     async def known_source_ids(self, source: str, limit: int) -> builtins.list[int]:
         own = (

@@ -54,7 +54,8 @@ _TECHNOLOGY_COLUMNS = ["job_id", "slug", "name", *mapping.TECHNOLOGY_COPIES]
 _copied = operator.itemgetter(
     *(_JOB_UPSERT_COLUMNS.index(name) for name in mapping.TECHNOLOGY_COPIES)
 )
-_JOB_INSERT_COLUMNS = ["id", *_JOB_UPSERT_COLUMNS]
+_JOB_INSERT_COLUMNS = ["id", *_JOB_UPSERT_COLUMNS, "revision"]
+_JOB_REFRESHED_REVISED = [*_JOB_REFRESHED, "revision"]
 _REFRESHED_POSITIONS = [_JOB_UPSERT_COLUMNS.index(name) for name in _JOB_REFRESHED]
 _NEXT_SQLITE_JOB_ID = (
     "SELECT max(ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0),"
@@ -64,6 +65,8 @@ _SECONDARY_INDEXES = (
     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
     " AND tbl_name IN ('jobs', 'job_technologies') ORDER BY name"
 )
+_SQLITE_REVISION = "SELECT coalesce(max(revision), 0) + 1 FROM jobs"
+_PG_REVISION = "SELECT pg_current_xact_id()::text::bigint"
 _LATEST_ID = sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0))
 _ANY_SOURCE_LINK = sa.select(sa.exists().select_from(job_sources))
 _SAME_READ = sa.select(
@@ -148,6 +151,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         self._looked_up: set[str] = set()
         self._every_key_known = False
         self._links_stored = False  # whether job_sources has held a row during this load
+        self._revision: int | None = None  # the mark of this load's job writes
 
     @property
     def report(self) -> UpsertReport:
@@ -227,6 +231,8 @@ class SqlJobBulkLoad(JobBulkLoad):
     # ----------------------------------------------------------------------- one write
 
     async def _write(self, batch: _Batch) -> UpsertReport:
+        if self._revision is None:
+            self._revision = await self._revision_of_load()
         if self._sqlite:
             await self._defer_indexes_if_due(len(batch.keys))
         plan = await self._plan(batch)
@@ -328,6 +334,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         unit of work's transaction, which holds SQLite's write lock (``BEGIN
         IMMEDIATE``), or fails to take it if another writer got in since."""
         known = plan.known
+        revision = self._revision
         new_count = len(plan.written) - len(known)
         next_id = await self._next_id() if new_count else 0
         ids = [0] * len(batch.keys)
@@ -338,16 +345,23 @@ class SqlJobBulkLoad(JobBulkLoad):
             job_id = known.get(batch.keys[index])
             if job_id is None:
                 job_id, next_id = next_id, next_id + 1
-                inserted.append((job_id, *row))
+                inserted.append((job_id, *row, revision))
             else:
-                refreshed.append((*(row[p] for p in _REFRESHED_POSITIONS), job_id))
+                refreshed.append((*(row[p] for p in _REFRESHED_POSITIONS), revision, job_id))
             ids[index] = job_id
         if inserted:
             await bulk.insert_rows(self._conn, jobs, _JOB_INSERT_COLUMNS, inserted)
         if refreshed:
-            await bulk.update_rows(self._conn, jobs, _JOB_REFRESHED, refreshed)
+            await bulk.update_rows(self._conn, jobs, _JOB_REFRESHED_REVISED, refreshed)
         await self._replace_technologies(batch, plan, ids, list(plan.known.values()))
         return ids
+
+    async def _revision_of_load(self) -> int:
+        """What every job this load writes holds in ``jobs.revision``: on PostgreSQL the
+        id of the writing transaction, on SQLite (writers one at a time) one more than
+        any job holds. Read once, before the load may set the indexes aside."""
+        sql = _PG_REVISION if not self._sqlite else _SQLITE_REVISION
+        return int((await self._conn.exec_driver_sql(sql)).scalar_one())
 
     async def _next_id(self) -> int:
         """The id SQLite's AUTOINCREMENT would give the next job: past every id ever used."""
@@ -359,13 +373,14 @@ class SqlJobBulkLoad(JobBulkLoad):
         ids = [0] * len(batch.keys)
         if not plan.written:
             return ids
+        revision = self._revision
         returned = await bulk.insert_rows(
             self._conn,
             jobs,
-            _JOB_UPSERT_COLUMNS,
-            [batch.rows[index] for index in plan.written],
+            [*_JOB_UPSERT_COLUMNS, "revision"],
+            [(*batch.rows[index], revision) for index in plan.written],
             conflict=("source", "source_id"),
-            update=_JOB_REFRESHED,
+            update=_JOB_REFRESHED_REVISED,
             returning=("id", "source", "source_id"),
         )
         rows = cast("Iterable[tuple[int, str, int]]", returned)  # (id, source, source_id)

@@ -174,6 +174,9 @@ jobs = sa.Table(
     # and reposts merged into this job (JSON, NULL for none; only merges write it)
     sa.Column("same_key", sa.Text),
     sa.Column("also_posted", Json),
+    # the write that last stored the job: PostgreSQL's transaction id, SQLite's count
+    # of writes (the ranking index reads the jobs written since it last looked)
+    sa.Column("revision", sa.BigInteger, nullable=False, server_default="0"),
     sa.UniqueConstraint("source", "source_id"),
     *_recent_indexes("jobs"),
     *_recent_indexes("jobs", "country_code"),
@@ -184,6 +187,7 @@ jobs = sa.Table(
     sa.Index(None, "company"),  # catalogs group on these from the index alone
     sa.Index(None, "location"),
     sa.Index(None, "same_key"),
+    sa.Index(None, "revision"),
     sqlite_autoincrement=True,
 )
 

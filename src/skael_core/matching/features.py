@@ -12,7 +12,15 @@ from functools import lru_cache
 
 import msgspec
 
-from ..model import Job, JobFeatures, PreparedJob, Profile, RemotePreference, Technology
+from ..model import (
+    Job,
+    JobFeatures,
+    PreparedJob,
+    Profile,
+    RemotePreference,
+    ScorePart,
+    Technology,
+)
 from ..sameness import sameness_key
 from .duties import duty_words, skill_words
 from .key_info import ENTRY_YEARS, Years, read_description, required_text, years_asked
@@ -71,6 +79,11 @@ class ProfileFeatures(msgspec.Struct, frozen=True, kw_only=True):
     skill_words: tuple[frozenset[str], ...] = ()
     skill_word_union: frozenset[str] = frozenset()
     salary_text: str = ""
+    seniority_memo: dict[tuple[int | None, int | None, int | None], ScorePart] = msgspec.field(
+        default_factory=dict
+    )
+    """The seniority parts scoring met, by the job's (rank, years floor, years top): a
+    table of this person's, filled as jobs are scored (the part costs a sentence)."""
 
 
 def profile_features(profile: Profile) -> ProfileFeatures:

@@ -99,6 +99,10 @@ _OVER_COST = 8
 _DUTIES_FULL = 3  # skills of the person named in a posting's duties for a full fit
 _SAME = 1 + 1e-9  # amounts closer than this (relatively) are equal: rounding aside
 _LISTED = 6
+SAME_AMOUNT: Final = _SAME
+"""Salary amounts closer than this factor are equal (see :func:`_salary`)."""
+DUTIES_FULL: Final = _DUTIES_FULL
+"""Skills of the person named in a posting's duties for a full skills part."""
 
 _REMOTE = RemotePreference.REMOTE
 _HYBRID = RemotePreference.HYBRID
@@ -329,19 +333,21 @@ def _years(n: int) -> str:
 
 
 def _seniority(person: ProfileFeatures, f: JobFeatures) -> ScorePart:
-    key = (f.seniority_rank, f.min_years, f.max_years, person.seniority_rank, person.experience)
-    part = _seniority_parts.get(key)
+    # The part depends on the job's three small numbers only: the person's features
+    # keep each distinct one they met (a ranking meets a few dozen).
+    key = (f.seniority_rank, f.min_years, f.max_years)
+    memo = person.seniority_memo
+    part = memo.get(key)
     if part is None:
-        part = _seniority_part(*key)
-        if len(_seniority_parts) < _CACHE_LIMIT:
-            _seniority_parts[key] = part
+        part = memo[key] = seniority_part(person, *key)
     return part
 
 
-# The seniority part depends on five small numbers only: each distinct part is built once.
-_SeniorityKey = tuple[int | None, int | None, int | None, int | None, int | None]
-_seniority_parts: dict[_SeniorityKey, ScorePart] = {}
-_CACHE_LIMIT = 50_000
+def seniority_part(
+    person: ProfileFeatures, job_rank: int | None, floor: int | None, top: int | None
+) -> ScorePart:
+    """The seniority part of a job of level ``job_rank`` asking ``floor``-``top`` years."""
+    return _seniority_part(job_rank, floor, top, person.seniority_rank, person.experience)
 
 
 def years_band(rank: int | None, floor: int | None, top: int | None) -> tuple[int, int] | None:
@@ -406,6 +412,12 @@ def _seniority_part(
 
 def _span(low: int, high: int) -> str:
     return f"{low}-{high} years"
+
+
+def location_part(person: ProfileFeatures, job: Job) -> tuple[ScorePart, int]:
+    """The location part of ``job`` for ``person`` and the cap it imposes (100: none)."""
+    part, cap, _ = _location(person, job, job.features)
+    return part, cap
 
 
 def _location(person: ProfileFeatures, job: Job, f: JobFeatures) -> tuple[ScorePart, int, str]:
@@ -522,6 +534,11 @@ def _freshness(job: Job, today: date) -> ScorePart:
     if days < len(_FRESHNESS):
         return _FRESHNESS[days]
     return _freshness_part(days)
+
+
+def freshness_part(days: int) -> ScorePart:
+    """The freshness part of a job posted ``days`` ago (not expired)."""
+    return _FRESHNESS[days] if days < len(_FRESHNESS) else _freshness_part(days)
 
 
 def _freshness_part(days: int) -> ScorePart:

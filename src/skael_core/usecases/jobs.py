@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -11,7 +12,7 @@ import msgspec
 
 from .. import normalize as norm
 from ..errors import InvalidInput
-from ..matching import canonical_skill, profile_features, score_job
+from ..matching import ProfileFeatures, canonical_skill, profile_features, score_job
 from ..model import (
     ActionType,
     BadRecordPolicy,
@@ -29,6 +30,8 @@ from ..ports import (
     CountryCatalog,
     JobSource,
     RankingCache,
+    RankingIndex,
+    RankKey,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -296,6 +299,12 @@ class RankJobsForUser(UseCase):
     ``job_title`` and ``experience`` stand in for the profile's desired role and years
     when given; the order is stable: score, then newest, then id.
 
+    With a :class:`RankingIndex`, the jobs are taken in the order of an upper bound of
+    their score and scored exactly until no job left can enter the page
+    (:func:`best_by_bounds`): the same page as scoring every job. Without one (or when
+    it cannot apply the filters), the repository's candidates are scored: the jobs
+    sharing most skills, then the newest.
+
     With a :class:`RankingCache`, the order of the candidates (their ids, best first) is
     kept under a key of everything it depends on: the profile as ranked, the filters,
     the day (freshness counts days), the candidate limit and the newest stored job id
@@ -310,10 +319,12 @@ class RankJobsForUser(UseCase):
         clock: Clock,
         max_candidates: int = 600,
         rankings: RankingCache | None = None,
+        index: RankingIndex | None = None,
     ) -> None:
         super().__init__(uow, clock)
         self._max_candidates = max_candidates
         self._rankings = rankings
+        self._index = index
 
     async def execute(
         self,
@@ -334,17 +345,26 @@ class RankJobsForUser(UseCase):
             person = profile_features(profile)
             filters = await excluding(uow, target, filters)
             rankings, key, ranking = self._rankings, b"", None
+            order = None
+            if self._index is not None:
+                order = await self._index.order(uow, person, filters, today)
+            depth = skip + limit if order is not None else self._max_candidates
             if rankings is not None:
                 latest = await uow.jobs.latest_id()
-                key = _ENCODE((profile, filters, today, self._max_candidates, latest))
+                key = _ENCODE((profile, filters, today, depth, latest))
                 ranking = await rankings.get(key)
             if ranking is None:
-                candidates = await uow.jobs.candidates(
-                    filters, person_skills(profile), self._max_candidates
-                )
-                ranked = [RankedJob(job=j, match=score_job(person, j, today)) for j in candidates]
-                ranked.sort(key=_rank_key)
-                ranking = array("q", [r.job.id for r in ranked])
+                if order is not None:
+                    ranking = await best_by_bounds(uow, person, today, order, depth)
+                else:
+                    candidates = await uow.jobs.candidates(
+                        filters, person_skills(profile), self._max_candidates
+                    )
+                    ranked = [
+                        RankedJob(job=j, match=score_job(person, j, today)) for j in candidates
+                    ]
+                    ranked.sort(key=_rank_key)
+                    ranking = array("q", [r.job.id for r in ranked])
                 if rankings is not None:
                     await rankings.put(key, ranking)
             jobs = await uow.jobs.get_many(list(ranking[skip : skip + limit]))
@@ -364,6 +384,39 @@ class RankJobsForUser(UseCase):
 
 _ENCODE = msgspec.msgpack.Encoder().encode
 """Cache keys: a stable encoding of the values a ranking depends on."""
+
+
+async def best_by_bounds(
+    uow: UnitOfWork,
+    person: ProfileFeatures,
+    today: date,
+    order: Iterator[Sequence[RankKey]],
+    depth: int,
+) -> array[int]:
+    """The ids of the ``depth`` best jobs (score, then newest, then id), best first, from
+    ``order``: jobs by an upper bound of their score, highest first.
+
+    Jobs are scored exactly a chunk at a time, and the walk stops at the first whose
+    bound key falls below the ``depth``-th best exact key found: every job after it has
+    a lower bound, so a lower score, and cannot enter. Exact by construction.
+    """
+    best: list[RankKey] = []  # a min-heap of the depth best exact keys
+    for chunk in order:
+        cut = len(chunk)
+        if len(best) == depth:
+            floor = best[0]
+            cut = next((i for i, key in enumerate(chunk) if key < floor), cut)
+        for job in await uow.jobs.slim_many([key[2] for key in chunk[:cut]]):
+            posted = job.date_posted.toordinal() if job.date_posted else 0
+            exact = (score_job(person, job, today).score, posted, job.id)
+            if len(best) < depth:
+                heapq.heappush(best, exact)
+            elif exact > best[0]:
+                heapq.heapreplace(best, exact)
+        if cut < len(chunk) or not depth:
+            break
+    best.sort(reverse=True)
+    return array("q", [key[2] for key in best])
 
 
 def person_skills(profile: Profile) -> list[str]:
