@@ -109,7 +109,9 @@ async def test_stored_postings_of_others_matching_the_search_are_told() -> None:
 
     await store(other(1))  # stored before the search: never told
     search = await core.create_search.execute(
-        ada.user_id, None, SearchRequest(job_title="Python Developer", country_code="DE", min_score=1)
+        ada.user_id,
+        None,
+        SearchRequest(job_title="Python Developer", country_code="DE", min_score=1),
     )
     await store(
         other(2),
