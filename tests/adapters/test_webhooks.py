@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 
 from skael_adapters.memory import MemoryDatabase
-from skael_adapters.sql import SqlDatabase, migrate
 from skael_adapters.security import HmacTokenService
+from skael_adapters.sql import SqlDatabase, migrate
 from skael_adapters.stores import LocalStore, StoreLoginThrottle, StoreRevokedTokens
 from skael_adapters.system import FixedClock, PycountryCatalog
 from skael_adapters.webhooks import SIGNATURE, TIMESTAMP, HttpWebhookSender
