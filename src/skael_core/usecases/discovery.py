@@ -28,6 +28,7 @@ from ..model import (
     Page,
     SavedSearch,
     SearchFilters,
+    WebhookDelivery,
     company_key,
 )
 from ..ports import Clock, CountryCatalog, UnitOfWork, UnitOfWorkFactory
@@ -267,6 +268,24 @@ class ListNotifications(UseCase):
             if n.job_id in jobs
         ]
         return Page(items=views, total=page.total)
+
+
+class ListWebhookDeliveries(UseCase):
+    """The caller's webhook deliveries (the requests of their searches' new matches),
+    newest first: delivered, waiting for another try, or given up."""
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        pending_only: bool = False,
+        skip: int = 0,
+        limit: int = 20,
+    ) -> Page[WebhookDelivery]:
+        target = owner(actor, user_id)
+        skip, limit = norm.page(skip, limit)
+        async with self._uow(read_only=True) as uow:
+            return await uow.webhook_outbox.list(target, pending_only, skip, limit)
 
 
 class ReadNotification(UseCase):
