@@ -375,11 +375,15 @@ class MemoryJobRepository(_Repository, JobRepository):
         return [source_id for _, source_id in found[:limit]]
 
     async def known_postings(
-        self, source: str, since: datetime | None, limit: int
+        self, source: str, since: datetime | None, limit: int, filters: JobFilter | None = None
     ) -> KnownPostings:
         table = self._uow.read("jobs")
         keys = self._uow.read("job_keys")
-        found = [(table[i].discovered_at, sid) for (s, sid), i in keys.items() if s == source]
+        found = [
+            (table[i].discovered_at, sid)
+            for (s, sid), i in keys.items()
+            if s == source and (filters is None or _matches(table[i], filters))
+        ]
         if since is not None:
             found = [(m, sid) for m, sid in found if m is not None and m >= since]
         found.sort(key=lambda f: (f[0] is not None, f[0], f[1]), reverse=True)

@@ -139,10 +139,12 @@ class JobRepository(Protocol):
         ...
 
     async def known_postings(
-        self, source: str, since: datetime | None, limit: int
+        self, source: str, since: datetime | None, limit: int, filters: JobFilter | None = None
     ) -> KnownPostings:
         """The provider ids stored for ``source`` (merged ones included, at their job's
-        discovery time) discovered at or after ``since``, newest first.
+        discovery time) discovered at or after ``since``, newest first; of the jobs
+        matching ``filters`` only, when given (those a query asking the same could
+        return: others need not be named).
 
         When more than ``limit`` are stored, ``since`` moves up to the discovery time
         of the ``limit``-th newest and the ids are every one discovered at or after it

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import msgspec
 
-from contract.contract_builders import at, job, stored_jobs, stored_user
+from contract.contract_builders import at, job, stored_jobs, stored_user, tech
 from contract.test_contract_discovery import search
-from skael_core.model import JobFilter, WebhookDelivery
+from skael_core.model import JobFilter, KnownPostings, WebhookDelivery
 from skael_core.ports import UnitOfWorkFactory
 
 
@@ -53,6 +53,32 @@ async def test_known_postings_bound_a_large_store(uow_factory: UnitOfWorkFactory
         assert known.since == at(18) and sorted(known.ids) == list(range(36, 61))
         again = await uow.jobs.known_postings("sample", at(25), 25)
         assert again.since == at(25) and sorted(again.ids) == list(range(50, 61))
+
+
+async def test_known_postings_of_the_jobs_a_query_could_return(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    german = {"country_code": "DE", "country": "Germany", "location": "Berlin"}
+    await stored_jobs(
+        uow_factory,
+        *(job(n, discovered_at=at(n)) for n in range(1, 31)),  # French, python
+        *(job(n, discovered_at=at(n), **german) for n in range(31, 36)),
+        job(36, discovered_at=at(36), technologies=(tech("rust"),), **german),
+    )
+    async with uow_factory(read_only=True) as uow:
+        jobs = uow.jobs
+        in_germany = await jobs.known_postings("sample", None, 10, JobFilter(country_code="DE"))
+        assert in_germany.since is None and set(in_germany.ids) == set(range(31, 37))
+        python_de = JobFilter(country_code="DE", technology=("python",))
+        assert set((await jobs.known_postings("sample", None, 3, python_de)).ids) == {
+            33,
+            34,
+            35,
+        }
+        french = await jobs.known_postings("sample", None, 10, JobFilter(country_code="FR"))
+        assert french.since == at(21) and set(french.ids) == set(range(21, 31))
+        remote = await jobs.known_postings("sample", None, 10, JobFilter(remote=True))
+        assert remote == KnownPostings(ids=(), since=None)
 
 
 async def test_stored_between_is_newest_first_filtered_and_bounded(

@@ -416,20 +416,25 @@ class SqlJobRepository(SqlRepository, JobRepository):
         return found[:limit]
 
     async def known_postings(
-        self, source: str, since: datetime | None, limit: int
+        self, source: str, since: datetime | None, limit: int, filters: JobFilter | None = None
     ) -> KnownPostings:
-        found = await self._known(source, since, limit + 1)  # one more: must the bound move?
+        where = job_conditions(filters) if filters is not None else []
+        found = await self._known(source, since, limit + 1, where)  # one more: move the bound?
         if len(found) > limit > 0:
             edge = found[limit - 1][0]
             if edge is None:
                 found = found[:limit]
             else:
                 since = edge
-                found = await self._known(source, edge, None)
+                found = await self._known(source, edge, None, where)
         return KnownPostings(ids=tuple(sid for _, sid in found), since=since)
 
     async def _known(
-        self, source: str, since: datetime | None, limit: int | None
+        self,
+        source: str,
+        since: datetime | None,
+        limit: int | None,
+        where: builtins.list[sa.ColumnElement[bool]],
     ) -> builtins.list[tuple[datetime | None, int]]:
         """(discovered at, provider id) of the postings of ``source`` stored as jobs of
         their own and merged into others, discovered at or after ``since``, newest first
@@ -443,7 +448,7 @@ class SqlJobRepository(SqlRepository, JobRepository):
             .where(s.c.source == source)
         )
         found: builtins.list[tuple[datetime | None, int]] = []
-        for query in (own, merged):
+        for query in (own.where(*where), merged.where(*where)):
             if since is not None:
                 query = query.where(jobs.c.discovered_at >= self._stored_moment(since))
             query = query.order_by(*newest)

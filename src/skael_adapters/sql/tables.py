@@ -527,4 +527,5 @@ USER_OWNED = (
     notifications,
     dismissed_jobs,
     blocked_companies,
+    webhook_outbox,
 )

@@ -103,13 +103,14 @@ class CollectJobs(UseCase):
     with every posting that answers the query, new or already stored.
 
     No stored posting is paid for again: the request asks only for postings discovered
-    at or after the point from which every stored one of the source is named in its
-    exclusions (``JobRepository.known_postings``: the query's own
-    ``discovered_at_gte``, moved up when more than ``KNOWN_IDS_LIMIT`` are stored since
-    then). The stored postings of the source that answer the query (its
-    ``matcher``, among the newest ``STORED_SCAN``) fill the answer up to the query's
-    limit after the ones the source sent. With an ``actor``, the fetch is logged as
-    their activity, with the provider credits it used when the source tells them.
+    at or after the point from which every stored one of the source that the query
+    could return is named in its exclusions (``JobRepository.known_postings`` over
+    :func:`answerable`: the query's own ``discovered_at_gte``, moved up when more than
+    ``KNOWN_IDS_LIMIT`` are stored since then). The stored postings of the source that
+    answer the query (its ``matcher``, among the newest ``STORED_SCAN``) fill the answer
+    up to the query's limit after the ones the source sent. With an ``actor``, the fetch
+    is logged as their activity, with the provider credits it used when the source tells
+    them.
     """
 
     def __init__(
@@ -126,7 +127,7 @@ class CollectJobs(UseCase):
     async def execute(self, query: FetchQuery, actor: int | None = None) -> FetchOutcome:
         async with self._uow(read_only=True) as uow:
             known = await uow.jobs.known_postings(
-                self._source.name, query.discovered_at_gte, KNOWN_IDS_LIMIT
+                self._source.name, query.discovered_at_gte, KNOWN_IDS_LIMIT, answerable(query)
             )
         asked = msgspec.structs.replace(query, discovered_at_gte=known.since)
         result = await self._source.fetch(asked, known.ids)
@@ -183,6 +184,19 @@ class CollectJobs(UseCase):
             if job.source == self._source.name and job.id not in taken and answers(job)
         ]
         return found[:room]
+
+
+def answerable(query: FetchQuery) -> JobFilter:
+    """The stored jobs the provider's hard filters of ``query`` could return: of its
+    country (when it names one), remote or not as asked, holding one of its skills.
+    Only these need naming as known; the title, a full-text match, is left to the
+    provider."""
+    countries = query.countries
+    return JobFilter(
+        remote=query.remote,
+        country_code=countries[0] if len(countries) == 1 else None,
+        technology=tuple(dict.fromkeys(canonical_skill(s) for s in query.skills if s)),
+    )
 
 
 class FetchJobs:
