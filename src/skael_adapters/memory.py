@@ -90,6 +90,7 @@ TABLES = (
     "jobs",
     "job_keys",
     "job_sameness",
+    "merged_discovered",
     "saved_jobs",
     "analyses",
     "documents",
@@ -304,6 +305,7 @@ class MemoryJobRepository(_Repository, JobRepository):
         table = self._uow.write("jobs")
         keys = self._uow.write("job_keys")  # (source, source_id) -> job id, merged ones too
         same = _Sameness(self._uow.write("job_sameness"))
+        merged_at = self._uow.write("merged_discovered")  # a merged posting's own time
         ids: list[int] = []
         seen: set[tuple[str, int]] = set()
         new = updated = merged = 0
@@ -320,6 +322,7 @@ class MemoryJobRepository(_Repository, JobRepository):
                 else:
                     known = target
                     table[known] = _with_link(table[known], job)
+                    merged_at[key] = job.discovered_at
                     merged += 1
                 keys[key] = known
             else:
@@ -330,6 +333,7 @@ class MemoryJobRepository(_Repository, JobRepository):
                     table[known] = job
                 else:  # a posting merged into another job: its link is refreshed
                     table[known] = _with_link(stored, job)
+                    merged_at[key] = job.discovered_at
                 if key not in seen:
                     updated += 1
             seen.add(key)
@@ -379,8 +383,9 @@ class MemoryJobRepository(_Repository, JobRepository):
     ) -> KnownPostings:
         table = self._uow.read("jobs")
         keys = self._uow.read("job_keys")
+        merged_at = self._uow.read("merged_discovered")
         found = [
-            (table[i].discovered_at, sid)
+            (merged_at.get((s, sid)) or table[i].discovered_at, sid)
             for (s, sid), i in keys.items()
             if s == source and (filters is None or _matches(table[i], filters))
         ]

@@ -27,7 +27,7 @@ async def test_known_postings_name_every_stored_posting_from_a_moment_on(
         job(13, discovered_at=at(5)),
         job(14, discovered_at=at(1)),
         job(15, source="other", discovered_at=at(50)),
-        # the same job as 12 from another source: named by its job's discovery time
+        # the same job as 12 from another source: named by its own discovery time
         job(12, source="board", discovered_at=at(30)),
     )
     async with uow_factory(read_only=True) as uow:
@@ -41,7 +41,8 @@ async def test_known_postings_name_every_stored_posting_from_a_moment_on(
         assert bounded.since == at(5) and set(bounded.ids) == {10, 12, 13}
         merged = await uow.jobs.known_postings("board", None, 10)
         assert merged.ids == (12,) and merged.since is None
-        assert (await uow.jobs.known_postings("board", at(10), 10)).ids == ()
+        assert (await uow.jobs.known_postings("board", at(30), 10)).ids == (12,)
+        assert (await uow.jobs.known_postings("board", at(31), 10)).ids == ()
         assert (await uow.jobs.known_postings("nowhere", None, 10)).ids == ()
 
 

@@ -440,18 +440,20 @@ class SqlJobRepository(SqlRepository, JobRepository):
         their own and merged into others, discovered at or after ``since``, newest first
         (each read along the index on ``source, discovered_at``)."""
         s = job_sources
-        newest = (jobs.c.discovered_at.desc().nulls_last(), jobs.c.id.desc())
-        own = sa.select(jobs.c.discovered_at, jobs.c.source_id).where(jobs.c.source == source)
+        merged_at = sa.func.coalesce(s.c.discovered_at, jobs.c.discovered_at)
+        own = sa.select(jobs.c.discovered_at, jobs.c.source_id).where(
+            jobs.c.source == source, *where
+        )
         merged = (
-            sa.select(jobs.c.discovered_at, s.c.source_id)
+            sa.select(merged_at, s.c.source_id)
             .select_from(s.join(jobs, jobs.c.id == s.c.job_id))
-            .where(s.c.source == source)
+            .where(s.c.source == source, *where)
         )
         found: builtins.list[tuple[datetime | None, int]] = []
-        for query in (own.where(*where), merged.where(*where)):
+        for query, at in ((own, jobs.c.discovered_at), (merged, merged_at)):
             if since is not None:
-                query = query.where(jobs.c.discovered_at >= self._stored_moment(since))
-            query = query.order_by(*newest)
+                query = query.where(at >= self._stored_moment(since))
+            query = query.order_by(at.desc().nulls_last(), jobs.c.id.desc())
             if limit is not None:
                 query = query.limit(limit)
             found.extend((at, sid) for at, sid in await self._conn.execute(query))

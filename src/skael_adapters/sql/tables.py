@@ -197,6 +197,9 @@ job_sources = sa.Table(
     sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
     sa.Column("url", sa.Text),
     sa.Column("date_posted", sa.Date),
+    # when the provider discovered this posting (its job's may be older): a fetch names
+    # it as known from then on (NULL for links made before migration 0012)
+    sa.Column("discovered_at", UtcDateTime),
     sa.Index(None, "job_id"),
 )
 

@@ -4,7 +4,9 @@ Revision ID: 0012
 Revises: 0010
 Create Date: 2026-12-07
 
-``saved_searches`` gains its watermarks: ``discovered_until``, the newest provider
+``job_sources`` keeps when the provider discovered each merged posting (a fetch names
+it as known from then on, its job's own time may be older). ``saved_searches`` gains
+its watermarks: ``discovered_until``, the newest provider
 discovery time its fetches saw (the next fetch asks from there), and ``stored_after``
 and ``stored_seen``, the job ids its runs look at stored postings from; a search that
 exists already starts from the newest job stored now, so its next run does not tell of
@@ -32,6 +34,7 @@ MOMENT = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    op.add_column("job_sources", sa.Column("discovered_at", MOMENT, nullable=True))
     op.add_column("saved_searches", sa.Column("discovered_until", MOMENT, nullable=True))
     for name in ("stored_after", "stored_seen"):
         op.add_column(
@@ -92,3 +95,4 @@ def downgrade() -> None:
     op.drop_table("webhook_outbox")
     for name in ("stored_seen", "stored_after", "discovered_until"):
         op.drop_column("saved_searches", name)
+    op.drop_column("job_sources", "discovered_at")
