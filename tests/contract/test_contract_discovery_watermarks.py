@@ -12,8 +12,12 @@ import msgspec
 
 from contract.contract_builders import at, job, stored_jobs, stored_user, tech
 from contract.test_contract_discovery import search
+from skael_adapters.system import FixedClock
 from skael_core.model import JobFilter, KnownPostings, WebhookDelivery
 from skael_core.ports import UnitOfWorkFactory
+from skael_core.usecases.discovery import SearchRequest
+from skael_core.usecases.scheduling import CreditBudget
+from support import NOW, ListJobSource, make_core, make_job, register
 
 
 async def test_known_postings_name_every_stored_posting_from_a_moment_on(
@@ -205,3 +209,30 @@ async def test_outbox_claims_running_at_once_share_out_the_deliveries(
     batches = await asyncio.gather(*(claim() for _ in range(4)))
     claimed = [i for batch in batches for i in batch]
     assert len(claimed) == len(set(claimed)) == 12
+
+
+async def test_runs_of_a_search_never_pay_for_a_stored_posting(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """The whole path on each store: an import holds more postings than one request can
+    name; no run buys one of them, and a later run buys only what is new."""
+    clock = FixedClock(NOW)
+    offers = [make_job(n, discovered_at=NOW - timedelta(minutes=n)) for n in range(1, 651)]
+    source = ListJobSource(offers)
+    core = make_core(uow_factory, clock=clock, source=source, budget=CreditBudget(per_search=10))
+    imported = {n for n in range(51, 651)}  # the oldest 600
+    async with uow_factory() as uow:
+        await uow.jobs.upsert_many([j for j in offers if j.source_id in imported])
+        await uow.commit()
+    ada = await register(core, skills=["python"])
+    await core.create_search.execute(ada.user_id, None, SearchRequest())
+    (first,) = await core.run_due_searches.execute()
+    assert first.credits_used == 10 and not imported & set(source.sent)
+    clock.advance(days=1)
+    (second,) = await core.run_due_searches.execute()
+    assert second.credits_used == 0  # nothing new at the provider since the watermark
+    source.jobs[:0] = [make_job(n, discovered_at=clock.now()) for n in (701, 702)]
+    clock.advance(days=1)
+    (third,) = await core.run_due_searches.execute()
+    assert third.credits_used == 2 and source.sent[-2:] == [701, 702]
+    assert len(source.sent) == len(set(source.sent)) == 12
