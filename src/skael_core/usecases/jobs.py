@@ -187,15 +187,15 @@ class CollectJobs(UseCase):
 
 
 def answerable(query: FetchQuery) -> JobFilter:
-    """The stored jobs the provider's hard filters of ``query`` could return: of its
-    country (when it names one), remote or not as asked, holding one of its skills.
-    Only these need naming as known; the title, a full-text match, is left to the
-    provider."""
+    """The stored jobs the provider could return for ``query``, as far as two of its
+    filters decide exactly: of its country (when it names one alone), remote when it
+    asks for remote jobs. Only these need naming as known. Titles and skills are left
+    out: the provider matches them its own way (full text, its technology list), and a
+    stored posting it might return must not go unnamed."""
     countries = query.countries
     return JobFilter(
-        remote=query.remote,
+        remote=True if query.remote else None,
         country_code=countries[0] if len(countries) == 1 else None,
-        technology=tuple(dict.fromkeys(canonical_skill(s) for s in query.skills if s)),
     )
 
 
