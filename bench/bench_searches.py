@@ -6,11 +6,13 @@
 Registers ``people`` people (skills and roles varied) with ``searches`` saved searches
 between them on a fresh SQLite file (or the PostgreSQL URL given), points Theirstack at
 the loopback stand-in (``tests/theirstack_fake.py`` in its ``search`` mode, serving
-``postings`` postings made from its 60 by fresh ids and countries), and times
-``RunDueSearches`` over every due search: wall time, credits spent (the ledger),
-notifications stored and duplicated ((person, job) pairs told twice: must be 0), and
-the process's peak memory. A second round one day later runs every search again (the
-stored postings go along as ``job_id_not``).
+``postings`` postings made from its 60 by fresh ids, countries and discovery times, a
+second apart), and times ``RunDueSearches`` over every due search: wall time and CPU
+time, credits spent (the ledger), postings bought again (credits spent beyond the
+postings the round stored: must be 0), notifications stored and duplicated ((person,
+job) pairs told twice: must be 0), and the process's peak memory. A second round one
+day later runs every search again, each from its watermark (``discovered_until``),
+after ``--fresh`` new postings (default 2,000) appear at the provider.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -31,7 +33,7 @@ from dependency_injector import providers
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
 from skael_adapters.sql import SqlDatabase, migrate
-from skael_adapters.sql.tables import notifications
+from skael_adapters.sql.tables import job_sources, jobs, notifications
 from skael_adapters.system import FixedClock
 from skael_core.service import Skael
 from skael_core.usecases.accounts import ProfileChanges
@@ -48,12 +50,17 @@ ROLES = ("Backend Engineer", "Data Engineer", "Frontend Developer", "Nurse", "Ac
 SKILLS = (("python", "sql"), ("react", "typescript"), ("java", "aws"), ("excel",), ("go",))
 
 
-def postings(base: list[dict[str, object]], count: int) -> list[dict[str, object]]:
+def postings(
+    base: list[dict[str, object]], count: int, newest: datetime, first: int = 0
+) -> list[dict[str, object]]:
+    """``count`` postings, newest first, each discovered a second before the one before."""
     made = []
-    for n in range(count):
+    for n in range(first, first + count):
         posting = copy.deepcopy(base[n % len(base)])
         posting["id"] = 10_000_000 + n
         posting["country_code"] = COUNTRIES[n % len(COUNTRIES)]
+        moment = newest - timedelta(seconds=n - first)
+        posting["discovered_at"] = moment.strftime("%Y-%m-%dT%H:%M:%S")
         made.append(posting)
     return made
 
@@ -78,16 +85,26 @@ async def prepare(core: Skael, people: int, searches: int) -> None:
         await core.create_search.execute(users[n % people], None, request)
 
 
-async def counts(database: SqlDatabase, day: datetime) -> tuple[int, int, int]:
+async def counts(database: SqlDatabase, day: datetime) -> tuple[int, int, int, int]:
+    """Notifications stored, (person, job) pairs told twice, credits spent that day, and
+    provider postings stored (jobs of their own and postings merged into one)."""
     n = notifications
     pairs = sa.select(n.c.user_id, n.c.job_id).group_by(n.c.user_id, n.c.job_id)
     twice = sa.select(sa.func.count()).select_from(pairs.having(sa.func.count() > 1).subquery())
+    count = sa.select(sa.func.count())
     async with database.engine.connect() as connection:
-        stored = (await connection.execute(sa.select(sa.func.count()).select_from(n))).scalar_one()
+        stored = (await connection.execute(count.select_from(n))).scalar_one()
         duplicates = (await connection.execute(twice)).scalar_one()
+        kept = (await connection.execute(count.select_from(jobs))).scalar_one()
+        kept += (await connection.execute(count.select_from(job_sources))).scalar_one()
     async with database.unit_of_work(read_only=True) as uow:
         spent = await uow.credits.spent(day.date(), ALL)
-    return stored, duplicates, spent
+    return stored, duplicates, spent, kept
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_mib() -> float:
@@ -101,7 +118,8 @@ async def main(args: argparse.Namespace) -> None:
     clock = FixedClock(datetime.now(UTC).replace(hour=6, minute=0, second=0, microsecond=0))
     with running_fake() as fake:
         fake.script = ["search"]
-        fake.postings = postings(fake.postings, args.postings)
+        base = fake.postings
+        fake.postings = postings(base, args.postings, clock.now() - timedelta(minutes=1))
         settings = Settings(
             database_url=url,
             secret_key="bench-secret-" + "z" * 40,
@@ -125,24 +143,34 @@ async def main(args: argparse.Namespace) -> None:
                 f"prepared {args.people} people, {args.searches} searches "
                 f"in {time.perf_counter() - started:.1f} s"
             )
+            kept_before = 0
             for round_ in range(1, args.rounds + 1):
                 requests_before = len(fake.requests)
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), cpu_seconds()
                 runs = await run_due(core, 100, lambda run: None)
-                wall = time.perf_counter() - started
-                stored, duplicates, spent = await counts(database, clock.now())
+                wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+                stored, duplicates, spent, kept = await counts(database, clock.now())
+                spent_round = sum(r.credits_used for r in runs)
+                again = spent_round - (kept - kept_before)
                 statuses = {
                     s: sum(1 for r in runs if r.status == s) for s in {r.status for r in runs}
                 }
                 print(
                     f"round {round_}: {len(runs)} searches in {wall:.2f} s "
-                    f"({1000 * wall / max(1, len(runs)):.1f} ms each), {statuses}, "
+                    f"({1000 * wall / max(1, len(runs)):.1f} ms each, "
+                    f"{1000 * cpu / max(1, len(runs)):.1f} ms CPU each), {statuses}, "
                     f"{len(fake.requests) - requests_before} provider requests, "
-                    f"credits spent today {spent}, notifications stored {stored}, "
-                    f"duplicates {duplicates}, peak memory {peak_mib():.0f} MiB"
+                    f"credits spent {spent_round} (today {spent}), "
+                    f"postings stored {kept - kept_before}, bought again {again}, "
+                    f"notifications stored {stored}, duplicates {duplicates}, "
+                    f"peak memory {peak_mib():.0f} MiB"
                 )
-                assert duplicates == 0
+                assert duplicates == 0 and again == 0
+                kept_before = kept
                 clock.advance(days=1)
+                newest = clock.now() - timedelta(minutes=1)
+                first = args.postings + (round_ - 1) * args.fresh
+                fake.postings[:0] = postings(base, args.fresh, newest, first)
         finally:
             await container.http_client().aclose()
             await database.dispose()
@@ -154,5 +182,6 @@ if __name__ == "__main__":
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--postings", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--fresh", type=int, default=2000, help="new postings between rounds")
     parser.add_argument("--db", default=None, help="a database URL (default: a new SQLite file)")
     asyncio.run(main(parser.parse_args()))

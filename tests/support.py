@@ -23,17 +23,24 @@ from skael_core.model import (
     Technology,
     User,
 )
-from skael_core.ports import DocumentWriter, JobSource, RankingCache, UnitOfWorkFactory
+from skael_core.ports import (
+    DocumentWriter,
+    JobSource,
+    RankingCache,
+    UnitOfWorkFactory,
+    WebhookSender,
+)
 from skael_core.service import Ports, Skael
 from skael_core.usecases.accounts import ProfileChanges, Session
-from skael_core.usecases.scheduling import CreditBudget
+from skael_core.usecases.scheduling import CreditBudget, SearchTiming
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SECRET = "test-secret-" + "x" * 40
 
 
 class ListJobSource(JobSource):
-    """A source that answers from a list it was given, honouring exclusions and limit."""
+    """A source that answers from a list it was given (in its order), honouring
+    exclusions, ``discovered_at_gte`` and limit; one credit per posting sent."""
 
     name = "listsource"
 
@@ -41,13 +48,21 @@ class ListJobSource(JobSource):
         self.jobs = list(jobs)
         self.error = error
         self.queries: list[tuple[FetchQuery, list[int]]] = []
+        self.sent: list[int] = []  # the provider ids of every posting answered (and paid)
 
     async def fetch(self, query: FetchQuery, exclude_source_ids: Sequence[int]) -> FetchResult:
         self.queries.append((query, list(exclude_source_ids)))
         if self.error is not None:
             raise self.error
         excluded = set(exclude_source_ids)
-        found = [j for j in self.jobs if j.source_id not in excluded][: query.limit]
+        since = query.discovered_at_gte
+        found = [
+            j
+            for j in self.jobs
+            if j.source_id not in excluded
+            and (since is None or (j.discovered_at is not None and j.discovered_at >= since))
+        ][: query.limit]
+        self.sent.extend(j.source_id for j in found)
         return FetchResult(jobs=tuple(found), credits_used=len(found))
 
     def matcher(self, query: FetchQuery) -> Callable[[Job], bool]:
@@ -75,6 +90,8 @@ def make_core(
     writer: DocumentWriter | None = None,
     rankings: RankingCache | None = None,
     budget: CreditBudget | None = None,
+    timing: SearchTiming | None = None,
+    webhooks: WebhookSender | None = None,
 ) -> Skael:
     clock = clock or FixedClock(NOW)
     return Skael(
@@ -89,8 +106,10 @@ def make_core(
             writer=writer or EchoWriter(),
             countries=PycountryCatalog(),
             rankings=rankings,
+            webhooks=webhooks,
         ),
         budget=budget,
+        timing=timing,
     )
 
 

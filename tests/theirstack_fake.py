@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,12 @@ from typing import Any
 DATA = Path(__file__).parent / "data" / "theirstack"
 API_KEY = "test-key-123"
 SCALE = 0.05  # provider-asked waits run at 1/20: RateLimit-Reset 7 s -> 0.35 s
+
+
+def _discovered(posting: dict[str, Any]) -> datetime:
+    """A posting's discovery time, UTC when it names no offset (as the provider's may)."""
+    moment = datetime.fromisoformat(str(posting.get("discovered_at") or "1970-01-01"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _body(name: str) -> bytes:
@@ -79,7 +86,8 @@ MODES: dict[str, Answer] = {
     "search": Answer(200, search=True),
 }
 """Answers by name; ``search`` answers from ``FakeTheirstack.postings`` honouring the
-request's ``limit``, ``job_id_not`` and ``job_country_code_or``, as the provider does."""
+request's ``limit``, ``job_id_not``, ``job_country_code_or`` and ``discovered_at_gte``,
+as the provider does."""
 
 
 class FakeTheirstack(ThreadingHTTPServer):
@@ -106,10 +114,14 @@ class FakeTheirstack(ThreadingHTTPServer):
         """The answer to the search ``body`` over ``postings``."""
         known = set(body.get("job_id_not", ()))
         countries = set(body.get("job_country_code_or", ()))
+        since = body.get("discovered_at_gte")
+        start = None if since is None else datetime.fromisoformat(since)
         found = [
             p
             for p in self.postings
-            if p["id"] not in known and (not countries or p.get("country_code") in countries)
+            if p["id"] not in known
+            and (not countries or p.get("country_code") in countries)
+            and (start is None or _discovered(p) >= start)
         ][: int(body.get("limit", 25))]
         meta = {"total_results": len(found), "truncated_results": 0}
         return json.dumps({"metadata": meta, "data": found}).encode()

@@ -36,6 +36,7 @@ from skael_core.model import (
     IdentityLink,
     Job,
     JobFilter,
+    KnownPostings,
     Page,
     PreparedJob,
     SavedJob,
@@ -65,6 +66,7 @@ from skael_core.ports import (
     SavedSearchRepository,
     UnitOfWork,
     UserRepository,
+    WebhookOutbox,
     page_reaches_end,
 )
 from skael_core.sameness import SameJobs, merge_link, posted_on, sameness_key
@@ -76,6 +78,7 @@ from .memory_discovery import (
     MemoryDismissedJobRepository,
     MemoryNotificationRepository,
     MemorySavedSearchRepository,
+    MemoryWebhookOutbox,
 )
 from .memory_discovery import USER_OWNED as DISCOVERY_OWNED
 
@@ -88,6 +91,7 @@ TABLES = (
     "job_keys",
     "job_sameness",
     "job_revisions",
+    "merged_discovered",
     "saved_jobs",
     "analyses",
     "documents",
@@ -139,6 +143,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.dismissed_jobs: DismissedJobRepository = MemoryDismissedJobRepository(self)
         self.blocked_companies: BlockedCompanyRepository = MemoryBlockedCompanyRepository(self)
         self.credits: CreditLedger = MemoryCreditLedger(self)
+        self.webhook_outbox: WebhookOutbox = MemoryWebhookOutbox(self)
         self.interviews = MemoryInterviewRepository(self)
         self.reminders = MemoryReminderRepository(self)
         self.calendar_tokens = MemoryCalendarTokenRepository(self)
@@ -303,6 +308,7 @@ class MemoryJobRepository(_Repository, JobRepository):
         same = _Sameness(self._uow.write("job_sameness"))
         revisions = self._uow.write("job_revisions")  # job id -> the write that last changed it
         revision = self._uow.next_id("job_revision")
+        merged_at = self._uow.write("merged_discovered")  # a merged posting's own time
         ids: list[int] = []
         seen: set[tuple[str, int]] = set()
         new = updated = merged = 0
@@ -319,6 +325,7 @@ class MemoryJobRepository(_Repository, JobRepository):
                 else:
                     known = target
                     table[known] = _with_link(table[known], job)
+                    merged_at[key] = job.discovered_at
                     merged += 1
                 keys[key] = known
             else:
@@ -329,6 +336,7 @@ class MemoryJobRepository(_Repository, JobRepository):
                     table[known] = job
                 else:  # a posting merged into another job: its link is refreshed
                     table[known] = _with_link(stored, job)
+                    merged_at[key] = job.discovered_at
                 if key not in seen:
                     updated += 1
             seen.add(key)
@@ -387,6 +395,42 @@ class MemoryJobRepository(_Repository, JobRepository):
             reverse=True,
         )
         return [source_id for _, source_id in found[:limit]]
+
+    async def known_postings(
+        self, source: str, since: datetime | None, limit: int, filters: JobFilter | None = None
+    ) -> KnownPostings:
+        table = self._uow.read("jobs")
+        keys = self._uow.read("job_keys")
+        merged_at = self._uow.read("merged_discovered")
+        found = [
+            (merged_at.get((s, sid)) or table[i].discovered_at, sid)
+            for (s, sid), i in keys.items()
+            if s == source and (filters is None or _matches(table[i], filters))
+        ]
+        if since is not None:
+            found = [(m, sid) for m, sid in found if m is not None and m >= since]
+        found.sort(key=lambda f: (f[0] is not None, f[0], f[1]), reverse=True)
+        if len(found) > limit > 0:
+            edge = found[limit - 1][0]
+            if edge is None:
+                found = found[:limit]
+            else:
+                since = edge
+                found = [(m, sid) for m, sid in found if m is not None and m >= edge]
+        return KnownPostings(ids=tuple(sid for _, sid in found), since=since)
+
+    async def stored_between(
+        self, filters: JobFilter, after_id: int, upto_id: int, limit: int
+    ) -> builtins.list[Job]:
+        table = self._uow.read("jobs")
+        ids = sorted((i for i in table if after_id < i <= upto_id), reverse=True)
+        found: builtins.list[Job] = []
+        for job_id in ids:
+            if len(found) >= limit:
+                break
+            if _matches(table[job_id], filters):
+                found.append(table[job_id])
+        return found
 
     async def count(self) -> int:
         return len(self._uow.read("jobs"))

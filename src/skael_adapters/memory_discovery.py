@@ -23,6 +23,7 @@ from skael_core.model import (
     Notification,
     Page,
     SavedSearch,
+    WebhookDelivery,
     company_key,
 )
 from skael_core.ports import (
@@ -32,6 +33,7 @@ from skael_core.ports import (
     DismissedJobRepository,
     NotificationRepository,
     SavedSearchRepository,
+    WebhookOutbox,
     page_reaches_end,
 )
 
@@ -44,10 +46,17 @@ DISCOVERY_TABLES = (
     "dismissed_jobs",
     "blocked_companies",
     "credits",
+    "webhook_outbox",
 )
 """The tables these repositories keep (``notified``: notification id by (user, job))."""
 
-USER_OWNED = ("saved_searches", "notifications", "dismissed_jobs", "blocked_companies")
+USER_OWNED = (
+    "saved_searches",
+    "notifications",
+    "dismissed_jobs",
+    "blocked_companies",
+    "webhook_outbox",
+)
 
 
 class Tables(Protocol):
@@ -91,10 +100,11 @@ class MemorySavedSearchRepository(_Repository, SavedSearchRepository):
         """Delete the search; its notifications stay, with no search."""
         if self._uow.write("saved_searches").pop(search_id, None) is None:
             return False
-        notifications = self._uow.write("notifications")
-        for key, n in list(notifications.items()):
-            if n.search_id == search_id:
-                notifications[key] = msgspec.structs.replace(n, search_id=None)
+        for name in ("notifications", "webhook_outbox"):
+            table = self._uow.write(name)
+            for key, row in list(table.items()):
+                if row.search_id == search_id:
+                    table[key] = msgspec.structs.replace(row, search_id=None)
         return True
 
     async def list(self, user_id: int, skip: int, limit: int) -> Page[SavedSearch]:
@@ -116,6 +126,50 @@ class MemorySavedSearchRepository(_Repository, SavedSearchRepository):
 
     async def count_due(self, now: datetime) -> int:
         return sum(1 for s in self._uow.read("saved_searches").values() if s.next_run_at <= now)
+
+
+class MemoryWebhookOutbox(_Repository, WebhookOutbox):
+    async def add(self, delivery: WebhookDelivery) -> WebhookDelivery:
+        stored = msgspec.structs.replace(delivery, id=self._uow.next_id("webhook_outbox"))
+        self._uow.write("webhook_outbox")[stored.id] = stored
+        return stored
+
+    async def get(self, delivery_id: int) -> WebhookDelivery | None:
+        found: WebhookDelivery | None = self._uow.read("webhook_outbox").get(delivery_id)
+        return found
+
+    async def update(self, delivery: WebhookDelivery) -> bool:
+        if delivery.id not in self._uow.read("webhook_outbox"):
+            return False
+        self._uow.write("webhook_outbox")[delivery.id] = delivery
+        return True
+
+    async def claim_due(
+        self, now: datetime, until: datetime, limit: int
+    ) -> builtins.list[WebhookDelivery]:
+        due = [
+            d
+            for d in self._uow.read("webhook_outbox").values()
+            if d.pending and d.next_attempt_at <= now
+        ]
+        due.sort(key=lambda d: (d.next_attempt_at, d.id))
+        claimed = [msgspec.structs.replace(d, next_attempt_at=until) for d in due[: max(0, limit)]]
+        if claimed:
+            table = self._uow.write("webhook_outbox")
+            for delivery in claimed:
+                table[delivery.id] = delivery
+        return claimed
+
+    async def list(
+        self, user_id: int, pending_only: bool, skip: int, limit: int
+    ) -> Page[WebhookDelivery]:
+        mine = [
+            d
+            for d in self._uow.read("webhook_outbox").values()
+            if d.user_id == user_id and (d.pending or not pending_only)
+        ]
+        mine.sort(key=lambda d: (d.created_at, d.id), reverse=True)
+        return _page(mine, skip, limit)
 
 
 def _shown(n: Notification, excluded_ids: set[int], excluded_companies: set[str]) -> bool:

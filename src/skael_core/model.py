@@ -362,12 +362,26 @@ class FetchQuery(Domain, frozen=True, kw_only=True):
     remote: bool | None = None
     limit: int = 25
     posted_at_max_age_days: int = 30
+    discovered_at_gte: datetime | None = None
+    """Only postings the provider discovered at or after this moment (paging forward)."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= 500:
             raise ValueError("limit must be within 1..500")
         if self.posted_at_max_age_days < 1:
             raise ValueError("posted_at_max_age_days must be at least 1")
+
+
+class KnownPostings(Domain, frozen=True, kw_only=True):
+    """The provider ids of one source a fetch must not pay for again: every stored
+    posting discovered at or after ``since`` (all of them when ``since`` is None).
+
+    Asking the source for postings discovered at or after ``since`` while excluding
+    ``ids`` never returns a stored posting, however large the store.
+    """
+
+    ids: tuple[int, ...] = ()
+    since: datetime | None = None
 
 
 class FetchResult(Domain, frozen=True, kw_only=True):
@@ -513,6 +527,7 @@ class ActionType(enum.StrEnum):
     SEARCH_DELETED = "SEARCH_DELETED"
     SEARCH_RAN = "SEARCH_RAN"
     SEARCH_FAILED = "SEARCH_FAILED"
+    WEBHOOK_ABANDONED = "WEBHOOK_ABANDONED"
     JOB_DISMISSED = "JOB_DISMISSED"
     JOB_RESTORED = "JOB_RESTORED"
     COMPANY_BLOCKED = "COMPANY_BLOCKED"
@@ -681,6 +696,12 @@ class SavedSearch(Domain, frozen=True, kw_only=True):
 
     ``next_run_at`` is when it is due next; ``failures`` counts the runs that failed in a
     row (reset by a run that succeeds), ``last_error`` says what the last one met.
+
+    Watermarks: ``discovered_until`` is the newest provider discovery time its fetches
+    have seen (the next fetch asks from there); ``stored_after`` and ``stored_seen`` are
+    job ids: a run looks at the stored jobs above ``stored_after`` (the highest id seen
+    by the run before the last, or at creation), then moves ``stored_after`` to
+    ``stored_seen`` and ``stored_seen`` to the highest id it saw.
     """
 
     id: int = 0
@@ -696,6 +717,9 @@ class SavedSearch(Domain, frozen=True, kw_only=True):
     last_run_at: datetime | None = None
     last_error: str | None = None
     failures: int = 0
+    discovered_until: datetime | None = None
+    stored_after: int = 0
+    stored_seen: int = 0
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_score <= 100:
@@ -726,6 +750,31 @@ class Notification(Domain, frozen=True, kw_only=True):
     @property
     def read(self) -> bool:
         return self.read_at is not None
+
+
+class WebhookDelivery(Domain, frozen=True, kw_only=True):
+    """A webhook request waiting in the outbox: the JSON ``body`` of one run's new
+    matches for the search ``search_id`` of ``user_id``, sent to that search's current
+    URL and signed with its secret.
+
+    ``attempts`` counts the tries so far; ``next_attempt_at`` is when it is tried next.
+    It ends ``delivered_at`` a 2xx answer, or ``gave_up_at`` after the last attempt
+    allowed (``last_error`` says what the last try met)."""
+
+    id: int = 0
+    user_id: int
+    search_id: int | None
+    body: str
+    created_at: datetime
+    next_attempt_at: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    delivered_at: datetime | None = None
+    gave_up_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.delivered_at is None and self.gave_up_at is None
 
 
 class DismissedJob(Domain, frozen=True, kw_only=True):

@@ -37,6 +37,7 @@ from .model import (
     IssuedToken,
     Job,
     JobFilter,
+    KnownPostings,
     Notification,
     Page,
     PreparedJob,
@@ -45,6 +46,7 @@ from .model import (
     TokenClaims,
     UpsertReport,
     User,
+    WebhookDelivery,
 )
 
 # --------------------------------------------------------------------------- storage
@@ -151,6 +153,29 @@ class JobRepository(Protocol):
 
     async def known_source_ids(self, source: str, limit: int) -> builtins.list[int]:
         """The most recently discovered provider ids stored for ``source``."""
+        ...
+
+    async def known_postings(
+        self, source: str, since: datetime | None, limit: int, filters: JobFilter | None = None
+    ) -> KnownPostings:
+        """The provider ids stored for ``source`` (merged ones included, at their job's
+        discovery time) discovered at or after ``since``, newest first; of the jobs
+        matching ``filters`` only, when given (those a query asking the same could
+        return: others need not be named).
+
+        When more than ``limit`` are stored, ``since`` moves up to the discovery time
+        of the ``limit``-th newest and the ids are every one discovered at or after it
+        (ties included, so a few more than ``limit`` may come back): asking from the
+        answer's ``since`` while excluding its ids never returns a stored posting.
+        Postings with no discovery time are left out once ``since`` is set.
+        """
+        ...
+
+    async def stored_between(
+        self, filters: JobFilter, after_id: int, upto_id: int, limit: int
+    ) -> builtins.list[Job]:
+        """Up to ``limit`` jobs matching ``filters`` whose id lies in ``after_id <
+        id <= upto_id``, highest id (most recently stored) first."""
         ...
 
     async def count(self) -> int: ...
@@ -299,6 +324,34 @@ class SavedSearchRepository(Protocol):
         ...
 
     async def count_due(self, now: datetime) -> int: ...
+
+
+class WebhookOutbox(Protocol):
+    """Webhook requests waiting to be delivered, kept across runs and restarts."""
+
+    async def add(self, delivery: WebhookDelivery) -> WebhookDelivery:
+        """Store a new delivery and return it with its id."""
+        ...
+
+    async def get(self, delivery_id: int) -> WebhookDelivery | None: ...
+
+    async def update(self, delivery: WebhookDelivery) -> bool:
+        """Replace the stored delivery with the same id; False if there is none."""
+        ...
+
+    async def claim_due(
+        self, now: datetime, until: datetime, limit: int
+    ) -> builtins.list[WebhookDelivery]:
+        """Up to ``limit`` pending deliveries due by ``now``, earliest due first (then
+        id), each moved to ``next_attempt_at = until`` in this unit of work; one another
+        unit of work has claimed and not yet ended is skipped, not waited for."""
+        ...
+
+    async def list(
+        self, user_id: int, pending_only: bool, skip: int, limit: int
+    ) -> Page[WebhookDelivery]:
+        """The user's deliveries, newest first (pending ones only when asked)."""
+        ...
 
 
 class NotificationRepository(Protocol):
@@ -457,6 +510,7 @@ class UnitOfWork(Protocol):
     dismissed_jobs: DismissedJobRepository
     blocked_companies: BlockedCompanyRepository
     credits: CreditLedger
+    webhook_outbox: WebhookOutbox
     interviews: InterviewRepository
     reminders: ReminderRepository
     calendar_tokens: CalendarTokenRepository
@@ -513,6 +567,8 @@ class WebhookSender(Protocol):
         """None once delivered (a 2xx answer); otherwise what went wrong, after the
         retries the adapter makes. Never raises for a failed delivery."""
         ...
+
+
 class PostingFeed(Protocol):
     """Where an ingestion's postings come from: an export file, worker processes that
     read and prepare one, a provider's answer, the bundled sample set.

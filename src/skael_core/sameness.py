@@ -109,18 +109,34 @@ def title_key(title: str) -> str:
 
 def place_key(job: Job) -> str:
     """Where the job is: its location (or "remote") and its country."""
-    where = _plain(job.location or "") or ("remote" if job.remote else "")
-    return f"{where}/{(job.country_code or '').lower()}"
+    return _place(job.location, job.remote, job.country_code)
+
+
+def _place(location: str | None, remote: bool | None, country_code: str | None) -> str:
+    where = _plain(location or "") or ("remote" if remote else "")
+    return f"{where}/{(country_code or '').lower()}"
 
 
 def sameness_key(job: Job) -> str | None:
     """The key two postings of one job share; None when the posting names no company
     (such a posting is never merged)."""
-    company = company_key(job.company)
-    title = title_key(job.job_title)
-    if not company or not title:
+    return key_of(job.company, job.job_title, job.location, job.remote, job.country_code)
+
+
+def key_of(
+    company: str | None,
+    title: str,
+    location: str | None,
+    remote: bool | None,
+    country_code: str | None,
+) -> str | None:
+    """:func:`sameness_key` of a posting with these fields (storage computes it from a
+    job's columns for jobs stored before keys were kept)."""
+    company_part = company_key(company)
+    title_part = title_key(title)
+    if not company_part or not title_part:
         return None
-    return f"{company}|{title}|{place_key(job)}"
+    return f"{company_part}|{title_part}|{_place(location, remote, country_code)}"
 
 
 def posted_on(job: Job) -> date | None:

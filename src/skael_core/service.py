@@ -64,6 +64,7 @@ from .usecases.discovery import (
     ListBlockedCompanies,
     ListNotifications,
     ListSearches,
+    ListWebhookDeliveries,
     ReadNotification,
     ReplaceSearch,
     RestoreJob,
@@ -218,6 +219,7 @@ class Skael:
         self.list_searches = ListSearches(p.uow, p.clock)
         self.list_notifications = ListNotifications(p.uow, p.clock)
         self.read_notification = ReadNotification(p.uow, p.clock)
+        self.list_webhook_deliveries = ListWebhookDeliveries(p.uow, p.clock)
         self.dismiss_job = DismissJob(p.uow, p.clock)
         self.restore_job = RestoreJob(p.uow, p.clock)
         self.block_company = BlockCompany(p.uow, p.clock)

@@ -187,6 +187,9 @@ def _timing(settings: Settings) -> SearchTiming:
     return SearchTiming(
         lease=timedelta(seconds=settings.search_lease),
         retry_after=timedelta(seconds=settings.search_retry_after),
+        webhook_retry_after=timedelta(seconds=settings.webhook_retry_after),
+        webhook_tries=settings.webhook_tries,
+        stored_window=settings.search_stored_window,
     )
 
 

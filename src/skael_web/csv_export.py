@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Final
 
-from litestar import Response
+from litestar import Request, Response
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import QueryParameter
@@ -31,7 +31,8 @@ FormatQuery = Annotated[
     QueryParameter(
         pattern="^(?:[Jj][Ss][Oo][Nn]|[Cc][Ss][Vv])$",
         description="json (the default) or csv, in any letter case; csv answers every "
-        "matching item as a CSV file (skip and limit do not apply)",
+        "matching item as a CSV file, or only the page skip and limit ask for when "
+        "either is given",
     ),
 ]
 """``?format=``: ``json`` (the default) or ``csv``."""
@@ -39,6 +40,13 @@ FormatQuery = Annotated[
 
 def wants_csv(format_: str | None) -> bool:
     return format_ is not None and format_.lower() == "csv"
+
+
+def asked_page(request: Request[Any, Any, Any], skip: int, limit: int) -> tuple[int, int] | None:
+    """``(skip, limit)`` when the query gave either, else None: a CSV export is the
+    whole list unless a page is asked for."""
+    query = request.query_params
+    return (skip, limit) if "skip" in query or "limit" in query else None
 
 
 @dataclass

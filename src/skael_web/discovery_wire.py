@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from skael_core.model import BlockedCompany, SavedSearch
+from skael_core.model import BlockedCompany, SavedSearch, WebhookDelivery
 from skael_core.usecases.discovery import NotificationView, SearchRequest
 
 from .schemas import (
@@ -91,6 +91,15 @@ class SearchOut(Wire, kw_only=True):
     last_run_at: datetime | None
     last_error: str | None
     failures: int
+    discovered_until: Annotated[
+        datetime | None,
+        Meta(
+            description=(
+                "The newest discovery time among the postings its fetches were sent: the"
+                " next fetch asks the provider only for postings discovered from then on."
+            )
+        ),
+    ] = None
 
     @classmethod
     def of(cls, s: SavedSearch) -> SearchOut:
@@ -115,6 +124,7 @@ class SearchOut(Wire, kw_only=True):
             last_run_at=s.last_run_at,
             last_error=s.last_error,
             failures=s.failures,
+            discovered_until=s.discovered_until,
         )
 
 
@@ -164,6 +174,47 @@ class NotificationOut(Wire, kw_only=True):
 
 class NotificationsOut(Success, kw_only=True):
     notifications: list[NotificationOut]
+    total: int | None = None
+
+
+class WebhookDeliveryOut(Wire, kw_only=True):
+    id: int
+    search_id: int | None
+    status: Annotated[
+        Literal["delivered", "pending", "given_up"],
+        Meta(description="pending: waiting for its next try at next_attempt_at"),
+    ]
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    gave_up_at: datetime | None
+
+    @classmethod
+    def of(cls, d: WebhookDelivery) -> WebhookDeliveryOut:
+        status: Literal["delivered", "pending", "given_up"] = (
+            "delivered"
+            if d.delivered_at is not None
+            else "given_up"
+            if d.gave_up_at is not None
+            else "pending"
+        )
+        return cls(
+            id=d.id,
+            search_id=d.search_id,
+            status=status,
+            attempts=d.attempts,
+            last_error=d.last_error,
+            created_at=d.created_at,
+            next_attempt_at=d.next_attempt_at if d.pending else None,
+            delivered_at=d.delivered_at,
+            gave_up_at=d.gave_up_at,
+        )
+
+
+class WebhookDeliveriesOut(Success, kw_only=True):
+    deliveries: list[WebhookDeliveryOut]
     total: int | None = None
 
 

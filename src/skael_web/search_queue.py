@@ -9,9 +9,10 @@ running, so a claim is never queued twice, and a queued job is taken by one work
 alone. The job runs the search if its claim still holds (``run_claimed``); a worker that
 dies leaves the claim to run out and the search due again.
 
-The database claim alone already keeps two workers from running one search; the queue
-spreads the runs over every worker's concurrency and survives a worker's restart (see
-``docs/decisions.md``).
+The same cron job tries again the webhook deliveries that are due (each claimed in the
+database as well). The database claim alone already keeps two workers from running one
+search; the queue spreads the runs over every worker's concurrency and survives a
+worker's restart (see ``docs/decisions.md``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from saq.types import Context
 
 from skael_core.service import Skael
 
-from .worker import describe
+from .worker import deliver_due, describe
 
 log = logging.getLogger("skael.worker")
 
@@ -60,6 +61,7 @@ async def enqueue_due(ctx: SearchContext) -> int:
             queued += job is not None
         if len(claimed) < ctx["batch"]:
             break
+    await deliver_due(core, ctx["batch"])  # the outbox's claims are the database's too
     return queued
 
 

@@ -125,6 +125,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_deadline: Seconds = 30.0
     webhook_attempts: Positive = 4
     webhook_allow_private: bool = False
+    webhook_tries: Positive = 6
+    webhook_retry_after: Positive = 300
+    search_stored_window: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 200
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from skael_core.service import Skael
 from skael_core.usecases.jobs import plural
-from skael_core.usecases.scheduling import SearchRun
+from skael_core.usecases.scheduling import SearchRun, WebhookAttempt
 
 log = logging.getLogger("skael.worker")
 
@@ -38,7 +38,8 @@ def describe(run: SearchRun) -> str:
 
 
 async def run_due(core: Skael, batch: int, report: Callable[[SearchRun], None]) -> list[SearchRun]:
-    """Run every search due now, ``batch`` claims at a time, until none is left."""
+    """Run every search due now, ``batch`` claims at a time, until none is left; then
+    try again the webhook deliveries that are due (:func:`deliver_due`)."""
     every: list[SearchRun] = []
     while True:
         runs = await core.run_due_searches.execute(batch)
@@ -46,7 +47,25 @@ async def run_due(core: Skael, batch: int, report: Callable[[SearchRun], None]) 
             report(run)
         every.extend(runs)
         if len(runs) < batch:
-            return every
+            break
+    await deliver_due(core, batch)
+    return every
+
+
+async def deliver_due(core: Skael, batch: int) -> list[WebhookAttempt]:
+    """Try again every webhook delivery of the outbox that is due, ``batch`` at a time."""
+    every: list[WebhookAttempt] = []
+    while True:
+        attempts = await core.run_due_searches.deliver_due(batch)
+        every.extend(attempts)
+        if len(attempts) < batch:
+            break
+    if every:
+        failed = sum(1 for a in every if a.error is not None)
+        log.info(
+            "webhook deliveries tried again: %d delivered, %d failed", len(every) - failed, failed
+        )
+    return every
 
 
 def _count(n: int, one: str, many: str) -> str:

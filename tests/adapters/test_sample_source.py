@@ -170,6 +170,20 @@ async def test_max_age_limit_and_exclusions(source: SampleJobSource) -> None:
     assert not skipped & {job.source_id for job in rest.jobs}
 
 
+async def test_discovered_at_gte_pages_forward(source: SampleJobSource) -> None:
+    every = (await source.fetch(FetchQuery(limit=500), [])).jobs
+    moments = sorted({job.discovered_at for job in every if job.discovered_at}, reverse=True)
+    edge = moments[9]
+    newer = (await source.fetch(FetchQuery(limit=500, discovered_at_gte=edge), [])).jobs
+
+    assert newer and all(job.discovered_at and job.discovered_at >= edge for job in newer)
+    assert {job.source_id for job in newer} == {
+        job.source_id for job in every if job.discovered_at and job.discovered_at >= edge
+    }
+    assert source.matcher(FetchQuery(discovered_at_gte=edge))(newer[0])
+    assert not source.matcher(FetchQuery(discovered_at_gte=edge))(every[-1])
+
+
 async def test_filters_combine(source: SampleJobSource) -> None:
     query = FetchQuery(job_titles=("engineer",), countries=("US", "GB", "DE"), limit=3)
 

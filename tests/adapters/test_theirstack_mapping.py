@@ -76,6 +76,15 @@ def test_an_empty_query_still_sends_a_date_filter() -> None:
     assert body == {"limit": 25, "posted_at_max_age_days": 30, "include_total_results": False}
 
 
+def test_a_watermark_is_sent_as_discovered_at_gte_in_utc() -> None:
+    moment = datetime(2026, 11, 20, 16, 10, 48, 250000, tzinfo=UTC)
+    body = build_search_body(FetchQuery(discovered_at_gte=moment), [7, 8])
+
+    assert body["discovered_at_gte"] == "2026-11-20T16:10:48.250000+00:00"
+    assert body["job_id_not"] == [7, 8]
+    assert set(body) <= KNOWN_FILTERS
+
+
 @pytest.mark.parametrize(
     ("years", "levels"),
     [

@@ -5,17 +5,31 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
+from pathlib import Path
 
 import httpx
 
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.security import HmacTokenService
+from skael_adapters.sql import SqlDatabase, migrate
 from skael_adapters.stores import LocalStore, StoreLoginThrottle, StoreRevokedTokens
 from skael_adapters.system import FixedClock, PycountryCatalog
 from skael_adapters.webhooks import SIGNATURE, TIMESTAMP, HttpWebhookSender
+from skael_core.model import WebhookDelivery
 from skael_core.service import Ports, Skael
 from skael_core.usecases.discovery import SearchRequest
-from support import NOW, SECRET, EchoWriter, ListJobSource, fast_hasher, make_job, register
+from skael_core.usecases.scheduling import SearchTiming
+from support import (
+    NOW,
+    SECRET,
+    EchoWriter,
+    ListJobSource,
+    fast_hasher,
+    make_core,
+    make_job,
+    register,
+)
 from webhook_receiver import running_receiver
 
 
@@ -127,3 +141,127 @@ async def test_a_host_name_of_a_private_address_is_refused_before_any_request() 
         assert await sender.send("http://public.example:8080/hook", "k", b"{}") is None
         assert [str(r.url) for r in requests] == ["http://public.example:8080/hook"]
         assert ("public.example", 8080) in asked
+
+
+async def _outbox(core: Skael, user_id: int) -> list[WebhookDelivery]:
+    async with core.ports.uow(read_only=True) as uow:
+        return list((await uow.webhook_outbox.list(user_id, False, 0, 10)).items)
+
+
+async def test_a_failed_delivery_is_tried_again_by_later_rounds_and_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    """The receiver fails, the worker stops, a new one over the same SQLite file delivers."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'skael.db'}"
+    await migrate.upgrade(url)
+    clock = FixedClock(NOW)
+    timing = SearchTiming(webhook_retry_after=timedelta(minutes=5), webhook_tries=4)
+    source = ListJobSource([make_job(n) for n in range(1, 4)])
+    with running_receiver() as receiver:
+        receiver.script = [503, 503, 503, 503, 200]  # two rounds of two requests fail
+        database = SqlDatabase.from_url(url)
+        async with httpx.AsyncClient() as client:
+            core = make_core(
+                database.unit_of_work,
+                clock=clock,
+                source=source,
+                timing=timing,
+                webhooks=_sender(client, attempts=2),
+            )
+            ada = await register(core, skills=["python"])
+            request = SearchRequest(webhook_url=receiver.url)
+            search = await core.create_search.execute(ada.user_id, None, request)
+            (run,) = await core.run_due_searches.execute()
+            assert "HTTP 503" in (run.webhook or "") and len(run.notified) == 3
+            (waiting,) = await _outbox(core, ada.user_id)
+            assert waiting.attempts == 1 and waiting.pending
+            assert waiting.next_attempt_at == NOW + timedelta(minutes=5)
+            assert await core.run_due_searches.deliver_due() == []  # not due yet
+            clock.advance(minutes=5)
+            (again,) = await core.run_due_searches.deliver_due()
+            assert "HTTP 503" in (again.error or "")
+            (waiting,) = await _outbox(core, ada.user_id)
+            assert waiting.attempts == 2 and waiting.next_attempt_at == clock.now() + timedelta(
+                minutes=10
+            )
+        await database.dispose()  # the worker stops
+
+        clock.advance(minutes=10)
+        database = SqlDatabase.from_url(url)
+        async with httpx.AsyncClient() as client:
+            restarted = make_core(
+                database.unit_of_work,
+                clock=clock,
+                source=source,
+                timing=timing,
+                webhooks=_sender(client, attempts=2),
+            )
+            (delivered,) = await restarted.run_due_searches.deliver_due()
+            assert delivered.error is None
+            assert await restarted.run_due_searches.deliver_due() == []
+            (done,) = await _outbox(restarted, ada.user_id)
+        await database.dispose()
+    assert done.delivered_at == clock.now() and done.attempts == 3 and not done.pending
+    assert len(receiver.deliveries) == 5
+    bodies = {d.body for d in receiver.deliveries}
+    assert len(bodies) == 1  # every try sends the run's body as it was first written
+    last = receiver.deliveries[-1]
+    assert search.webhook_secret and _valid(search.webhook_secret, last.headers, last.body)
+    sent = json.loads(last.body)
+    assert sorted(m["notification_id"] for m in sent["matches"]) == sorted(
+        n.id for n in run.notified
+    )
+
+
+async def test_a_delivery_is_given_up_after_its_last_try_and_recorded() -> None:
+    clock = FixedClock(NOW)
+    timing = SearchTiming(webhook_retry_after=timedelta(minutes=1), webhook_tries=3)
+    with running_receiver() as receiver:
+        receiver.script = [500]
+        async with httpx.AsyncClient() as client:
+            core = make_core(
+                MemoryDatabase().unit_of_work,
+                clock=clock,
+                source=ListJobSource([make_job(1)]),
+                timing=timing,
+                webhooks=_sender(client, attempts=1),
+            )
+            ada = await register(core, skills=["python"])
+            request = SearchRequest(webhook_url=receiver.url)
+            await core.create_search.execute(ada.user_id, None, request)
+            await core.run_due_searches.execute()
+            for wait in (1, 2):
+                clock.advance(minutes=wait)
+                assert len(await core.run_due_searches.deliver_due()) == 1
+            clock.advance(days=1)
+            assert await core.run_due_searches.deliver_due() == []  # given up: never again
+            (given_up,) = await _outbox(core, ada.user_id)
+            activity = await core.list_activity.execute(ada.user_id, None)
+    assert len(receiver.deliveries) == 3
+    assert given_up.attempts == 3 and given_up.gave_up_at == NOW + timedelta(minutes=3)
+    assert "HTTP 500" in (given_up.last_error or "") and not given_up.pending
+    abandoned = [a for a in activity.items if a.action_type == "WEBHOOK_ABANDONED"]
+    assert len(abandoned) == 1 and abandoned[0].metadata["attempts"] == 3
+
+
+async def test_a_delivery_whose_search_is_deleted_is_given_up() -> None:
+    clock = FixedClock(NOW)
+    with running_receiver() as receiver:
+        receiver.script = [503]
+        async with httpx.AsyncClient() as client:
+            core = make_core(
+                MemoryDatabase().unit_of_work,
+                clock=clock,
+                source=ListJobSource([make_job(1)]),
+                webhooks=_sender(client, attempts=1),
+            )
+            ada = await register(core, skills=["python"])
+            request = SearchRequest(webhook_url=receiver.url)
+            search = await core.create_search.execute(ada.user_id, None, request)
+            await core.run_due_searches.execute()
+            await core.delete_search.execute(ada.user_id, search.id)
+            clock.advance(hours=1)
+            (attempt,) = await core.run_due_searches.deliver_due()
+            (given_up,) = await _outbox(core, ada.user_id)
+    assert "removed" in (attempt.error or "") and len(receiver.deliveries) == 1
+    assert given_up.gave_up_at is not None and given_up.search_id is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 from cli.test_cli import run
@@ -73,9 +74,23 @@ def test_the_worker_runs_a_due_search_once_and_reports_a_provider_failure(
         assert failed.returncode == 0, failed.stderr
         assert "failed (" in failed.stderr and "credits" in failed.stderr.lower()
         assert "1 failed" in failed.stdout
-        assert fake.requests[-1].body["job_id_not"]  # the stored postings were not asked for
+        asked = fake.requests[-1].body
+        assert asked["job_id_not"]  # the stored postings from the watermark on
+        assert "discovered_at_gte" in asked  # the newest discovery time the first run saw
         after = asyncio.run(_state(url, user_id))
         assert after[:3] == (notified, 10, 10) and after[3][0] == "SEARCH_FAILED"
+
+        asyncio.run(_due_now(url))
+        fake.script = ["search"]
+        stored = set(fake.requests[0].body.get("job_id_not", ()))
+        answered = json.loads(fake.search(fake.requests[0].body))["data"]
+        stored |= {p["id"] for p in answered}  # what the first run bought
+        third = run(env, "worker", "--once")
+        assert third.returncode == 0, third.stderr
+        again = json.loads(fake.search(fake.requests[-1].body))["data"]
+        assert not stored & {p["id"] for p in again}  # nothing stored was bought again
+        spent = asyncio.run(_state(url, user_id))[2]
+        assert spent == 10 + len(again)
 
 
 async def _due_now(url: str) -> None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.system import FixedClock
 from skael_core.errors import ProviderUnavailable
-from skael_core.model import JobFilter
+from skael_core.model import Job, JobFilter
 from skael_core.service import Skael
 from skael_core.usecases.discovery import SearchRequest
-from skael_core.usecases.scheduling import ALL, CreditBudget, person_scope
+from skael_core.usecases.scheduling import ALL, CreditBudget, SearchTiming, person_scope
 from support import NOW, ListJobSource, make_core, make_job, register
 
 
@@ -30,6 +31,7 @@ async def _spent(core: Skael, scope: str) -> int:
 
 async def test_a_due_search_notifies_new_matches_once_and_is_scheduled() -> None:
     core, source, clock = _world(budget=CreditBudget(per_search=10))
+    source.jobs = [make_job(n, discovered_at=NOW - timedelta(hours=n)) for n in range(1, 31)]
     ada = await register(core, skills=["python", "django"], desired_job_role="Python Developer")
     search = await core.create_search.execute(ada.user_id, None, SearchRequest(min_score=1))
     first = await core.run_due_searches.execute()
@@ -38,24 +40,117 @@ async def test_a_due_search_notifies_new_matches_once_and_is_scheduled() -> None
     assert run.credits_used == 10 and run.fetched == 10 and len(run.notified) == 10
     assert run.next_run_at == NOW + timedelta(days=1)
     assert await core.run_due_searches.execute() == []  # not due again today
-    assert source.queries[0][1] == []  # nothing known yet: no job_id_not
+    assert source.queries[0][1] == [] and source.queries[0][0].discovered_at_gte is None
+    stored = await core.get_search.execute(ada.user_id, search.id)
+    assert stored.discovered_until == NOW - timedelta(hours=1)  # the newest it was sent
     clock.advance(days=1)
+    source.jobs[:0] = [make_job(n, discovered_at=clock.now()) for n in range(31, 36)]
     second = (await core.run_due_searches.execute())[0]
-    assert len(source.queries[1][1]) == 10  # the stored ids go along as job_id_not
-    assert second.status == "ran" and len(second.notified) == 10
+    query, excluded = source.queries[1]
+    assert query.discovered_at_gte == NOW - timedelta(hours=1)  # from the watermark on
+    assert excluded == [1]  # the stored posting discovered at the watermark
+    assert second.status == "ran" and second.credits_used == 5 and len(second.notified) == 5
     page = await core.list_notifications.execute(ada.user_id, None, limit=100)
-    assert page.total == 20 and len({v.job.id for v in page.items}) == 20
+    assert page.total == 15 and len({v.job.id for v in page.items}) == 15
     stored = await core.get_search.execute(ada.user_id, search.id)
     assert stored.last_run_at == NOW + timedelta(days=1) and stored.failures == 0
+    assert stored.discovered_until == clock.now()
     kinds = [a.action_type for a in (await core.list_activity.execute(ada.user_id, None)).items]
     assert kinds.count("SEARCH_RAN") == 2 and kinds.count("JOBS_FETCHED") == 2
     ran = next(a for a in (await core.list_activity.execute(ada.user_id, None)).items)
     assert ran.metadata == {
         "search_id": search.id,
-        "fetched": 10,
-        "new_matches": 10,
-        "credits_used": 10,
+        "fetched": 10,  # 5 sent, 5 stored ones answering the query
+        "stored_considered": 15,
+        "new_matches": 5,
+        "credits_used": 5,
     }
+
+
+async def test_no_run_pays_for_a_posting_already_stored() -> None:
+    """A store larger than one request's exclusions: the first run asks only for what
+    is newer than the stored postings it cannot name; the next asks from its watermark."""
+    core, source, clock = _world(budget=CreditBudget(per_search=10))
+    source.jobs = [make_job(n, discovered_at=NOW - timedelta(minutes=n)) for n in range(1, 701)]
+    imported = {n for n in range(101, 701)}  # the oldest 600, stored by an import
+    async with core.ports.uow() as uow:
+        await uow.jobs.upsert_many([j for j in source.jobs if j.source_id in imported])
+        await uow.commit()
+    ada = await register(core, skills=["python"])
+    await core.create_search.execute(ada.user_id, None, SearchRequest())
+    (first,) = await core.run_due_searches.execute()
+    assert first.credits_used == 10 and not imported & set(source.sent)
+    query, excluded = source.queries[0]
+    assert query.discovered_at_gte == NOW - timedelta(minutes=600)  # the 500th newest stored
+    assert len(excluded) == 500 and set(excluded) <= imported
+    clock.advance(days=1)
+    (second,) = await core.run_due_searches.execute()
+    sent = len(source.sent)
+    assert second.credits_used == 0 and len(source.sent) == sent  # nothing new out there
+    source.jobs[:0] = [make_job(n, discovered_at=clock.now()) for n in range(701, 704)]
+    clock.advance(days=1)
+    (third,) = await core.run_due_searches.execute()
+    assert third.credits_used == 3 and sorted(source.sent[sent:]) == [701, 702, 703]
+    assert len(source.sent) == len(set(source.sent))  # nothing was ever bought twice
+    assert await _spent(core, ALL) == 3
+
+
+async def test_stored_postings_of_others_matching_the_search_are_told() -> None:
+    core, _, clock = _world(jobs=0)
+    ada = await register(core, skills=["python"], desired_job_role="Python Developer")
+
+    async def store(*jobs: Job) -> None:
+        async with core.ports.uow() as uow:
+            await uow.jobs.upsert_many(jobs)
+            await uow.commit()
+
+    def other(n: int, **fields: Any) -> Job:
+        return make_job(n, source="import", **fields)
+
+    await store(other(1))  # stored before the search: never told
+    search = await core.create_search.execute(
+        ada.user_id,
+        None,
+        SearchRequest(job_title="Python Developer", country_code="DE", min_score=1),
+    )
+    await store(
+        other(2),
+        other(3, country_code="FR", country="France", location="Paris"),  # not the filters
+        other(4),
+        other(5, company="Blocked Corp", job_title="Python Engineer"),
+        other(6, job_title="Pastry Chef", slugs=("baking",)),  # not the search's title
+    )
+    four = (await core.list_jobs.execute(JobFilter(), limit=100)).items
+    dismissed = next(j.id for j in four if j.source_id == 4)
+    await core.dismiss_job.execute(ada.user_id, None, dismissed)
+    await core.block_company.execute(ada.user_id, None, "blocked corp")
+    (run,) = await core.run_due_searches.execute()
+    assert run.fetched == 0 and run.credits_used == 0
+    by_id = {j.id: j.source_id for j in four}
+    assert [by_id[n.job_id] for n in run.notified] == [2]
+    await store(other(7), other(2, description="refreshed"))  # 2 again: told once only
+    clock.advance(days=1)
+    (again,) = await core.run_due_searches.execute()
+    new = (await core.list_jobs.execute(JobFilter(), limit=100)).items
+    assert [j.source_id for j in new if j.id in {n.job_id for n in again.notified}] == [7]
+    stored = await core.get_search.execute(ada.user_id, search.id)
+    assert stored.stored_seen == max(j.id for j in new) and stored.stored_after > 0
+
+
+async def test_a_run_looks_at_a_bounded_window_of_stored_postings() -> None:
+    source = ListJobSource()
+    core = make_core(
+        MemoryDatabase().unit_of_work,
+        source=source,
+        timing=SearchTiming(stored_window=3),
+    )
+    ada = await register(core, skills=["python"])
+    await core.create_search.execute(ada.user_id, None, SearchRequest())
+    async with core.ports.uow() as uow:
+        report = await uow.jobs.upsert_many([make_job(n, source="import") for n in range(1, 6)])
+        await uow.commit()
+    (run,) = await core.run_due_searches.execute()
+    assert sorted(n.job_id for n in run.notified) == sorted(report.ids)[-3:]  # newest 3
 
 
 async def test_two_searches_finding_one_job_notify_it_once() -> None:

@@ -299,6 +299,16 @@ def test_applications_and_saved_jobs_export_as_csv_safely(
     assert [int(r["job_id"]) for r in saved] == [job_ids[4], job_ids[3], job_ids[2]]
     assert all(r["saved_at"] and r["job_title"] for r in saved)
 
+    paged = client.get("/jobs/saved", params={"format": "csv", "skip": 1}, headers=ada.headers)
+    assert [int(r["job_id"]) for r in _csv(paged)] == [job_ids[3], job_ids[2]]
+    one = client.get("/jobs/saved?format=csv&limit=1", headers=ada.headers)
+    assert [int(r["job_id"]) for r in _csv(one)] == [job_ids[4]]
+    page = {"format": "csv", "skip": 1, "limit": 1}
+    second = client.get(f"/applications/user/{ada.user_id}", params=page, headers=ada.headers)
+    assert [int(r["job_id"]) for r in _csv(second)] == [applied]
+    assert _csv(client.get("/jobs/saved?format=csv&skip=3", headers=ada.headers)) == []
+    assert_error(client.get("/jobs/saved?format=csv&limit=0", headers=ada.headers), 422)
+
     as_json = client.get(f"/applications/user/{ada.user_id}", headers=ada.headers).json()
     assert (as_json["messages"], as_json["total"]) == ("success", 2)
     assert client.get("/jobs/saved?format=json", headers=ada.headers).json()["total"] == 3

@@ -6,11 +6,12 @@ import asyncio
 import time
 from typing import Any
 
+import msgspec
 from litestar.testing import TestClient
 
 from skael_core.model import Notification
 from skael_web.app import create_app
-from support import NOW
+from support import NOW, make_job
 from web.web_support import (
     Account,
     World,
@@ -20,6 +21,7 @@ from web.web_support import (
     sign_up,
     sqlite_database,
 )
+from webhook_receiver import running_receiver
 
 BACKEND = {
     "job_title": "Backend Engineer",
@@ -208,3 +210,89 @@ def test_the_worker_inside_the_server_runs_a_new_search(tmp_path: Any) -> None:
         (search,) = client.get("/searches", headers=ada.headers).json()["searches"]
         assert search["last_run_at"] is not None and search["failures"] == 0
         assert "SEARCH_RAN" in actions(client, ada)
+
+
+def _wait_for(client: TestClient[Any], path: str, account: Account, ready: Any) -> Any:
+    deadline = time.monotonic() + 10
+    while True:
+        page = client.get(path, headers=account.headers).json()
+        if ready(page) or time.monotonic() > deadline:
+            return page
+        time.sleep(0.05)
+
+
+async def due_now(world: World, search_id: int) -> None:
+    async with world.database.unit_of_work() as uow:
+        search = await uow.saved_searches.get(search_id)
+        assert search is not None
+        await uow.saved_searches.update(msgspec.structs.replace(search, next_run_at=NOW))
+        await uow.commit()
+
+
+def test_the_worker_tells_of_postings_an_import_stored_since_the_search(tmp_path: Any) -> None:
+    world = build_world(
+        sqlite_database(tmp_path / "skael.db"), worker_in_serve=True, worker_interval=0.05
+    )
+    world.source.jobs = []  # the provider has nothing: only stored postings can match
+
+    async def store(*jobs: Any) -> list[int]:
+        async with world.database.unit_of_work() as uow:
+            report = await uow.jobs.upsert_many(jobs)
+            await uow.commit()
+        return list(report.ids)
+
+    before = asyncio.run(store(make_job(1, source="import")))
+    with TestClient(create_app(world.container)) as client:
+        ada = sign_up(client, "ada@example.com", skills="python, django")
+        search = {"job_title": "Python Developer", "country_code": "DE", "min_score": 1}
+        made = client.post("/searches", json=search, headers=ada.headers)
+        assert made.status_code == 201, made.text
+        _wait_for(client, "/searches", ada, lambda p: p["searches"][0]["last_run_at"])
+        after = asyncio.run(
+            store(
+                make_job(2, source="import"),
+                make_job(3, source="import", country_code="FR", country="France"),
+            )
+        )
+        asyncio.run(due_now(world, made.json()["id"]))  # as the next day would
+        page = _wait_for(client, "/notifications", ada, lambda p: p["total"])
+        assert [n["job_id"] for n in page["notifications"]] == [after[0]]
+        assert page["notifications"][0]["job"]["id"] == after[0]
+        assert before[0] not in {n["job_id"] for n in page["notifications"]}
+        (kept,) = client.get("/searches", headers=ada.headers).json()["searches"]
+        assert kept["failures"] == 0 and "discovered_until" in kept
+
+
+def test_a_failed_webhook_delivery_is_listed_then_delivered_by_a_later_round(
+    tmp_path: Any,
+) -> None:
+    world = build_world(
+        sqlite_database(tmp_path / "skael.db"),
+        worker_in_serve=True,
+        worker_interval=0.05,
+        webhook_allow_private=True,
+        webhook_attempts=1,
+        webhook_retry_after=300,
+    )
+    with running_receiver() as receiver, TestClient(create_app(world.container)) as client:
+        receiver.script = [503, 200]
+        ada = sign_up(client, "ada@example.com", skills="python, django")
+        body = {"min_score": 1, "webhook_url": receiver.url}
+        assert client.post("/searches", json=body, headers=ada.headers).status_code == 201
+        path = "/notifications/webhook_deliveries"
+        page = _wait_for(client, path, ada, lambda p: p["total"] and p["deliveries"][0]["attempts"])
+        (waiting,) = page["deliveries"]
+        assert waiting["status"] == "pending" and waiting["attempts"] == 1
+        assert "HTTP 503" in waiting["last_error"] and waiting["delivered_at"] is None
+        assert client.get(path, params={"pending": True}, headers=ada.headers).json()["total"] == 1
+        world.clock.advance(minutes=5)  # its next try is due
+        page = _wait_for(client, path, ada, lambda p: p["deliveries"][0]["status"] != "pending")
+        (done,) = page["deliveries"]
+        assert done["status"] == "delivered" and done["attempts"] == 2
+        assert done["next_attempt_at"] is None and done["last_error"] is None
+        assert client.get(path, params={"pending": True}, headers=ada.headers).json()["total"] == 0
+        other = sign_up(client, "bob@example.com")
+        assert client.get(path, headers=other.headers).json()["total"] == 0
+        refused = client.get(path, params={"user_id": ada.user_id}, headers=other.headers)
+        assert refused.status_code == 403
+    assert len(receiver.deliveries) == 2

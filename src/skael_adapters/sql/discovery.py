@@ -27,6 +27,7 @@ from skael_core.model import (
     Page,
     SavedSearch,
     SearchFilters,
+    WebhookDelivery,
     company_key,
 )
 from skael_core.ports import (
@@ -35,6 +36,7 @@ from skael_core.ports import (
     DismissedJobRepository,
     NotificationRepository,
     SavedSearchRepository,
+    WebhookOutbox,
 )
 
 from .base import SqlRepository, batched
@@ -44,6 +46,7 @@ from .tables import (
     dismissed_jobs,
     notifications,
     saved_searches,
+    webhook_outbox,
 )
 
 _encode = msgspec.json.Encoder().encode
@@ -67,6 +70,9 @@ def search_to_row(search: SavedSearch) -> dict[str, Any]:
         "last_run_at": search.last_run_at,
         "last_error": search.last_error,
         "failures": search.failures,
+        "discovered_until": search.discovered_until,
+        "stored_after": search.stored_after,
+        "stored_seen": search.stored_seen,
     }
 
 
@@ -85,6 +91,9 @@ def search_to_domain(row: sa.Row[Any]) -> SavedSearch:
         last_run_at=row.last_run_at,
         last_error=row.last_error,
         failures=row.failures,
+        discovered_until=row.discovered_until,
+        stored_after=row.stored_after,
+        stored_seen=row.stored_seen,
     )
 
 
@@ -110,6 +119,36 @@ def notification_to_domain(row: sa.Row[Any]) -> Notification:
         company=row.company_lc,
         created_at=row.created_at,
         read_at=row.read_at,
+    )
+
+
+def delivery_to_row(d: WebhookDelivery) -> dict[str, Any]:
+    return {
+        "user_id": d.user_id,
+        "search_id": d.search_id,
+        "body": d.body,
+        "created_at": d.created_at,
+        "next_attempt_at": d.next_attempt_at,
+        "attempts": d.attempts,
+        "last_error": d.last_error,
+        "delivered_at": d.delivered_at,
+        "gave_up_at": d.gave_up_at,
+        "pending": d.pending,
+    }
+
+
+def delivery_to_domain(row: sa.Row[Any]) -> WebhookDelivery:
+    return WebhookDelivery(
+        id=row.id,
+        user_id=row.user_id,
+        search_id=row.search_id,
+        body=row.body,
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        delivered_at=row.delivered_at,
+        gave_up_at=row.gave_up_at,
     )
 
 
@@ -226,6 +265,55 @@ class SqlNotificationRepository(SqlRepository, NotificationRepository):
             where.append(sa.or_(n.c.company_lc.is_(None), n.c.company_lc.not_in(companies)))
         query = sa.select(n).where(*where).order_by(n.c.created_at.desc(), n.c.id.desc())
         return await self._page(query, skip, limit, notification_to_domain)
+
+
+class SqlWebhookOutbox(SqlRepository, WebhookOutbox):
+    async def add(self, delivery: WebhookDelivery) -> WebhookDelivery:
+        w = webhook_outbox
+        statement = sa.insert(w).values(delivery_to_row(delivery)).returning(w.c.id)
+        new_id = (await self._conn.execute(statement)).scalar_one()
+        return msgspec.structs.replace(delivery, id=new_id)
+
+    async def get(self, delivery_id: int) -> WebhookDelivery | None:
+        query = sa.select(webhook_outbox).where(webhook_outbox.c.id == delivery_id)
+        row = (await self._conn.execute(query)).first()
+        return None if row is None else delivery_to_domain(row)
+
+    async def update(self, delivery: WebhookDelivery) -> bool:
+        w = webhook_outbox
+        statement = sa.update(w).where(w.c.id == delivery.id).values(delivery_to_row(delivery))
+        return (await self._conn.execute(statement)).rowcount > 0
+
+    async def claim_due(
+        self, now: datetime, until: datetime, limit: int
+    ) -> builtins.list[WebhookDelivery]:
+        if limit <= 0:
+            return []
+        w = webhook_outbox
+        query = (
+            sa.select(w)
+            .where(w.c.pending.is_(True), w.c.next_attempt_at <= now)
+            .order_by(w.c.next_attempt_at, w.c.id)
+            .limit(limit)
+        )
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        due = [delivery_to_domain(row) for row in await self._conn.execute(query)]
+        if due:
+            await self._conn.execute(
+                sa.update(w).where(w.c.id.in_([d.id for d in due])).values(next_attempt_at=until)
+            )
+        return [msgspec.structs.replace(d, next_attempt_at=until) for d in due]
+
+    async def list(
+        self, user_id: int, pending_only: bool, skip: int, limit: int
+    ) -> Page[WebhookDelivery]:
+        w = webhook_outbox
+        where = [w.c.user_id == user_id]
+        if pending_only:
+            where.append(w.c.pending.is_(True))
+        query = sa.select(w).where(*where).order_by(w.c.created_at.desc(), w.c.id.desc())
+        return await self._page(query, skip, limit, delivery_to_domain)
 
 
 class SqlDismissedJobRepository(SqlRepository, DismissedJobRepository):

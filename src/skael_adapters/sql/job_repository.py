@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -18,7 +19,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from skael_core.model import CatalogEntry, Job, JobFilter, Page, Technology, UpsertReport
+from skael_core.model import (
+    CatalogEntry,
+    Job,
+    JobFilter,
+    KnownPostings,
+    Page,
+    Technology,
+    UpsertReport,
+)
 from skael_core.ports import JobRepository, page_reaches_end
 from skael_core.sameness import sameness_key
 
@@ -475,6 +484,73 @@ class SqlJobRepository(SqlRepository, JobRepository):
         )
         found += (await self._conn.execute(merged)).scalars()
         return found[:limit]
+
+    async def known_postings(
+        self, source: str, since: datetime | None, limit: int, filters: JobFilter | None = None
+    ) -> KnownPostings:
+        where = job_conditions(filters) if filters is not None else []
+        found = await self._known(source, since, limit + 1, where)  # one more: move the bound?
+        if len(found) > limit > 0:
+            edge = found[limit - 1][0]
+            if edge is None:
+                found = found[:limit]
+            else:
+                since = edge
+                found = await self._known(source, edge, None, where)
+        return KnownPostings(ids=tuple(sid for _, sid in found), since=since)
+
+    async def _known(
+        self,
+        source: str,
+        since: datetime | None,
+        limit: int | None,
+        where: builtins.list[sa.ColumnElement[bool]],
+    ) -> builtins.list[tuple[datetime | None, int]]:
+        """(discovered at, provider id) of the postings of ``source`` stored as jobs of
+        their own and merged into others, discovered at or after ``since``, newest first
+        (each read along the index on ``source, discovered_at``)."""
+        s = job_sources
+        merged_at = sa.func.coalesce(s.c.discovered_at, jobs.c.discovered_at)
+        own = sa.select(jobs.c.discovered_at, jobs.c.source_id).where(
+            jobs.c.source == source, *where
+        )
+        merged = (
+            sa.select(merged_at, s.c.source_id)
+            .select_from(s.join(jobs, jobs.c.id == s.c.job_id))
+            .where(s.c.source == source, *where)
+        )
+        found: builtins.list[tuple[datetime | None, int]] = []
+        for query, at in ((own, jobs.c.discovered_at), (merged, merged_at)):
+            if since is not None:
+                query = query.where(at >= self._stored_moment(since))
+            query = query.order_by(at.desc().nulls_last(), jobs.c.id.desc())
+            if limit is not None:
+                query = query.limit(limit)
+            found.extend((at, sid) for at, sid in await self._conn.execute(query))
+        found.sort(key=lambda f: (f[0] is not None, f[0]), reverse=True)
+        return found if limit is None else found[:limit]
+
+    def _stored_moment(self, moment: datetime) -> Any:
+        """``moment`` as job writes store it: on SQLite the text ``bulk`` makes of a
+        time (UTC, ``isoformat(" ")``), which a bound ``DateTime`` would not equal."""
+        if self._conn.dialect.name != "sqlite":
+            return moment
+        utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return sa.literal(utc.replace(tzinfo=None).isoformat(" "), sa.Text)
+
+    async def stored_between(
+        self, filters: JobFilter, after_id: int, upto_id: int, limit: int
+    ) -> builtins.list[Job]:
+        if limit <= 0 or upto_id <= after_id:
+            return []
+        query = (
+            sa.select(*_JOB_READ)
+            .where(jobs.c.id > after_id, jobs.c.id <= upto_id, *job_conditions(filters))
+            .order_by(jobs.c.id.desc())
+            .limit(limit)
+        )
+        full = self._decoders.full
+        return [full(row) for row in await self._conn.execute(query)]
 
     async def count(self) -> int:
         result = await self._conn.execute(sa.select(sa.func.count()).select_from(jobs))

@@ -430,12 +430,17 @@ class SqlJobBulkLoad(JobBulkLoad):
                     "job_id": job_id,
                     "url": posting.apply_url,
                     "date_posted": posted_on(posting),
+                    "discovered_at": posting.discovered_at,
                 }
             )
         insert = _dialect_insert(self._conn, job_sources)
         upsert = insert.on_conflict_do_update(
             index_elements=["source", "source_id"],
-            set_={"url": insert.excluded.url, "date_posted": insert.excluded.date_posted},
+            set_={
+                "url": insert.excluded.url,
+                "date_posted": insert.excluded.date_posted,
+                "discovered_at": insert.excluded.discovered_at,
+            },
         )
         await self._conn.execute(upsert, sources)
         current = await self._conn.execute(

@@ -5,10 +5,11 @@ Every function is a coroutine and takes a database URL (``engine_options`` go to
 disposed) or an :class:`~sqlalchemy.ext.asyncio.AsyncEngine` (used as it is). From
 synchronous code: ``asyncio.run(upgrade(url))``.
 
-A migration runs in one transaction on both databases. On SQLite, foreign keys are off
-while it runs (a table recreated in batch mode must not cascade deletes); on
-PostgreSQL an advisory lock makes several workers starting at once migrate one at a
-time.
+A migration runs in one transaction on both databases; work on every stored row that
+it leaves (:mod:`.backfill`) follows it in batches, each its own transaction. On
+SQLite, foreign keys are off while it runs (a table recreated in batch mode must not
+cascade deletes); on PostgreSQL an advisory lock makes several workers starting at once
+migrate one at a time.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
 
-from . import failures
+from . import backfill, failures
 from .engine import check_url, create_engine, is_memory_sqlite
 
 T = TypeVar("T")
@@ -78,6 +79,23 @@ async def upgrade(target: Target, revision: str = "head", **engine_options: Any)
             command.upgrade(alembic_config(connection), revision)
 
     await run_on(target, run, **engine_options)
+    await finish_maintenance(target, **engine_options)
+
+
+async def finish_maintenance(target: Target, **engine_options: Any) -> int:
+    """Do the work on stored rows that migrations left to do in batches
+    (:mod:`.backfill`); nothing once it is done. How many rows it changed."""
+    if isinstance(target, AsyncEngine):
+        return await backfill.same_keys(target)
+    url = check_url(target)
+    if not is_memory_sqlite(url):
+        engine_options.setdefault("poolclass", NullPool)
+    engine = create_engine(url, **engine_options)
+    try:
+        with failures.opening(engine.url):
+            return await backfill.same_keys(engine)
+    finally:
+        await engine.dispose()
 
 
 async def downgrade(target: Target, revision: str, **engine_options: Any) -> None:
@@ -119,6 +137,7 @@ async def ensure_schema(target: Target, **engine_options: Any) -> None:
     """
     found = await current(target, **engine_options)
     if found == head():
+        await finish_maintenance(target, **engine_options)  # a start stopped half way
         return
     if found is not None and found not in revisions():
         raise MigrationError(f"the database is at revision {found!r}, unknown to this Skael")

@@ -201,6 +201,9 @@ job_sources = sa.Table(
     sa.Column("job_id", Id, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
     sa.Column("url", sa.Text),
     sa.Column("date_posted", sa.Date),
+    # when the provider discovered this posting (its job's may be older): a fetch names
+    # it as known from then on (NULL for links made before migration 0012)
+    sa.Column("discovered_at", UtcDateTime),
     sa.Index(None, "job_id"),
 )
 
@@ -428,11 +431,49 @@ saved_searches = sa.Table(
     sa.Column("last_run_at", UtcDateTime),
     sa.Column("last_error", sa.Text),
     sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    # watermarks (SavedSearch): the newest provider discovery time its fetches saw, and
+    # the job ids its runs looked at the stored jobs from and up to
+    sa.Column("discovered_until", UtcDateTime),
+    sa.Column("stored_after", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("stored_seen", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index(None, "user_id", "created_at", "id"),
     sa.Index(None, "next_run_at", "id"),
     sqlite_autoincrement=True,
 )
 """The searches people keep; the worker claims those whose ``next_run_at`` has come."""
+
+webhook_outbox = sa.Table(
+    "webhook_outbox",
+    metadata,
+    _pk(),
+    _owner(),
+    sa.Column(
+        "search_id", Id, sa.ForeignKey("saved_searches.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("delivered_at", UtcDateTime),
+    sa.Column("gave_up_at", UtcDateTime),
+    sa.Column("pending", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Index(None, "pending", "next_attempt_at", "id"),
+    sa.Index(None, "user_id", "created_at", "id"),
+    sqlite_autoincrement=True,
+)
+"""Webhook requests of runs' new matches, kept until delivered or given up (``pending``
+until then), so a failed delivery is tried again by a later run or another worker."""
+
+maintenance = sa.Table(
+    "maintenance",
+    metadata,
+    sa.Column("task", sa.Text, primary_key=True),
+    sa.Column("done_to", sa.BigInteger, nullable=False),
+    sa.Column("up_to", sa.BigInteger, nullable=False),
+)
+"""Work on stored rows that runs after a migration, in batches, with its progress: the
+rows of ids up to ``done_to`` are done, those up to ``up_to`` are to do."""
 
 notifications = sa.Table(
     "notifications",
@@ -493,4 +534,5 @@ USER_OWNED = (
     notifications,
     dismissed_jobs,
     blocked_companies,
+    webhook_outbox,
 )

@@ -32,6 +32,7 @@ from .discovery import (
     SqlDismissedJobRepository,
     SqlNotificationRepository,
     SqlSavedSearchRepository,
+    SqlWebhookOutbox,
 )
 from .engine import (
     DEFAULT_PLAN_CACHE_SIZE,
@@ -123,6 +124,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.dismissed_jobs = SqlDismissedJobRepository(self)
         self.blocked_companies = SqlBlockedCompanyRepository(self)
         self.credits = SqlCreditLedger(self)
+        self.webhook_outbox = SqlWebhookOutbox(self)
         self.interviews = SqlInterviewRepository(self)
         self.reminders = SqlReminderRepository(self)
         self.calendar_tokens = SqlCalendarTokenRepository(self)

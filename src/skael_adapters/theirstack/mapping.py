@@ -32,6 +32,7 @@ KNOWN_FILTERS = frozenset(
         "remote",
         "limit",
         "posted_at_max_age_days",
+        "discovered_at_gte",
         "job_id_not",
         "include_total_results",
     }
@@ -127,8 +128,10 @@ def build_search_body(
     """The JSON body of a job search for ``query``: known keys only, no empty values.
 
     ``posted_at_max_age_days`` is always present (the provider requires a date or a
-    company filter); ``job_id_not`` holds at most ``known_ids_limit`` ids, the first
-    ones given (callers pass the most recently discovered first).
+    company filter); ``discovered_at_gte`` (UTC, ISO 8601) pages forward from a moment
+    the caller knows every stored posting after; ``job_id_not`` holds at most
+    ``known_ids_limit`` ids, the first ones given (callers pass the most recently
+    discovered first).
     """
     body: dict[str, Any] = {
         "job_title_or": _unique_texts((_clean_text(t) for t in query.job_titles), str.casefold),
@@ -139,6 +142,11 @@ def build_search_body(
         "remote": query.remote,
         "limit": query.limit,
         "posted_at_max_age_days": query.posted_at_max_age_days,
+        "discovered_at_gte": (
+            None
+            if query.discovered_at_gte is None
+            else query.discovered_at_gte.astimezone(UTC).isoformat()
+        ),
         "job_id_not": list(dict.fromkeys(int(i) for i in exclude_ids))[: max(0, known_ids_limit)],
         "include_total_results": False,
     }

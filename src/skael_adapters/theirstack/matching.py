@@ -4,7 +4,7 @@ The sample source searches its postings with it, and both sources use it to find
 stored postings that answer a query (those a fetch does not pay for again): a title's
 words all in the posting's title, any skill among its technologies (both canonical), a
 country, a place in its location, the seniorities an experience implies, remote or
-not, and discovered within the query's age.
+not, and discovered within the query's age and at or after ``discovered_at_gte``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class QueryMatcher:
     def __init__(self, query: FetchQuery, now: datetime) -> None:
         self._query = query
         self._since = now - timedelta(days=query.posted_at_max_age_days)
+        self._from = query.discovered_at_gte
         self._titles = [_words(t) for t in query.job_titles if _words(t)]
         self._skills = {canonical_skill(s) for s in query.skills} - {""}
         self._countries = {c.strip().upper() for c in query.countries} - {""}
@@ -44,7 +45,13 @@ class QueryMatcher:
         )
 
     def _fresh(self, job: Job) -> bool:
-        return job.discovered_at is None or job.discovered_at >= self._since
+        """Within the query's age, and discovered at or after ``discovered_at_gte``
+        when it is given (then a posting with no discovery time does not answer)."""
+        if job.discovered_at is None:
+            return self._from is None
+        return job.discovered_at >= self._since and (
+            self._from is None or job.discovered_at >= self._from
+        )
 
     def _fits_skills(self, job: Job) -> bool:
         """Any overlap, both sides canonical ("epic-ehr" and "Epic" are one skill)."""

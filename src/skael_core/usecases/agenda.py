@@ -144,13 +144,18 @@ def _mine(item: Owned | None, name: str, key: int, user: int, job: int) -> Owned
     return item
 
 
-async def every(read: Callable[[int, int], Awaitable[Page[T]]]) -> list[T]:
-    """Every item of a list, read page by page."""
+async def every(
+    read: Callable[[int, int], Awaitable[Page[T]]], page: tuple[int, int] | None = None
+) -> list[T]:
+    """Every item of a list, read page by page; or only the page ``(skip, limit)``."""
+    if page is not None:
+        skip, limit = norm.page(*page)
+        return list((await read(skip, limit)).items)
     found: list[T] = []
     while True:
-        page = await read(len(found), EXPORT_PAGE)
-        found += page.items
-        if len(page.items) < EXPORT_PAGE:
+        items = (await read(len(found), EXPORT_PAGE)).items
+        found += items
+        if len(items) < EXPORT_PAGE:
             return found
 
 
@@ -488,24 +493,31 @@ class SavedRecord(msgspec.Struct, frozen=True, kw_only=True):
 
 class ExportApplications(UseCase):
     """Every application of the caller (of one status when given), most recently
-    updated first, with its job."""
+    updated first, with its job; only the page ``(skip, limit)`` when one is given."""
 
     async def execute(
-        self, actor: int, user_id: int | None, status: ApplicationStatus | None = None
+        self,
+        actor: int,
+        user_id: int | None,
+        status: ApplicationStatus | None = None,
+        page: tuple[int, int] | None = None,
     ) -> list[ApplicationRecord]:
         target = owner(actor, user_id)
         async with self._uow(read_only=True) as uow:
-            found = await every(lambda s, n: uow.applications.list(target, status, s, n))
+            found = await every(lambda s, n: uow.applications.list(target, status, s, n), page)
             jobs = {j.id: j for j in await uow.jobs.get_many([a.job_id for a in found])}
         return [ApplicationRecord(application=a, job=jobs.get(a.job_id)) for a in found]
 
 
 class ExportSavedJobs(UseCase):
-    """Every saved job of the caller, most recently saved first."""
+    """Every saved job of the caller, most recently saved first; only the page
+    ``(skip, limit)`` when one is given."""
 
-    async def execute(self, actor: int, user_id: int | None) -> list[SavedRecord]:
+    async def execute(
+        self, actor: int, user_id: int | None, page: tuple[int, int] | None = None
+    ) -> list[SavedRecord]:
         target = owner(actor, user_id)
         async with self._uow(read_only=True) as uow:
-            found = await every(lambda s, n: uow.saved_jobs.list(target, s, n))
+            found = await every(lambda s, n: uow.saved_jobs.list(target, s, n), page)
             jobs = {j.id: j for j in await uow.jobs.get_many([s.job_id for s in found])}
         return [SavedRecord(saved=s, job=jobs[s.job_id]) for s in found if s.job_id in jobs]

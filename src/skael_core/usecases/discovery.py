@@ -28,6 +28,7 @@ from ..model import (
     Page,
     SavedSearch,
     SearchFilters,
+    WebhookDelivery,
     company_key,
 )
 from ..ports import Clock, CountryCatalog, UnitOfWork, UnitOfWorkFactory
@@ -151,6 +152,9 @@ class _Searches(UseCase):
             created_at=known.created_at if known else now,
             next_run_at=now,
             last_run_at=known.last_run_at if known else None,
+            discovered_until=known.discovered_until if known else None,
+            stored_after=known.stored_after if known else 0,
+            stored_seen=known.stored_seen if known else 0,
         )
 
 
@@ -165,13 +169,17 @@ async def load_search(uow: UnitOfWork, actor: int, search_id: int) -> SavedSearc
 
 
 class CreateSearch(_Searches):
-    """A new saved search is due at once; a person keeps at most ``MAX_SEARCHES``."""
+    """A new saved search is due at once; a person keeps at most ``MAX_SEARCHES``. Its
+    runs tell of the stored postings stored after it was created (and of what its own
+    fetches bring, of any age)."""
 
     async def execute(self, actor: int, user_id: int | None, r: SearchRequest) -> SavedSearch:
         target = owner(actor, user_id)
         search = self._define(target, r, None)
         async with self._uow() as uow:
             await load_user(uow, target)
+            latest = await uow.jobs.latest_id()
+            search = msgspec.structs.replace(search, stored_after=latest, stored_seen=latest)
             kept = (await uow.saved_searches.list(target, 0, 1)).total or 0
             if kept >= MAX_SEARCHES:
                 raise Conflict(f"a person keeps at most {MAX_SEARCHES} saved searches")
@@ -260,6 +268,24 @@ class ListNotifications(UseCase):
             if n.job_id in jobs
         ]
         return Page(items=views, total=page.total)
+
+
+class ListWebhookDeliveries(UseCase):
+    """The caller's webhook deliveries (the requests of their searches' new matches),
+    newest first: delivered, waiting for another try, or given up."""
+
+    async def execute(
+        self,
+        actor: int,
+        user_id: int | None,
+        pending_only: bool = False,
+        skip: int = 0,
+        limit: int = 20,
+    ) -> Page[WebhookDelivery]:
+        target = owner(actor, user_id)
+        skip, limit = norm.page(skip, limit)
+        async with self._uow(read_only=True) as uow:
+            return await uow.webhook_outbox.list(target, pending_only, skip, limit)
 
 
 class ReadNotification(UseCase):

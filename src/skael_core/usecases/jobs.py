@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 import msgspec
@@ -56,6 +56,7 @@ class FetchRequest(msgspec.Struct, frozen=True, kw_only=True):
     remote: bool | None = None
     limit: int = 25
     posted_at_max_age_days: int = 30
+    discovered_at_gte: datetime | None = None
 
 
 class FetchOutcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,6 +72,8 @@ class FetchOutcome(msgspec.Struct, frozen=True, kw_only=True):
     truncated: int = 0
     credits_used: int | None = None
     source: str = ""
+    newest_discovered: datetime | None = None
+    """The newest discovery time among the postings the source sent."""
 
     def summary(self) -> str:
         """The outcome in words: "found 1 posting: 1 new, 0 already stored"."""
@@ -102,11 +105,15 @@ class CollectJobs(UseCase):
     """Ask the source for postings it has not sent before, store each once, and answer
     with every posting that answers the query, new or already stored.
 
-    The provider ids already stored go into the request, so a known posting is not
-    paid for again; the stored postings of the source that answer the query (its
-    ``matcher``, among the newest ``STORED_SCAN``) fill the answer up to the query's
-    limit after the ones the source sent. With an ``actor``, the fetch is logged as
-    their activity, with the provider credits it used when the source tells them.
+    No stored posting is paid for again: the request asks only for postings discovered
+    at or after the point from which every stored one of the source that the query
+    could return is named in its exclusions (``JobRepository.known_postings`` over
+    :func:`answerable`: the query's own ``discovered_at_gte``, moved up when more than
+    ``KNOWN_IDS_LIMIT`` are stored since then). The stored postings of the source that
+    answer the query (its ``matcher``, among the newest ``STORED_SCAN``) fill the answer
+    up to the query's limit after the ones the source sent. With an ``actor``, the fetch
+    is logged as their activity, with the provider credits it used when the source tells
+    them.
     """
 
     def __init__(
@@ -122,8 +129,11 @@ class CollectJobs(UseCase):
 
     async def execute(self, query: FetchQuery, actor: int | None = None) -> FetchOutcome:
         async with self._uow(read_only=True) as uow:
-            known = await uow.jobs.known_source_ids(self._source.name, KNOWN_IDS_LIMIT)
-        result = await self._source.fetch(query, known)
+            known = await uow.jobs.known_postings(
+                self._source.name, query.discovered_at_gte, KNOWN_IDS_LIMIT, answerable(query)
+            )
+        asked = msgspec.structs.replace(query, discovered_at_gte=known.since)
+        result = await self._source.fetch(asked, known.ids)
         feed = JobsFeed(self._source.name, [result.jobs])
         async with self._uow() as uow:
             ingested = await self._ingest.store(uow, feed, BadRecordPolicy.STRICT)
@@ -151,6 +161,10 @@ class CollectJobs(UseCase):
             truncated=result.truncated,
             credits_used=result.credits_used,
             source=self._source.name,
+            newest_discovered=max(
+                (job.discovered_at for job in result.jobs if job.discovered_at is not None),
+                default=None,
+            ),
         )
 
     async def _stored_answers(
@@ -173,6 +187,19 @@ class CollectJobs(UseCase):
             if job.source == self._source.name and job.id not in taken and answers(job)
         ]
         return found[:room]
+
+
+def answerable(query: FetchQuery) -> JobFilter:
+    """The stored jobs the provider could return for ``query``, as far as two of its
+    filters decide exactly: of its country (when it names one alone), remote when it
+    asks for remote jobs. Only these need naming as known. Titles and skills are left
+    out: the provider matches them its own way (full text, its technology list), and a
+    stored posting it might return must not go unnamed."""
+    countries = query.countries
+    return JobFilter(
+        remote=True if query.remote else None,
+        country_code=countries[0] if len(countries) == 1 else None,
+    )
 
 
 class FetchJobs:
@@ -216,6 +243,7 @@ class FetchJobs:
             remote=r.remote if r.remote is not None else _remote_from(profile),
             limit=r.limit,
             posted_at_max_age_days=r.posted_at_max_age_days,
+            discovered_at_gte=r.discovered_at_gte,
         )
 
 

@@ -7,15 +7,32 @@ A run of one search, in order:
 2. reserve credits: as many as the search may fetch (``per_search``) and both the day's
    global budget and the owner's allow, counted before any is spent; none left: the
    search waits for the next day;
-3. fetch and store through :class:`~skael_core.usecases.jobs.FetchJobs` (the provider
-   ids already stored go along as ``job_id_not``; nothing is stored if the fetch fails);
-   a provider failure gives the credits back and the search is tried again after a
-   back-off, its error kept on the search and logged;
-4. settle credits (what the provider says it charged; the rest goes back), rank what
-   the fetch answered against the owner's current profile, leave out the dismissed jobs
-   and blocked companies, and record each job scoring at least ``min_score`` that the
-   owner was never told of as a notification (the store keeps one per person and job);
-   the search is due again a day or a week later.
+3. fetch and store through :class:`~skael_core.usecases.jobs.FetchJobs`, asking the
+   provider only for postings discovered at or after the search's watermark
+   (``discovered_until``) and leaving out, as ``job_id_not``, the stored ones
+   discovered since (see ``JobRepository.known_postings``), so no stored posting is
+   paid for again; nothing is stored if the fetch fails, and a provider failure gives
+   the credits back and the search is tried again after a back-off, its error kept on
+   the search and logged;
+4. settle credits (what the provider says it charged; the rest goes back), then rank
+   against the owner's current profile what the fetch answered and the stored postings
+   that match the search's filters and were stored since the run before (others'
+   fetches, imports: the newest ``stored_window`` of them, by job id above the
+   search's ``stored_after``), leave out the dismissed jobs and blocked companies, and
+   record each job scoring at least ``min_score`` that the owner was never told of as
+   a notification (the store keeps one per person and job); the search is due again a
+   day or a week later;
+5. when the search has a webhook, the new matches go into the outbox in the unit of
+   work that records them, and are sent at once; a delivery that fails is tried again
+   by later rounds of any worker (``deliver_due``), after ``webhook_retry_after``
+   doubled for each failed try, and given up after ``webhook_tries`` (recorded on the
+   delivery and in the owner's activity).
+
+The stored postings a run looks at start at the highest job id the run *before* the
+last one saw, not the last one: PostgreSQL hands a job its id when it is written, not
+when its transaction commits, so a posting of an import that was still running at the
+last run may carry an id below what that run saw. Looking at it twice tells nothing
+twice (one notification per person and job).
 """
 
 from __future__ import annotations
@@ -28,7 +45,15 @@ import msgspec
 
 from ..errors import ProviderError, SkaelError
 from ..matching import profile_features, score_job
-from ..model import ActionType, Job, Notification, SavedSearch, SearchFilters, company_key
+from ..model import (
+    ActionType,
+    Job,
+    Notification,
+    SavedSearch,
+    SearchFilters,
+    WebhookDelivery,
+    company_key,
+)
 from ..ports import Clock, UnitOfWork, UnitOfWorkFactory, WebhookSender
 from .common import UseCase
 from .discovery import excluding
@@ -61,12 +86,22 @@ class CreditBudget(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SearchTiming(msgspec.Struct, frozen=True, kw_only=True):
-    """How long a claim holds a search (``lease``: a run that takes longer may be run
-    again by another worker) and the first wait after a failed run (``retry_after``,
-    doubled for each failure in a row, at most the search's own interval)."""
+    """How long a claim holds a search or a webhook delivery (``lease``: a run that
+    takes longer may be run again by another worker), the first wait after a failed
+    run (``retry_after``, doubled for each failure in a row, at most the search's own
+    interval), the first wait after a failed webhook delivery (``webhook_retry_after``,
+    doubled for each failed try) and the tries a delivery gets (``webhook_tries``), and
+    the most stored postings one run looks at (``stored_window``, newest first)."""
 
     lease: timedelta = timedelta(minutes=10)
     retry_after: timedelta = timedelta(minutes=5)
+    webhook_retry_after: timedelta = timedelta(minutes=5)
+    webhook_tries: int = 6
+    stored_window: int = 200
+
+    def __post_init__(self) -> None:
+        if self.webhook_tries < 1 or self.stored_window < 0:
+            raise ValueError("webhook_tries is 1 or more; stored_window 0 or more")
 
 
 class SearchRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -85,6 +120,13 @@ class SearchRun(msgspec.Struct, frozen=True, kw_only=True):
     next_run_at: datetime | None = None
     webhook: str | None = None
     """``delivered``, what went wrong delivering, or None when nothing was sent."""
+
+
+class WebhookAttempt(msgspec.Struct, frozen=True, kw_only=True):
+    """One try of a delivery from the outbox: ``error`` None when it was delivered."""
+
+    delivery_id: int
+    error: str | None = None
 
 
 class CreditStatus(msgspec.Struct, frozen=True, kw_only=True):
@@ -110,9 +152,9 @@ class RunDueSearches(UseCase):
         self._fetch = fetch
         self._webhooks = webhooks
         self._budget = budget
-        timing = timing or SearchTiming()
-        self._lease = timing.lease
-        self._retry_after = timing.retry_after
+        self._timing = timing or SearchTiming()
+        self._lease = self._timing.lease
+        self._retry_after = self._timing.retry_after
 
     async def execute(self, limit: int = 100) -> list[SearchRun]:
         return [await self._run(search) for search in await self.claim(limit)]
@@ -149,8 +191,11 @@ class RunDueSearches(UseCase):
             return await self._failed(search, error, granted)
         used = outcome.credits_used or 0
         await self._settle(search.user_id, day, granted, used)
-        run = await self._notify(search, outcome, granted, used)
-        return await self._call_webhook(run)
+        run, delivery = await self._notify(search, outcome, granted, used)
+        if delivery is None:
+            return run
+        failure = await self._attempt(delivery)
+        return msgspec.structs.replace(run, webhook=failure or "delivered")
 
     async def _reserve(self, search: SavedSearch, day: date) -> int:
         """Credits reserved for one fetch of ``search``: 0 when a budget is spent."""
@@ -233,13 +278,14 @@ class RunDueSearches(UseCase):
 
     async def _notify(
         self, search: SavedSearch, outcome: FetchOutcome, granted: int, used: int
-    ) -> SearchRun:
+    ) -> tuple[SearchRun, WebhookDelivery | None]:
         now, today = self._clock.now(), self._clock.today()
         async with self._uow() as uow:
             fresh = await self._still_claimed(uow, search)
             user = await uow.users.get(search.user_id)
             if fresh is None or user is None:
-                return SearchRun(search_id=search.id, user_id=search.user_id, status="gone")
+                gone = SearchRun(search_id=search.id, user_id=search.user_id, status="gone")
+                return gone, None
             f = fresh.filters
             profile = msgspec.structs.replace(
                 user.profile,
@@ -248,6 +294,15 @@ class RunDueSearches(UseCase):
             )
             person = profile_features(profile)
             exclusions = await excluding(uow, search.user_id, f.job_filter())
+            upto = await uow.jobs.latest_id()
+            wanted = msgspec.structs.replace(
+                exclusions, job_title=f.job_title, experience=f.experience
+            )
+            stored = await uow.jobs.stored_between(
+                wanted, fresh.stored_after, upto, self._timing.stored_window
+            )
+            fetched = {job.id for job in outcome.jobs}
+            jobs = [*outcome.jobs, *(job for job in stored if job.id not in fetched)]
             matches = [
                 Notification(
                     user_id=search.user_id,
@@ -257,29 +312,48 @@ class RunDueSearches(UseCase):
                     company=company_key(job.company) or None,
                     created_at=now,
                 )
-                for job in kept(
-                    outcome.jobs, f, exclusions.exclude_ids, exclusions.exclude_companies
-                )
+                for job in kept(jobs, f, exclusions.exclude_ids, exclusions.exclude_companies)
                 if (match := score_job(person, job, today)).score >= fresh.min_score
             ]
             notified = await uow.notifications.add_many(matches)
+            newest = outcome.newest_discovered
+            if fresh.discovered_until is not None and (
+                newest is None or newest < fresh.discovered_until
+            ):
+                newest = fresh.discovered_until
             changed = msgspec.structs.replace(
                 fresh,
                 last_run_at=now,
                 failures=0,
                 last_error=None,
                 next_run_at=self._next(fresh, search, now + timedelta(days=fresh.frequency.days)),
+                discovered_until=newest,
+                stored_after=fresh.stored_seen,
+                stored_seen=max(upto, fresh.stored_seen),
             )
             await uow.saved_searches.update(changed)
+            delivery = None
+            if notified and fresh.webhook_url and fresh.webhook_secret:
+                body = webhook_body(fresh, notified, jobs).decode()
+                delivery = await uow.webhook_outbox.add(
+                    WebhookDelivery(
+                        user_id=fresh.user_id,
+                        search_id=fresh.id,
+                        body=body,
+                        created_at=now,
+                        next_attempt_at=now + self._lease,  # this run holds it
+                    )
+                )
             meta = {
                 "search_id": search.id,
                 "fetched": outcome.fetched,
+                "stored_considered": len(stored),
                 "new_matches": len(notified),
                 "credits_used": used,
             }
             await self._log(uow, search.user_id, ActionType.SEARCH_RAN, metadata=meta)
             await uow.commit()
-        return SearchRun(
+        run = SearchRun(
             search_id=search.id,
             user_id=search.user_id,
             status="ran",
@@ -289,23 +363,77 @@ class RunDueSearches(UseCase):
             notified=tuple(notified),
             next_run_at=changed.next_run_at,
         )
+        return run, delivery
 
-    async def _call_webhook(self, run: SearchRun) -> SearchRun:
-        """Send the run's new matches to the search's webhook, once they are stored; a
-        delivery that fails after the sender's retries is logged and reported, and the
-        matches stay in the app."""
-        if self._webhooks is None or not run.notified:
-            return run
+    async def deliver_due(self, limit: int = 100) -> list[WebhookAttempt]:
+        """Try again the webhook deliveries that are due (at most ``limit``): those that
+        failed before, and those a worker that stopped had claimed."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            claimed = await uow.webhook_outbox.claim_due(now, now + self._lease, limit)
+            await uow.commit()
+        attempts = []
+        for delivery in claimed:
+            error = await self._attempt(delivery)
+            attempts.append(WebhookAttempt(delivery_id=delivery.id, error=error))
+        return attempts
+
+    async def _attempt(self, delivery: WebhookDelivery) -> str | None:
+        """Send one claimed delivery and record what came of it; None once delivered,
+        else what went wrong (it is tried again later, or given up after the last try)."""
         async with self._uow(read_only=True) as uow:
-            search = await uow.saved_searches.get(run.search_id)
-            jobs = await uow.jobs.get_many([n.job_id for n in run.notified])
-        if search is None or not search.webhook_url or not search.webhook_secret:
-            return run
-        body = webhook_body(search, run.notified, jobs)
-        error = await self._webhooks.send(search.webhook_url, search.webhook_secret, body)
+            search = (
+                None
+                if delivery.search_id is None
+                else await uow.saved_searches.get(delivery.search_id)
+            )
+        error: str | None
+        if self._webhooks is None:
+            error = "no webhook sender is configured"
+        elif search is None or not search.webhook_url or not search.webhook_secret:
+            error = "the search or its webhook was removed"
+        else:
+            body = delivery.body.encode()
+            error = await self._webhooks.send(search.webhook_url, search.webhook_secret, body)
+        now = self._clock.now()
+        tries = delivery.attempts + 1
+        final = error is not None and (search is None or tries >= self._timing.webhook_tries)
+        async with self._uow() as uow:
+            current = await uow.webhook_outbox.get(delivery.id)
+            if current is None or current.next_attempt_at != delivery.next_attempt_at:
+                return error  # gone, or claimed anew after this claim ran out
+            if error is None:
+                changed = msgspec.structs.replace(
+                    current, attempts=tries, last_error=None, delivered_at=now
+                )
+            elif final:
+                changed = msgspec.structs.replace(
+                    current, attempts=tries, last_error=error, gave_up_at=now
+                )
+                meta = {
+                    "delivery_id": delivery.id,
+                    "search_id": delivery.search_id,
+                    "attempts": tries,
+                    "error": error,
+                }
+                await self._log(uow, delivery.user_id, ActionType.WEBHOOK_ABANDONED, metadata=meta)
+            else:
+                wait = self._timing.webhook_retry_after * 2 ** (tries - 1)
+                changed = msgspec.structs.replace(
+                    current, attempts=tries, last_error=error, next_attempt_at=now + wait
+                )
+            await uow.webhook_outbox.update(changed)
+            await uow.commit()
         if error is not None:
-            log.warning("search %d: webhook not delivered: %s", search.id, error)
-        return msgspec.structs.replace(run, webhook=error or "delivered")
+            log.warning(
+                "webhook delivery %d (search %s) failed, try %d: %s%s",
+                delivery.id,
+                delivery.search_id,
+                tries,
+                error,
+                "; given up" if final else "",
+            )
+        return error
 
     @staticmethod
     async def _still_claimed(uow: UnitOfWork, search: SavedSearch) -> SavedSearch | None:
@@ -327,6 +455,7 @@ def fetch_request(search: SavedSearch, limit: int, now: datetime) -> FetchReques
     else:
         window = min(FIRST_WINDOW_DAYS, max(1, (now - search.last_run_at).days + 1))
     return FetchRequest(
+        discovered_at_gte=search.discovered_until,
         job_titles=f.job_title,
         skills=list(f.technology) or None,
         experience=f.experience,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, put
+from typing import Any
+
+from litestar import Controller, Request, Response, get, put
 from litestar.params import JSONBody
 
 from skael_core.model import ApplicationStatus
@@ -12,6 +14,7 @@ from ..csv_export import (
     CsvAlternativeOperation,
     FormatQuery,
     application_rows,
+    asked_page,
     csv_response,
     wants_csv,
 )
@@ -36,6 +39,7 @@ class ApplicationController(Controller):
     @get("/user/{user_id:int}", operation_class=CsvAlternativeOperation)
     async def of_user(
         self,
+        request: Request[Any, Any, Any],
         core: Core,
         caller: CurrentCaller,
         user_id: PathId,
@@ -45,10 +49,12 @@ class ApplicationController(Controller):
         format: FormatQuery = None,
     ) -> Response[ApplicationsOut]:
         """The user's applications, most recently updated first; with ``format=csv``,
-        all of them as a CSV file."""
+        all of them as a CSV file (the page asked for when ``skip`` or ``limit`` is given)."""
         wanted = chosen(ApplicationStatus, status) if status else None
         if wants_csv(format):
-            records = await core.export_applications.execute(caller.user_id, user_id, wanted)
+            records = await core.export_applications.execute(
+                caller.user_id, user_id, wanted, asked_page(request, skip, limit)
+            )
             return csv_response("applications.csv", APPLICATION_COLUMNS, application_rows(records))
         page = await core.list_applications.execute(caller.user_id, user_id, wanted, skip, limit)
         return Response(

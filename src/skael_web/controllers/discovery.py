@@ -26,6 +26,8 @@ from ..discovery_wire import (
     SearchOut,
     SearchResponse,
     UnblockedOut,
+    WebhookDeliveriesOut,
+    WebhookDeliveryOut,
 )
 from ..errors import documented
 from ..schemas import Limit, PathId, Skip, UserIdQuery
@@ -103,6 +105,25 @@ class NotificationController(Controller):
         page = await core.list_notifications.execute(caller.user_id, user_id, unread, skip, limit)
         return NotificationsOut(
             notifications=[NotificationOut.of(v) for v in page.items], total=page.total
+        )
+
+    @get("/webhook_deliveries")
+    async def webhook_deliveries(
+        self,
+        core: Core,
+        caller: CurrentCaller,
+        user_id: UserIdQuery = None,
+        pending: FromQuery[bool] = False,
+        skip: Skip = 0,
+        limit: Limit = 20,
+    ) -> WebhookDeliveriesOut:
+        """The webhook requests of the caller's searches, newest first: delivered,
+        waiting for another try (``pending``: only those) or given up after the last."""
+        page = await core.list_webhook_deliveries.execute(
+            caller.user_id, user_id, pending, skip, limit
+        )
+        return WebhookDeliveriesOut(
+            deliveries=[WebhookDeliveryOut.of(d) for d in page.items], total=page.total
         )
 
     @post("/{notification_id:int}/read", status_code=200)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import Operation, RequestBody
@@ -21,6 +21,7 @@ from ..csv_export import (
     SAVED_JOB_COLUMNS,
     CsvAlternativeOperation,
     FormatQuery,
+    asked_page,
     csv_response,
     saved_job_rows,
     wants_csv,
@@ -191,6 +192,7 @@ class JobController(Controller):
     @get("/saved", operation_class=CsvAlternativeOperation)
     async def saved(
         self,
+        request: Request[Any, Any, Any],
         core: Core,
         caller: CurrentCaller,
         skip: Skip = 0,
@@ -198,9 +200,10 @@ class JobController(Controller):
         format: FormatQuery = None,
     ) -> Response[JobsOut]:
         """The caller's saved jobs, most recently saved first; with ``format=csv``, all
-        of them as a CSV file."""
+        of them as a CSV file (the page asked for when ``skip`` or ``limit`` is given)."""
         if wants_csv(format):
-            records = await core.export_saved_jobs.execute(caller.user_id, None)
+            asked = asked_page(request, skip, limit)
+            records = await core.export_saved_jobs.execute(caller.user_id, None, asked)
             return csv_response("saved_jobs.csv", SAVED_JOB_COLUMNS, saved_job_rows(records))
         page = await core.list_saved_jobs.execute(caller.user_id, None, skip, limit)
         return Response(JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total))

@@ -24,6 +24,7 @@ from skael_core.model import (
     Notification,
     SavedJob,
     SavedSearch,
+    WebhookDelivery,
 )
 
 
@@ -93,6 +94,11 @@ async def _give_everything(db: SqlDatabase, user_id: int, job_ids: list[int]) ->
         dismissed = DismissedJob(user_id=user_id, job_id=job_ids[0], dismissed_at=T0)
         await uow.dismissed_jobs.add(dismissed)
         await uow.blocked_companies.add(BlockedCompany(user_id=user_id, key="Acme", blocked_at=T0))
+        await uow.webhook_outbox.add(
+            WebhookDelivery(
+                user_id=user_id, search_id=search.id, body="{}", created_at=T0, next_attempt_at=T0
+            )
+        )
         await uow.commit()
 
 
@@ -146,6 +152,7 @@ async def test_deleting_a_user_leaves_no_row_naming_them(database: SqlDatabase) 
         "notifications": 5,
         "dismissed_jobs": 1,
         "blocked_companies": 1,
+        "webhook_outbox": 1,
         "interviews": 5,
         "reminders": 5,
         "calendar_tokens": 1,
