@@ -39,6 +39,7 @@ from .model import (
     Notification,
     Page,
     PreparedJob,
+    RankedJob,
     SavedJob,
     SavedSearch,
     TokenClaims,
@@ -457,6 +458,14 @@ class UnitOfWork(Protocol):
 
     async def rollback(self) -> None: ...
 
+    async def version(self) -> str | None:
+        """The committed state this read-only unit of work sees, as a value: two units
+        of work that read the same version (not None) see the same committed state, so
+        an answer read at one version still holds at the other. Read it first, before
+        the reads it vouches for. None when the store cannot tell (then nothing may be
+        reused)."""
+        ...
+
 
 class UnitOfWorkFactory(Protocol):
     """Makes a new unit of work per call.
@@ -496,6 +505,8 @@ class WebhookSender(Protocol):
         """None once delivered (a 2xx answer); otherwise what went wrong, after the
         retries the adapter makes. Never raises for a failed delivery."""
         ...
+
+
 class PostingFeed(Protocol):
     """Where an ingestion's postings come from: an export file, worker processes that
     read and prepare one, a provider's answer, the bundled sample set.
@@ -593,6 +604,16 @@ class RankingCache(Protocol):
     async def clear(self) -> None:
         """Forget every ranking (stored jobs have changed)."""
         ...
+
+
+class ScoredPageCache(Protocol):
+    """Recent pages of a job list scored for their viewer, each with the store version
+    (``UnitOfWork.version``) it was read at, by a key naming everything else the page
+    depends on. An entry may be dropped at any time; a miss costs the work again."""
+
+    def get(self, key: bytes) -> tuple[str, Page[RankedJob]] | None: ...
+
+    def put(self, key: bytes, version: str, page: Page[RankedJob]) -> None: ...
 
 
 class LoginThrottle(Protocol):

@@ -20,6 +20,7 @@ from .ports import (
     PasswordHasher,
     RankingCache,
     RevokedTokens,
+    ScoredPageCache,
     TokenService,
     UnitOfWorkFactory,
     WebhookSender,
@@ -85,6 +86,7 @@ from .usecases.jobs import (
     ListCatalog,
     ListCountries,
     ListJobs,
+    ListScoredJobs,
     RankJobsForUser,
     ScoreJobs,
 )
@@ -120,6 +122,8 @@ class Ports:
     countries: CountryCatalog
     rankings: RankingCache | None = None
     """Optional: without it, every ``relevant jobs`` call ranks anew."""
+    scored_pages: ScoredPageCache | None = None
+    """Optional: without it, every scored job list is read and scored anew."""
     identities: IdentityTokenVerifier | None = None
     """Optional: an identity provider whose ID tokens are accepted beside Skael's own."""
     webhooks: WebhookSender | None = None
@@ -188,6 +192,7 @@ class Skael:
         self.fetch_jobs = FetchJobs(p.uow, self.collect_jobs, p.countries)
         self.list_jobs = ListJobs(p.uow, p.clock)
         self.score_jobs = ScoreJobs(p.uow, p.clock)
+        self.list_scored_jobs = ListScoredJobs(p.uow, p.clock, p.scored_pages)
         self.get_job = GetJob(p.uow, p.clock)
         self.rank_jobs = RankJobsForUser(p.uow, p.clock, max_candidates, p.rankings)
         self.list_catalog = ListCatalog(p.uow, p.clock)

@@ -99,6 +99,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Identity-provider ID tokens remembered as verified."""
     ranking_cache_ttl: Annotated[float, msgspec.Meta(ge=0)] = 300.0
     job_json_cache_size: Count = 8192
+    scored_page_cache_size: Count = 512
+    """Scored job-list pages kept per process (``ListScoredJobs``; 0: none)."""
+    fast_path: bool = True
+    """Whether ``skael_web.fastpath`` answers plain hot reads before Litestar routes them."""
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
