@@ -215,8 +215,8 @@ class SkaelApp(Litestar):
         send: Send | LifeSpanSend,
     ) -> None:
         fast = self.fast_path
-        http = fast is not None and scope["type"] == ScopeType.HTTP
-        if http and await fast.answer(scope, send):  # type: ignore[arg-type,union-attr]
+        http = scope["type"] == ScopeType.HTTP
+        if fast is not None and http and await fast.answer(scope, send):  # type: ignore[arg-type]
             return
         await super().__call__(scope, receive, send)
 
@@ -321,7 +321,7 @@ async def _stop(app: Litestar) -> None:
     await shutdown(app.state.container)
 
 
-def create_app(container: Container | None = None) -> Litestar:
+def create_app(container: Container | None = None) -> SkaelApp:
     """The HTTP API over ``container``'s core (by default one built from the environment).
 
     Nothing is started until the lifespan runs. ``uvicorn --factory

@@ -220,7 +220,7 @@ def test_the_fast_path_answers_as_litestar_does(store_world: World) -> None:
 def test_off_by_setting() -> None:
     world = build_world(fast_path=False)
     app = create_app(world.container)
-    assert app.fast_path is None  # type: ignore[attr-defined]
+    assert app.fast_path is None
     with TestClient(app) as client:
         ada = sign_up(client)
         job_ids = fetch_jobs(client, ada)
