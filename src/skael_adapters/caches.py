@@ -6,7 +6,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
-from skael_core.ports import RankingCache
+from skael_core.model import Page, RankedJob
+from skael_core.ports import RankingCache, ScoredPageCache
 
 
 class MemoryRankingCache(RankingCache):
@@ -45,6 +46,34 @@ class MemoryRankingCache(RankingCache):
 
     async def clear(self) -> None:
         self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class MemoryScoredPageCache(ScoredPageCache):
+    """The last ``size`` scored pages of this process, least recently used first out.
+
+    An entry is only as good as its store version, which the use case compares; a page
+    of 50 jobs holds their matches (the jobs themselves are shared with the store's
+    memory of decoded jobs), some 100 kB.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = max(1, size)
+        self._entries: OrderedDict[bytes, tuple[str, Page[RankedJob]]] = OrderedDict()
+
+    def get(self, key: bytes) -> tuple[str, Page[RankedJob]] | None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: bytes, version: str, page: Page[RankedJob]) -> None:
+        self._entries[key] = (version, page)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -113,6 +113,8 @@ class MemoryDatabase:
     def __init__(self) -> None:
         self.tables: dict[str, dict[Any, Any]] = {name: {} for name in TABLES}
         self.lock = asyncio.Lock()
+        self.commits = 0
+        """Commits that changed something: the store's version (``UnitOfWork.version``)."""
 
     def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self, read_only=read_only)
@@ -167,11 +169,17 @@ class MemoryUnitOfWork(UnitOfWork):
                 self._db.lock.release()
 
     async def commit(self) -> None:
+        if self._working:
+            self._db.commits += 1
         self._db.tables.update(self._working)
         self._working = {}
 
     async def rollback(self) -> None:
         self._working = {}
+
+    async def version(self) -> str | None:
+        """The count of the database's commits (the tables are this process's alone)."""
+        return None if not self._read_only else str(self._db.commits)
 
     def read(self, name: str) -> dict[Any, Any]:
         return self._working.get(name, self._db.tables[name])

@@ -587,6 +587,13 @@ class Match(Domain, frozen=True, kw_only=True):
             raise ValueError("a score lies within 0..100")
 
 
+class RankedJob(msgspec.Struct, frozen=True, kw_only=True):
+    """A job and its match for one person."""
+
+    job: Job
+    match: Match
+
+
 class Analysis(Domain, frozen=True, kw_only=True):
     id: int = 0
     user_id: int

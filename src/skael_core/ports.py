@@ -41,6 +41,7 @@ from .model import (
     Notification,
     Page,
     PreparedJob,
+    RankedJob,
     SavedJob,
     SavedSearch,
     TokenClaims,
@@ -528,6 +529,14 @@ class UnitOfWork(Protocol):
 
     async def rollback(self) -> None: ...
 
+    async def version(self) -> str | None:
+        """The committed state this read-only unit of work sees, as a value: two units
+        of work that read the same version (not None) see the same committed state, so
+        an answer read at one version still holds at the other. Read it first, before
+        the reads it vouches for. None when the store cannot tell (then nothing may be
+        reused)."""
+        ...
+
 
 class UnitOfWorkFactory(Protocol):
     """Makes a new unit of work per call.
@@ -686,6 +695,16 @@ class RankingIndex(Protocol):
     async def order(
         self, uow: UnitOfWork, person: ProfileFeatures, filters: JobFilter, today: date
     ) -> Iterator[Sequence[RankKey]] | None: ...
+
+
+class ScoredPageCache(Protocol):
+    """Recent pages of a job list scored for their viewer, each with the store version
+    (``UnitOfWork.version``) it was read at, by a key naming everything else the page
+    depends on. An entry may be dropped at any time; a miss costs the work again."""
+
+    def get(self, key: bytes) -> tuple[str, Page[RankedJob]] | None: ...
+
+    def put(self, key: bytes, version: str, page: Page[RankedJob]) -> None: ...
 
 
 class LoginThrottle(Protocol):

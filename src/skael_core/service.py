@@ -21,6 +21,7 @@ from .ports import (
     RankingCache,
     RankingIndex,
     RevokedTokens,
+    ScoredPageCache,
     TokenService,
     UnitOfWorkFactory,
     WebhookSender,
@@ -87,6 +88,7 @@ from .usecases.jobs import (
     ListCatalog,
     ListCountries,
     ListJobs,
+    ListScoredJobs,
     RankJobsForUser,
     ScoreJobs,
 )
@@ -122,6 +124,8 @@ class Ports:
     countries: CountryCatalog
     rankings: RankingCache | None = None
     """Optional: without it, every ``relevant jobs`` call ranks anew."""
+    scored_pages: ScoredPageCache | None = None
+    """Optional: without it, every scored job list is read and scored anew."""
     identities: IdentityTokenVerifier | None = None
     """Optional: an identity provider whose ID tokens are accepted beside Skael's own."""
     webhooks: WebhookSender | None = None
@@ -192,6 +196,7 @@ class Skael:
         self.fetch_jobs = FetchJobs(p.uow, self.collect_jobs, p.countries)
         self.list_jobs = ListJobs(p.uow, p.clock)
         self.score_jobs = ScoreJobs(p.uow, p.clock)
+        self.list_scored_jobs = ListScoredJobs(p.uow, p.clock, p.scored_pages)
         self.get_job = GetJob(p.uow, p.clock)
         self.rank_jobs = RankJobsForUser(
             p.uow, p.clock, max_candidates, p.rankings, p.ranking_index

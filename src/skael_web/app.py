@@ -30,7 +30,16 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    LifeSpanReceive,
+    LifeSpanScope,
+    LifeSpanSend,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 from skael_core.service import Skael
 
@@ -38,8 +47,10 @@ from .auth import BEARER_SCHEME, PUBLIC, authenticate, provide_caller
 from .boundary import may_hold_nul, nul_field, refuse_deep, refuse_nul, screen_parameters
 from .container import Container, build_container, shutdown, startup
 from .controllers import CONTROLLERS
+from .controllers.catalog import database_answers
 from .errors import EXCEPTION_HANDLERS, UnsupportedMediaType, document_errors, invalid_body
 from .examples import document_examples
+from .fastpath import FastPath
 from .schemas import FORMS, integral
 from .v0 import v0_router
 
@@ -67,15 +78,6 @@ def core_provider(container: Container) -> Callable[[], Skael]:
         return core
 
     return provide_core
-
-
-async def database_answers(container: Container) -> bool:
-    """True when the store of record answers a trivial query."""
-    try:
-        return bool(await container.database().ping())
-    except Exception:
-        log.warning("health check: the database does not answer", exc_info=True)
-        return False
 
 
 async def provide_database_ok(state: State) -> bool:
@@ -200,6 +202,25 @@ async def finish_headers(message: Message, scope: Scope) -> None:
 # --------------------------------------------------------------------------- assembly
 
 
+class SkaelApp(Litestar):
+    """The Litestar app with :mod:`.fastpath` in front: a plain hot read is answered
+    there, everything else (and every read it leaves) by Litestar as usual."""
+
+    fast_path: FastPath | None = None
+
+    async def __call__(
+        self,
+        scope: Scope | LifeSpanScope,
+        receive: Receive | LifeSpanReceive,
+        send: Send | LifeSpanSend,
+    ) -> None:
+        fast = self.fast_path
+        http = scope["type"] == ScopeType.HTTP
+        if fast is not None and http and await fast.answer(scope, send):  # type: ignore[arg-type]
+            return
+        await super().__call__(scope, receive, send)
+
+
 def _version() -> str:
     try:
         return version("skael")
@@ -300,7 +321,7 @@ async def _stop(app: Litestar) -> None:
     await shutdown(app.state.container)
 
 
-def create_app(container: Container | None = None) -> Litestar:
+def create_app(container: Container | None = None) -> SkaelApp:
     """The HTTP API over ``container``'s core (by default one built from the environment).
 
     Nothing is started until the lifespan runs. ``uvicorn --factory
@@ -308,7 +329,8 @@ def create_app(container: Container | None = None) -> Litestar:
     """
     container = container or build_container()
     settings = container.settings()
-    app = Litestar(
+    cors = _cors(settings.cors_origins)
+    app = SkaelApp(
         route_handlers=[*CONTROLLERS, v0_router(), _docs_assets()],
         state=State({"container": container}),
         dependencies={
@@ -318,7 +340,7 @@ def create_app(container: Container | None = None) -> Litestar:
         },
         middleware=[admission],
         exception_handlers=EXCEPTION_HANDLERS,
-        cors_config=_cors(settings.cors_origins),
+        cors_config=cors,
         request_max_body_size=settings.max_body_bytes,
         before_request=decode_json_strictly,
         before_send=[finish_headers],
@@ -329,4 +351,6 @@ def create_app(container: Container | None = None) -> Litestar:
     )
     document_errors(app)
     document_examples(app)
+    if settings.fast_path:
+        app.fast_path = FastPath(container, cors, _SECURITY_RAW, database_answers)
     return app

@@ -15,7 +15,7 @@ import httpx
 from dependency_injector import containers, providers
 from litestar.stores.base import Store
 
-from skael_adapters.caches import MemoryRankingCache
+from skael_adapters.caches import MemoryRankingCache, MemoryScoredPageCache
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.ranking_index import NumpyRankingIndex
 from skael_adapters.sample import SampleJobSource
@@ -78,6 +78,11 @@ def _store(settings: Settings) -> Store:
     if settings.redis_url:
         return redis_with_fallback(settings.redis_url, namespace=settings.redis_namespace)
     return LocalStore()
+
+
+def _scored_pages(settings: Settings) -> MemoryScoredPageCache | None:
+    size = settings.scored_page_cache_size
+    return MemoryScoredPageCache(size) if size else None
 
 
 def _throttling(settings: Settings) -> ThrottlePolicy:
@@ -228,8 +233,11 @@ class Container(containers.DeclarativeContainer):
         ttl=providers.Callable(lambda s: s.ranking_cache_ttl, settings),
     )
     ranking_index = providers.Singleton(_ranking_index, settings, database)
+    scored_pages = providers.Singleton(_scored_pages, settings)
     job_json = providers.Singleton(
-        JobJson, size=providers.Callable(lambda s: s.job_json_cache_size, settings)
+        JobJson,
+        size=providers.Callable(lambda s: s.job_json_cache_size, settings),
+        pages=providers.Callable(lambda s: s.scored_page_cache_size, settings),
     )
     identities = providers.Singleton(_identity_verifier, settings, http_client, clock)
     webhooks = providers.Singleton(
@@ -253,6 +261,7 @@ class Container(containers.DeclarativeContainer):
         countries=countries,
         rankings=rankings,
         ranking_index=ranking_index,
+        scored_pages=scored_pages,
         identities=identities,
         webhooks=webhooks,
         reader=reader,

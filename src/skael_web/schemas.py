@@ -32,13 +32,14 @@ from skael_core.model import (
     DocumentKind,
     Education,
     Job,
+    RankedJob,
     SalaryPeriod,
     User,
     WorkExperience,
 )
 from skael_core.resume_facts import ResumeFacts
 from skael_core.usecases.accounts import ProfileChanges, Session
-from skael_core.usecases.jobs import FetchOutcome, FetchRequest, RankedJob
+from skael_core.usecases.jobs import FetchOutcome, FetchRequest
 from skael_core.usecases.tracking import ApplicationView
 
 from .boundary import agree_spellings

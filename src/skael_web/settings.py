@@ -106,6 +106,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ranking_index_max_changed: Positive = 50_000
     """Jobs changed since the index was loaded before it loads afresh (in the background)."""
     job_json_cache_size: Count = 8192
+    scored_page_cache_size: Count = 512
+    """Scored job-list pages kept per process (``ListScoredJobs``; 0: none)."""
+    fast_path: bool = True
+    """Whether ``skael_web.fastpath`` answers plain hot reads before Litestar routes them."""
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None

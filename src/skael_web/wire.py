@@ -11,6 +11,7 @@ the API document does not change, and a test compares the bytes.
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Final, TypeVar, cast
 
@@ -18,8 +19,7 @@ import msgspec
 from litestar import Response
 from litestar.enums import MediaType
 
-from skael_core.model import Job
-from skael_core.usecases.jobs import RankedJob
+from skael_core.model import Job, Page, RankedJob
 
 from .schemas import JobListing
 
@@ -44,9 +44,11 @@ class JobJson:
     container, sized by ``SKAEL_JOB_JSON_CACHE_SIZE`` (0 encodes every time).
     """
 
-    def __init__(self, size: int = 8192) -> None:
+    def __init__(self, size: int = 8192, pages: int = 0) -> None:
         self._size = max(0, size)
         self._known: dict[int, tuple[Job, bytes]] = {}
+        self._pages = max(0, pages)
+        self._known_pages: OrderedDict[int, tuple[Page[RankedJob], bytes]] = OrderedDict()
 
     def listing(self, job: Job) -> bytes:
         """``JobListing.of(job)`` as JSON."""
@@ -82,6 +84,21 @@ class JobJson:
             for r in ranked
         ]
         return b"".join((_PAGE_START, b",".join(parts), b'],"total":', _encode(total), b"}"))
+
+    def page(self, page: Page[RankedJob]) -> bytes:
+        """:meth:`scored_page` of a page's items and total, remembered for the last
+        ``pages`` page objects (a scored page the core kept comes back as the very same
+        object; an entry serves only that object)."""
+        known = self._known_pages.get(id(page))
+        if known is not None and known[0] is page:
+            self._known_pages.move_to_end(id(page))
+            return known[1]
+        encoded = self.scored_page(page.items, page.total)
+        if self._pages:
+            self._known_pages[id(page)] = (page, encoded)
+            while len(self._known_pages) > self._pages:
+                self._known_pages.popitem(last=False)
+        return encoded
 
     def __len__(self) -> int:
         return len(self._known)

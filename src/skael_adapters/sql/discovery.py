@@ -40,6 +40,7 @@ from skael_core.ports import (
 )
 
 from .base import SqlRepository, batched
+from .engine import prepared
 from .tables import (
     blocked_companies,
     credit_spending,
@@ -316,6 +317,21 @@ class SqlWebhookOutbox(SqlRepository, WebhookOutbox):
         return await self._page(query, skip, limit, delivery_to_domain)
 
 
+_DISMISSED_IDS = prepared(
+    sa.select(dismissed_jobs.c.job_id)
+    .where(dismissed_jobs.c.user_id == sa.bindparam("user_id"))
+    .order_by(dismissed_jobs.c.dismissed_at.desc(), dismissed_jobs.c.job_id.desc())
+)
+_SPENT = prepared(
+    sa.select(credit_spending.c.spent).where(
+        credit_spending.c.day == sa.bindparam("day"),
+        credit_spending.c.scope == sa.bindparam("scope"),
+    )
+)
+"""The reads of every list (the viewer's dismissals) and of every health check (the
+credits spent today), compiled once on SQLite (``engine.prepared``)."""
+
+
 class SqlDismissedJobRepository(SqlRepository, DismissedJobRepository):
     async def add(self, dismissed: DismissedJob) -> bool:
         d = dismissed_jobs
@@ -338,13 +354,7 @@ class SqlDismissedJobRepository(SqlRepository, DismissedJobRepository):
         return (await self._conn.execute(statement)).rowcount > 0
 
     async def job_ids(self, user_id: int) -> builtins.list[int]:
-        d = dismissed_jobs
-        query = (
-            sa.select(d.c.job_id)
-            .where(d.c.user_id == user_id)
-            .order_by(d.c.dismissed_at.desc(), d.c.job_id.desc())
-        )
-        return list((await self._conn.execute(query)).scalars())
+        return list((await self._conn.execute(_DISMISSED_IDS, {"user_id": user_id})).scalars())
 
 
 class SqlBlockedCompanyRepository(SqlRepository, BlockedCompanyRepository):
@@ -405,7 +415,7 @@ class SqlCreditLedger(SqlRepository, CreditLedger):
         )
 
     async def spent(self, day: date, scope: str) -> int:
-        c = credit_spending
-        query = sa.select(c.c.spent).where(c.c.day == day, c.c.scope == scope)
-        found = (await self._conn.execute(query)).scalar_one_or_none()
+        found = (
+            await self._conn.execute(_SPENT, {"day": day, "scope": scope})
+        ).scalar_one_or_none()
         return int(found or 0)

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import itertools
 import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -249,6 +251,10 @@ class PreparedResult:
         return (row[0] for row in self._rows)
 
 
+_SERIAL = "skael_inline_serial"
+"""Key of a connection's number in its ``info`` (see :meth:`InlineReader.version`)."""
+
+
 class InlineReader:
     """Synchronous connections for the read-only units of work of a SQLite file.
 
@@ -268,6 +274,8 @@ class InlineReader:
     def __init__(self, engine: Engine, keep: int, plan_cache_size: int) -> None:
         self.engine = engine
         self._keep = keep
+        self._name = uuid.uuid4().hex[:12]
+        self._serials = itertools.count(1)
         self._idle: list[sa.Connection] = []
         self._plan_cache_size = max(1, plan_cache_size)
         self._plans: dict[int, tuple[Any, PreparedPlan]] = {}
@@ -301,6 +309,21 @@ class InlineReader:
             connection = self.engine.connect()
         driver(connection).execute("BEGIN")
         return connection
+
+    def version(self, connection: sa.Connection) -> str:
+        """The version of the file this connection's transaction sees (``UnitOfWork.version``).
+
+        SQLite's ``PRAGMA data_version`` changes when another connection (of any
+        process) has committed since this connection last looked, and this reader's
+        connections never write. As the first statement of the transaction it also
+        fixes the snapshot the later reads see. Its values mean something for one
+        connection only, so the version names the connection too.
+        """
+        serial = connection.info.get(_SERIAL)
+        if serial is None:
+            serial = connection.info[_SERIAL] = next(self._serials)
+        (value,) = driver(connection).execute("PRAGMA data_version").fetchone()
+        return f"{self._name}.{serial}.{value}"
 
     def release(self, connection: sa.Connection) -> None:
         try:

@@ -93,6 +93,12 @@ class InlineConnection:
     async def close(self) -> None:
         self._reader.release(self._connection)
 
+    def version(self) -> str:
+        return self._reader.version(self._connection)
+
+
+_SNAPSHOT = sa.text("SELECT pg_current_snapshot()::text")
+
 
 class SqlUnitOfWork(UnitOfWork):
     """One transaction over every repository; create one per use-case call."""
@@ -169,6 +175,19 @@ class SqlUnitOfWork(UnitOfWork):
     async def rollback(self) -> None:
         if self.connection.in_transaction():
             await self.connection.rollback()
+
+    async def version(self) -> str | None:
+        """On a SQLite file, the inline reader's (``InlineReader.version``); on
+        PostgreSQL, the snapshot of the statement (``pg_current_snapshot()``: which
+        transactions it sees), so equal versions see equal data in every table. None
+        for a unit of work that may write, and for other stores."""
+        connection = self.connection
+        if isinstance(connection, InlineConnection):
+            return connection.version()
+        if not self._read_only or connection.dialect.name != "postgresql":
+            return None
+        snapshot = (await connection.execute(_SNAPSHOT)).scalar_one()
+        return str(snapshot)
 
 
 class SqlDatabase:

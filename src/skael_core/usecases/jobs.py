@@ -20,9 +20,9 @@ from ..model import (
     FetchQuery,
     Job,
     JobFilter,
-    Match,
     Page,
     Profile,
+    RankedJob,
     RemotePreference,
 )
 from ..ports import (
@@ -32,6 +32,7 @@ from ..ports import (
     RankingCache,
     RankingIndex,
     RankKey,
+    ScoredPageCache,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -86,11 +87,6 @@ class FetchOutcome(msgspec.Struct, frozen=True, kw_only=True):
 def plural(count: int, noun: str) -> str:
     """``count`` and ``noun``, with an "s" unless there is one."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-class RankedJob(msgspec.Struct, frozen=True, kw_only=True):
-    job: Job
-    match: Match
 
 
 def _remote_from(profile: Profile) -> bool | None:
@@ -310,6 +306,49 @@ class ScoreJobs(UseCase):
         person = profile_features(profile)
         today = self._clock.today()
         return [RankedJob(job=job, match=score_job(person, job, today)) for job in jobs]
+
+
+class ListScoredJobs(UseCase):
+    """A job list for its viewer (``ListJobs`` with ``viewer``), each job with its match
+    for the viewer's current profile (``ScoreJobs``), read in one unit of work.
+
+    With a :class:`ScoredPageCache`, a page is kept under a key of the viewer, the
+    filters, the page and the day, beside the store version it was read at
+    (``UnitOfWork.version``); asking again while the store is at that version answers
+    the kept page, and any write (a job stored or changed, a dismissal, a block, a
+    profile change, by this process or another) changes the version, so the next
+    request reads and scores afresh.
+    """
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, pages: ScoredPageCache | None = None
+    ) -> None:
+        super().__init__(uow, clock)
+        self._pages = pages
+
+    async def execute(
+        self, viewer: int, filters: JobFilter, skip: int = 0, limit: int = 20
+    ) -> Page[RankedJob]:
+        skip, limit = norm.page(skip, limit)
+        today = self._clock.today()
+        pages = self._pages
+        async with self._uow(read_only=True) as uow:
+            version = await uow.version() if pages is not None else None
+            key = b""
+            if pages is not None and version is not None:
+                key = _ENCODE((viewer, filters, skip, limit, today))
+                known = pages.get(key)
+                if known is not None and known[0] == version:
+                    return known[1]
+            listed = await uow.jobs.list(await excluding(uow, viewer, filters), skip, limit)
+            person = profile_features((await load_user(uow, viewer)).profile)
+        scored = Page(
+            items=[RankedJob(job=j, match=score_job(person, j, today)) for j in listed.items],
+            total=listed.total,
+        )
+        if pages is not None and version is not None:
+            pages.put(key, version, scored)
+        return scored
 
 
 class GetJob(UseCase):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Final
 
 from litestar import Response, get
@@ -13,6 +14,7 @@ from skael_adapters.stores import shared_state
 from skael_core.service import Skael
 
 from ..auth import ANONYMOUS, PUBLIC
+from ..container import Container
 from ..schemas import (
     CatalogEntryOut,
     CompaniesOut,
@@ -26,6 +28,8 @@ from ..schemas import (
     TechnologiesOut,
 )
 from .deps import Core, DatabaseOk
+
+log = logging.getLogger("skael.web")
 
 
 @get("/countries", opt=PUBLIC, security=ANONYMOUS, tags=["catalog"])
@@ -70,11 +74,25 @@ async def health(core: Core, database_ok: DatabaseOk, state: State) -> Response[
     revocations and login throttling are shared through Redis (a Redis outage is not a 503:
     each process carries on with its own); ``credits``, what the saved searches spent of
     the provider credits today."""
-    shared = await shared_state(state.container.store())
+    status, answer = await health_of(core, state.container, database_ok)
+    return Response(answer, status_code=status)
+
+
+async def health_of(core: Skael, container: Container, database_ok: bool) -> tuple[int, HealthOut]:
+    """The status and body of ``GET /health`` (for its handler and for
+    :mod:`skael_web.fastpath`)."""
+    shared = await shared_state(container.store())
     credits = await _credits(core) if database_ok else None
-    return Response(
-        HealthOut.of(database_ok, shared, credits), status_code=200 if database_ok else 503
-    )
+    return (200 if database_ok else 503), HealthOut.of(database_ok, shared, credits)
+
+
+async def database_answers(container: Container) -> bool:
+    """True when the store of record answers a trivial query."""
+    try:
+        return bool(await container.database().ping())
+    except Exception:
+        log.warning("health check: the database does not answer", exc_info=True)
+        return False
 
 
 async def _credits(core: Skael) -> CreditsOut | None:

@@ -12,10 +12,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from skael_core.model import JobFilter
+from skael_core.model import JobFilter, RankedJob
 from skael_core.service import Skael
 from skael_core.usecases.common import Caller
-from skael_core.usecases.jobs import RankedJob, job_filter
+from skael_core.usecases.jobs import job_filter
 
 from ..csv_export import (
     SAVED_JOB_COLUMNS,
@@ -91,6 +91,14 @@ async def rank_request(core: Skael, caller: Caller, r: JobFilterRequest) -> list
         skip=r.skip,
         limit=r.limit,
     )
+
+
+async def scored_list(
+    core: Skael, job_json: JobJson, viewer: int, filters: JobFilter, skip: int, limit: int
+) -> bytes:
+    """The body of a ``/jobs/list_jobs`` answer (``ScoredJobsOut``), for its handler and
+    for :mod:`skael_web.fastpath`."""
+    return job_json.page(await core.list_scored_jobs.execute(viewer, filters, skip, limit))
 
 
 def job_json_of(state: State) -> JobJson:
@@ -177,9 +185,8 @@ class JobController(Controller):
         """Stored jobs matching every filter, newest first, each with its match score
         for the caller (the score relevant_jobs and match_score give); jobs the caller
         dismissed and those of companies they blocked are left out."""
-        page = await core.list_jobs.execute(filters, skip, limit, viewer=caller.user_id)
-        scored = await core.score_jobs.execute(caller.user_id, page.items)
-        return EncodedJson(job_json_of(state).scored_page(scored, page.total))
+        body = await scored_list(core, job_json_of(state), caller.user_id, filters, skip, limit)
+        return EncodedJson(body)
 
     @post("/relevant_jobs", status_code=200, operation_class=OptionalBodyOperation)
     async def relevant_jobs(
@@ -222,9 +229,7 @@ class JobController(Controller):
         return JobsOut(jobs=[JobListing.of(j) for j in page.items], total=page.total)
 
     @get("/{job_id:int}")
-    async def job(
-        self, core: Core, job_id: PathId, state: State
-    ) -> Response[JobListingResponse]:
+    async def job(self, core: Core, job_id: PathId, state: State) -> Response[JobListingResponse]:
         """One stored job (JobListingResponse)."""
         return EncodedJson(job_json_of(state).job(await core.get_job.execute(job_id)))
 

@@ -14,8 +14,7 @@ from typing import Self
 
 import msgspec
 
-from skael_core.model import Job
-from skael_core.usecases.jobs import RankedJob
+from skael_core.model import Job, RankedJob
 
 from ..schemas import JobListing, RankedJobListing, Success
 
