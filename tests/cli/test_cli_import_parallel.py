@@ -135,6 +135,7 @@ def stored(path: Path) -> dict[str, list[tuple[Any, ...]]]:
                 tuple(
                     normalised(json.loads(v)) if n in ("data", "rank_data") and v else v
                     for n, v in zip(names, row, strict=True)
+                    if n != "revision"  # which write last touched the row, not its content
                 )
                 for row in cursor.fetchall()
             ]

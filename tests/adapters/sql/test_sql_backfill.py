@@ -27,7 +27,7 @@ async def test_old_jobs_get_their_key_on_upgrade_and_later_postings_merge(
     sql_target: SqlTarget,
 ) -> None:
     options = sql_target.engine_options
-    await migrate.upgrade(sql_target.url, "0010", **options)
+    await migrate.upgrade(sql_target.url, "0011", **options)
     db = SqlDatabase.from_url(sql_target.url, **options)
     try:
         old = [job(n) for n in range(1, 6)] + [job(6, company=None, company_obj=None)]
