@@ -78,18 +78,15 @@ _EVERY_KEY = "SELECT id, same_key FROM jobs WHERE same_key IS NOT NULL"
 
 
 class Posting(NamedTuple):
-    """A posting on its way to storage: the job and its sameness key."""
+    """A posting stored as given (``upsert_many``): the job and its sameness key, the two
+    fields of a :class:`PreparedJob`, which the load keeps as it comes."""
 
     job: Job
     same_key: str | None
 
-    @property
-    def key(self) -> Key:
-        return (self.job.source, self.job.source_id)
-
 
 class _Batch(NamedTuple):
-    postings: list[Posting]  # one per key: its last values, at its first place
+    postings: list[Posting | PreparedJob]  # one per key: its last values, at its first place
     keys: list[Key]
     rows: list[tuple[Any, ...]]  # each posting's bound values, in _JOB_UPSERT_COLUMNS order
     technologies: list[tuple[int, str, str]]  # (index in batch, slug, name)
@@ -146,7 +143,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         self._batch_size = max(1, batch_size)
         self._sqlite = connection.dialect.name == "sqlite"
         self._bind = bulk.binder(connection.dialect, jobs, _JOB_UPSERT_COLUMNS)
-        self._pending: list[Posting] = []
+        self._pending: list[Posting | PreparedJob] = []  # as given: both have job, same_key
         self._writing: asyncio.Future[UpsertReport] | None = None
         self._reports: list[UpsertReport] = []
         self._deferral = _IndexDeferral()
@@ -158,7 +155,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         return combined(self._reports)
 
     async def add(self, jobs_in: Sequence[PreparedJob]) -> None:
-        self._pending.extend(Posting(p.job, p.same_key) for p in jobs_in)
+        self._pending.extend(jobs_in)
         await self._send(full_only=True)
 
     async def add_postings(self, postings: Iterable[Posting]) -> None:
@@ -210,19 +207,21 @@ class SqlJobBulkLoad(JobBulkLoad):
             if not writing.cancelled():
                 writing.exception()  # retrieved: the error that ends the load is raised
 
-    def _prepare(self, chunk: list[Posting]) -> _Batch:
-        latest: dict[Key, Posting] = {}
+    def _prepare(self, chunk: list[Posting | PreparedJob]) -> _Batch:
+        latest: dict[Key, Posting | PreparedJob] = {}
         order = []
         for posting in chunk:
-            key = posting.key
+            job = posting.job
+            key = (job.source, job.source_id)
             latest[key] = posting
             order.append(key)
         postings = list(latest.values())
         bind = self._bind
         rows: list[tuple[Any, ...]] = []
         technologies: list[tuple[int, str, str]] = []
-        for index, (job, same_key) in enumerate(postings):
-            rows.append(tuple(bind(mapping.job_row(job, same_key))))
+        for index, posting in enumerate(postings):
+            job = posting.job
+            rows.append(tuple(bind(mapping.job_row(job, posting.same_key))))
             technologies.extend(
                 (index, slug, name) for slug, name in mapping.job_technologies(job).items()
             )
