@@ -26,6 +26,7 @@ import asyncio
 import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -101,6 +102,58 @@ class _Plan(NamedTuple):
     links: list[tuple[int, int | None, int | None]]  # (index, job id | None, lead index | None)
     updated: int
     merged: int
+
+
+class _Refreshing:
+    """The stored jobs a batch's new postings may be the same as, while the batch also
+    refreshes some of them: a refreshed job answers to its new key, day and source from
+    its place in the batch on, as it does when postings are stored one by one."""
+
+    def __init__(
+        self,
+        stored: SameJobs,
+        postings: Sequence[Posting | PreparedJob],
+        refreshed: list[tuple[int, int]],
+    ) -> None:
+        self._stored = stored
+        self._postings = postings
+        self._refreshed = refreshed  # (place in the batch, job id), in batch order
+        self._next = 0
+        self._keys: dict[int, str | None] = {}  # refreshed job id -> its key now
+        self._moved_in: dict[str, dict[int, tuple[date | None, str]]] = {}
+
+    def find(self, place: int, key: str, posting: Job) -> int | None:
+        """The job a new posting at ``place`` with sameness key ``key`` is the same as."""
+        self._refresh_before(place)
+        keys = self._keys
+        if not keys:
+            return self._stored.find(key, posting) if key in self._stored else None
+        moved_in = self._moved_in.get(key, {})
+        same = SameJobs()
+        entries = [
+            (job_id, *moved_in[job_id]) if job_id in moved_in else (job_id, day, source)
+            for job_id, day, source in self._stored.entries(key)
+            if keys.get(job_id, key) == key
+        ]
+        listed = {entry[0] for entry in entries}
+        entries += [(job_id, *at) for job_id, at in moved_in.items() if job_id not in listed]
+        for job_id, day, source in sorted(entries, key=operator.itemgetter(0)):
+            same.add(key, job_id, day, source)
+        return same.find(key, posting)
+
+    def _refresh_before(self, place: int) -> None:
+        refreshed = self._refreshed
+        while self._next < len(refreshed) and refreshed[self._next][0] < place:
+            at, job_id = refreshed[self._next]
+            self._next += 1
+            posting = self._postings[at]
+            old = self._keys.get(job_id)
+            if old is not None:
+                self._moved_in.get(old, {}).pop(job_id, None)
+            self._keys[job_id] = posting.same_key
+            if posting.same_key is not None:
+                day, source = posted_on(posting.job), posting.job.source
+                self._moved_in.setdefault(posting.same_key, {})[job_id] = (day, source)
 
 
 class _IndexDeferral:
@@ -259,6 +312,8 @@ class SqlJobBulkLoad(JobBulkLoad):
         fresh = [i for i, key in enumerate(keys) if key not in known and key not in aliases]
         same_keys = [postings[i].same_key for i in fresh]
         stored = await self._stored_same({key for key in same_keys if key is not None})
+        refreshed = [(i, known[key]) for i, key in enumerate(keys) if key in known]
+        refreshing = _Refreshing(stored, postings, refreshed)
         repeated = {key for key, count in Counter(same_keys).items() if count > 1}
         in_batch = SameJobs()  # new jobs of this batch sharing a key, by index
         written = [i for i, key in enumerate(keys) if key in known]
@@ -269,7 +324,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         for index, same_key in zip(fresh, same_keys, strict=True):
             if same_key is not None:
                 job = postings[index].job
-                target = stored.find(same_key, job) if same_key in stored else None
+                target = refreshing.find(index, same_key, job)
                 lead = None
                 if same_key in repeated:
                     lead = None if target is not None else in_batch.find(same_key, job)
