@@ -476,9 +476,14 @@ class MemoryJobRepository(_Repository, JobRepository):
         return self._catalog(((j.location, j.location) for j in jobs if j.location), skip, limit)
 
 
+def _first(entry: tuple[int, date | None, str]) -> int:
+    return entry[0]
+
+
 class _Sameness:
     """The memory adapter's index of :func:`~skael_core.sameness.sameness_key`: key ->
-    [(job id, day, source)], in the order the jobs were stored."""
+    [(job id, day, source)], the oldest-stored job (the lowest id) first, as SQL reads
+    them."""
 
     def __init__(self, index: dict[str, list[tuple[int, date | None, str]]]) -> None:
         self._index = index
@@ -494,7 +499,7 @@ class _Sameness:
         key = sameness_key(job)
         if key is not None:
             entry = (job_id, posted_on(job), job.source)
-            self._index[key] = [*self._index.get(key, ()), entry]
+            self._index[key] = sorted([*self._index.get(key, ()), entry], key=_first)
 
     def move(self, old: Job, new: Job, job_id: int) -> None:
         """``job_id`` now holds ``new`` instead of ``old``."""

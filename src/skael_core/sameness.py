@@ -22,6 +22,7 @@ different openings hides one of them, which costs a person more than seeing one 
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from datetime import date, datetime, timedelta
 
@@ -81,21 +82,39 @@ _TITLE_WORDS = {
 }
 _BRACKETED = re.compile(r"[(\[{][^)\]}]*[)\]}]")
 _NOT_WORD = re.compile(r"[^\w&+#]+|_+")
+_KEPT_ASCII = frozenset(string.ascii_lowercase + string.digits + "&+#")
+_ASCII_WORDS = bytes(
+    ord(lower) if (lower := chr(code).lower()) in _KEPT_ASCII else ord(" ") for code in range(256)
+)
+"""The bytes of plain ASCII text as :func:`_words` splits them: letters lower-cased,
+digits, ``&``, ``+`` and ``#`` kept, every other character a space (what ``_NOT_WORD``
+does to ASCII)."""
 
 
-def _plain(text: str) -> str:
-    """Lower case, accents off, punctuation as spaces (``&``, ``+`` and ``#`` kept:
-    C++ and C# are not C)."""
+def _words(text: str) -> list[str]:
+    """The words of ``text`` in lower case, accents off, punctuation as spaces (``&``,
+    ``+`` and ``#`` kept: C++ and C# are not C).
+
+    Most postings are plain ASCII, which one ``bytes.translate`` turns into the same
+    words as the general path below (casefold, accents off, ``_NOT_WORD``) at about a
+    fifth of its cost; a test holds the two paths to the same answers."""
+    if text.isascii():
+        return text.encode().translate(_ASCII_WORDS).decode().split()
     folded = text.casefold()
     if not folded.isascii():
         decomposed = unicodedata.normalize("NFKD", folded)
         folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
+    return _NOT_WORD.sub(" ", folded).split()
+
+
+def _plain(text: str) -> str:
+    """:func:`_words` joined by single spaces."""
+    return " ".join(_words(text))
 
 
 def company_key(company: str | None) -> str:
     """The company's name without case, accents, punctuation or legal form."""
-    words = _plain(company or "").split()
+    words = _words(company or "")
     while len(words) > 1 and words[-1] in _LEGAL_FORMS:
         words.pop()
     return " ".join(words)
@@ -103,8 +122,9 @@ def company_key(company: str | None) -> str:
 
 def title_key(title: str) -> str:
     """The title without case, punctuation, bracketed notes or abbreviations."""
-    words = _plain(_BRACKETED.sub(" ", title)).split()
-    return " ".join(_TITLE_WORDS.get(word, word) for word in words)
+    if "(" in title or "[" in title or "{" in title:
+        title = _BRACKETED.sub(" ", title)
+    return " ".join([_TITLE_WORDS.get(word, word) for word in _words(title)])
 
 
 def place_key(job: Job) -> str:
@@ -182,6 +202,10 @@ class SameJobs:
 
     def __contains__(self, key: str) -> bool:
         return key in self._known
+
+    def entries(self, key: str) -> list[tuple[int, date | None, str]]:
+        """The (job id, day, source) of the jobs known under ``key``, in the order added."""
+        return list(self._known.get(key, ()))
 
 
 def link_to(posting: Job) -> JobSourceLink:

@@ -14,14 +14,17 @@ run on the database driver's thread while this one binds values). Each write:
 
 On SQLite a load that writes at least ``DEFER_INDEXES_FROM`` jobs and at least as
 many as the table held drops the list indexes and builds them again when it ends (see
-:class:`_IndexDeferral`); it then knows every stored sameness key from one read and
-keeps it in memory, since the index on ``same_key`` is gone too.
+:class:`_IndexDeferral`). The index on ``same_key`` is gone with them, so the load reads
+every stored key once and keeps the hash of each with its job's id
+(:class:`~.same_keys.SameKeyIds`, 16 bytes a slot); a write then reads back by id the
+few stored jobs whose key hashes as one of its postings' does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import operator
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 from types import TracebackType
@@ -34,6 +37,7 @@ from skael_core.ports import JobBulkLoad
 from skael_core.sameness import SameJobs, merge_link, posted_on
 
 from . import bulk, mapping
+from .same_keys import SameKeyIds
 from .tables import job_sources, job_technologies, jobs
 
 if TYPE_CHECKING:
@@ -71,22 +75,22 @@ _LATEST_ID = sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0))
 _ANY_SOURCE_LINK = sa.select(sa.exists().select_from(job_sources))
 _SAME_READ = sa.select(
     jobs.c.id, jobs.c.same_key, jobs.c.date_posted, jobs.c.discovered_at, jobs.c.source
-)
+).order_by(jobs.c.id)  # the oldest-stored job first
+_SAME_BY_KEY = _SAME_READ.where(jobs.c.same_key.in_(sa.bindparam("keys", expanding=True)))
+_SAME_BY_ID = _SAME_READ.where(jobs.c.id.in_(sa.bindparam("ids", expanding=True)))
+_EVERY_KEY = "SELECT id, same_key FROM jobs WHERE same_key IS NOT NULL"
 
 
 class Posting(NamedTuple):
-    """A posting on its way to storage: the job and its sameness key."""
+    """A posting stored as given (``upsert_many``): the job and its sameness key, the two
+    fields of a :class:`PreparedJob`, which the load keeps as it comes."""
 
     job: Job
     same_key: str | None
 
-    @property
-    def key(self) -> Key:
-        return (self.job.source, self.job.source_id)
-
 
 class _Batch(NamedTuple):
-    postings: list[Posting]  # one per key: its last values, at its first place
+    postings: list[Posting | PreparedJob]  # one per key: its last values, at its first place
     keys: list[Key]
     rows: list[tuple[Any, ...]]  # each posting's bound values, in _JOB_UPSERT_COLUMNS order
     technologies: list[tuple[int, str, str]]  # (index in batch, slug, name)
@@ -101,6 +105,58 @@ class _Plan(NamedTuple):
     links: list[tuple[int, int | None, int | None]]  # (index, job id | None, lead index | None)
     updated: int
     merged: int
+
+
+class _Refreshing:
+    """The stored jobs a batch's new postings may be the same as, while the batch also
+    refreshes some of them: a refreshed job answers to its new key, day and source from
+    its place in the batch on, as it does when postings are stored one by one."""
+
+    def __init__(
+        self,
+        stored: SameJobs,
+        postings: Sequence[Posting | PreparedJob],
+        refreshed: list[tuple[int, int]],
+    ) -> None:
+        self._stored = stored
+        self._postings = postings
+        self._refreshed = refreshed  # (place in the batch, job id), in batch order
+        self._next = 0
+        self._keys: dict[int, str | None] = {}  # refreshed job id -> its key now
+        self._moved_in: dict[str, dict[int, tuple[date | None, str]]] = {}
+
+    def find(self, place: int, key: str, posting: Job) -> int | None:
+        """The job a new posting at ``place`` with sameness key ``key`` is the same as."""
+        self._refresh_before(place)
+        keys = self._keys
+        if not keys:
+            return self._stored.find(key, posting) if key in self._stored else None
+        moved_in = self._moved_in.get(key, {})
+        same = SameJobs()
+        entries = [
+            (job_id, *moved_in[job_id]) if job_id in moved_in else (job_id, day, source)
+            for job_id, day, source in self._stored.entries(key)
+            if keys.get(job_id, key) == key
+        ]
+        listed = {entry[0] for entry in entries}
+        entries += [(job_id, *at) for job_id, at in moved_in.items() if job_id not in listed]
+        for job_id, day, source in sorted(entries, key=operator.itemgetter(0)):
+            same.add(key, job_id, day, source)
+        return same.find(key, posting)
+
+    def _refresh_before(self, place: int) -> None:
+        refreshed = self._refreshed
+        while self._next < len(refreshed) and refreshed[self._next][0] < place:
+            at, job_id = refreshed[self._next]
+            self._next += 1
+            posting = self._postings[at]
+            old = self._keys.get(job_id)
+            if old is not None:
+                self._moved_in.get(old, {}).pop(job_id, None)
+            self._keys[job_id] = posting.same_key
+            if posting.same_key is not None:
+                day, source = posted_on(posting.job), posting.job.source
+                self._moved_in.setdefault(posting.same_key, {})[job_id] = (day, source)
 
 
 class _IndexDeferral:
@@ -143,13 +199,11 @@ class SqlJobBulkLoad(JobBulkLoad):
         self._batch_size = max(1, batch_size)
         self._sqlite = connection.dialect.name == "sqlite"
         self._bind = bulk.binder(connection.dialect, jobs, _JOB_UPSERT_COLUMNS)
-        self._pending: list[Posting] = []
+        self._pending: list[Posting | PreparedJob] = []  # as given: both have job, same_key
         self._writing: asyncio.Future[UpsertReport] | None = None
         self._reports: list[UpsertReport] = []
         self._deferral = _IndexDeferral()
-        self._same = SameJobs()
-        self._looked_up: set[str] = set()
-        self._every_key_known = False
+        self._same_ids: SameKeyIds | None = None  # every stored key, once the index is gone
         self._links_stored = False  # whether job_sources has held a row during this load
         self._revision: int | None = None  # the mark of this load's job writes
 
@@ -158,7 +212,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         return combined(self._reports)
 
     async def add(self, jobs_in: Sequence[PreparedJob]) -> None:
-        self._pending.extend(Posting(p.job, p.same_key) for p in jobs_in)
+        self._pending.extend(jobs_in)
         await self._send(full_only=True)
 
     async def add_postings(self, postings: Iterable[Posting]) -> None:
@@ -210,19 +264,21 @@ class SqlJobBulkLoad(JobBulkLoad):
             if not writing.cancelled():
                 writing.exception()  # retrieved: the error that ends the load is raised
 
-    def _prepare(self, chunk: list[Posting]) -> _Batch:
-        latest: dict[Key, Posting] = {}
+    def _prepare(self, chunk: list[Posting | PreparedJob]) -> _Batch:
+        latest: dict[Key, Posting | PreparedJob] = {}
         order = []
         for posting in chunk:
-            key = posting.key
+            job = posting.job
+            key = (job.source, job.source_id)
             latest[key] = posting
             order.append(key)
         postings = list(latest.values())
         bind = self._bind
         rows: list[tuple[Any, ...]] = []
         technologies: list[tuple[int, str, str]] = []
-        for index, (job, same_key) in enumerate(postings):
-            rows.append(tuple(bind(mapping.job_row(job, same_key))))
+        for index, posting in enumerate(postings):
+            job = posting.job
+            rows.append(tuple(bind(mapping.job_row(job, posting.same_key))))
             technologies.extend(
                 (index, slug, name) for slug, name in mapping.job_technologies(job).items()
             )
@@ -240,11 +296,8 @@ class SqlJobBulkLoad(JobBulkLoad):
             ids = await self._write_sqlite(batch, plan)
         else:
             ids = await self._write_postgres(batch, plan)
-        for index in plan.written:
-            posting = batch.postings[index]
-            key = posting.key
-            if key not in plan.known:
-                self._same.add(posting.same_key, ids[index], posting_day(posting), key[0])
+        if self._same_ids is not None:
+            self._remember_keys(batch, plan, ids)
         await self._link(batch, plan, ids)
         by_key = dict(zip(batch.keys, ids, strict=True))
         new = len(plan.written) - len(plan.known)
@@ -256,33 +309,40 @@ class SqlJobBulkLoad(JobBulkLoad):
         )
 
     async def _plan(self, batch: _Batch) -> _Plan:
-        known = await self._stored_ids(jobs, batch.keys)
-        rest = [key for key in batch.keys if key not in known]
+        keys, postings = batch.keys, batch.postings
+        known = await self._stored_ids(jobs, keys)
+        rest = [key for key in keys if key not in known]
         aliases = {}
         if rest and await self._any_links():
             aliases = await self._stored_ids(job_sources, rest, column="job_id")
-        fresh = [p for p in batch.postings if p.key not in known and p.key not in aliases]
-        await self._look_up_same(fresh)
-        written: list[int] = []
-        links: list[tuple[int, int | None, int | None]] = []
-        in_batch = SameJobs()  # new jobs of this batch, by index
+        fresh = [i for i, key in enumerate(keys) if key not in known and key not in aliases]
+        same_keys = [postings[i].same_key for i in fresh]
+        stored = await self._stored_same({key for key in same_keys if key is not None})
+        refreshed = [(i, known[key]) for i, key in enumerate(keys) if key in known]
+        refreshing = _Refreshing(stored, postings, refreshed)
+        repeated = {key for key, count in Counter(same_keys).items() if count > 1}
+        in_batch = SameJobs()  # new jobs of this batch sharing a key, by index
+        written = [i for i, key in enumerate(keys) if key in known]
+        links: list[tuple[int, int | None, int | None]] = [
+            (i, aliases[key], None) for i, key in enumerate(keys) if key in aliases
+        ]
         merged = 0
-        for index, posting in enumerate(batch.postings):
-            key = posting.key
-            if key in known:
-                written.append(index)
-                continue
-            if key in aliases:
-                links.append((index, aliases[key], None))
-                continue
-            target = self._same.find(posting.same_key, posting.job)
-            lead = None if target is not None else in_batch.find(posting.same_key, posting.job)
-            if target is None and lead is None:
-                in_batch.add(posting.same_key, index, posting_day(posting), key[0])
-                written.append(index)
-            else:
-                links.append((index, target, lead))
-                merged += 1
+        for index, same_key in zip(fresh, same_keys, strict=True):
+            if same_key is not None:
+                job = postings[index].job
+                target = refreshing.find(index, same_key, job)
+                lead = None
+                if same_key in repeated:
+                    lead = None if target is not None else in_batch.find(same_key, job)
+                    if target is None and lead is None:
+                        in_batch.add(same_key, index, posted_on(job), job.source)
+                if target is not None or lead is not None:
+                    links.append((index, target, lead))
+                    merged += 1
+                    continue
+            written.append(index)
+        written.sort()  # in the batch's order, as the ids new jobs get
+        links.sort()
         return _Plan(written, known, links, len(known) + len(aliases), merged)
 
     async def _any_links(self) -> bool:
@@ -293,18 +353,37 @@ class SqlJobBulkLoad(JobBulkLoad):
             self._links_stored = bool((await self._conn.execute(_ANY_SOURCE_LINK)).scalar())
         return self._links_stored
 
-    async def _look_up_same(self, postings: list[Posting]) -> None:
-        """Put the stored jobs sharing a sameness key with ``postings`` into ``_same``."""
-        if self._every_key_known:
-            return
-        wanted = {p.same_key for p in postings if p.same_key is not None} - self._looked_up
+    async def _stored_same(self, wanted: set[str]) -> SameJobs:
+        """The stored jobs (this load's earlier writes among them) whose sameness key is
+        one of ``wanted``, the oldest first: found through the index on ``same_key``,
+        or, once a SQLite load has dropped it, read back by the ids ``_same_ids`` gives
+        for the keys' hashes."""
+        same = SameJobs()
         if not wanted:
-            return
-        self._looked_up |= wanted
-        found = await self._conn.execute(_SAME_READ.where(jobs.c.same_key.in_(sorted(wanted))))
+            return same
+        if self._same_ids is None:
+            found = await self._conn.execute(_SAME_BY_KEY, {"keys": sorted(wanted)})
+        else:
+            candidates = self._same_ids.candidates
+            ids = {job_id for key in wanted for job_id in candidates(key)}
+            if not ids:
+                return same
+            found = await self._conn.execute(_SAME_BY_ID, {"ids": sorted(ids)})
         for job_id, same_key, posted, discovered, source in found:
-            day = posted or (discovered and discovered.date())
-            self._same.add(same_key, job_id, day, source)
+            if same_key in wanted:  # not one of the other keys sharing a hash
+                day = posted or (discovered and discovered.date())
+                same.add(same_key, job_id, day, source)
+        return same
+
+    def _remember_keys(self, batch: _Batch, plan: _Plan, ids: list[int]) -> None:
+        """Add the keys of the jobs this write stored to ``_same_ids`` (a refreshed job
+        may have a new key; its old one stays, and reads back as another key's)."""
+        assert self._same_ids is not None
+        add, postings = self._same_ids.add, batch.postings
+        for index in plan.written:
+            same_key = postings[index].same_key
+            if same_key is not None:
+                add(same_key, ids[index])
 
     async def _stored_ids(
         self, table: sa.Table, keys: list[Key], column: str = "id"
@@ -469,30 +548,26 @@ class SqlJobBulkLoad(JobBulkLoad):
             return
         found = await self._conn.exec_driver_sql(_SECONDARY_INDEXES)
         indexes = list(cast("Iterable[tuple[str, str]]", found))  # rows of (name, sql)
-        await self._know_every_key(deferral.stored)
+        await self._know_every_key()
         for name, _ in indexes:
             await self._conn.exec_driver_sql(f'DROP INDEX "{name}"')
         deferral.rebuild = [sql for _, sql in indexes]
 
-    async def _know_every_key(self, stored: int) -> None:
-        """Read the sameness key of every job stored before the load (the load's own are
-        known already): without its index, ``same_key`` cannot be looked up."""
-        query = _SAME_READ.where(jobs.c.same_key.is_not(None), jobs.c.id <= stored)
-        for job_id, same_key, posted, discovered, source in await self._conn.execute(query):
-            if same_key not in self._looked_up:
-                day = posted or (discovered and discovered.date())
-                self._same.add(same_key, job_id, day, source)
-        self._every_key_known = True
+    async def _know_every_key(self) -> None:
+        """Read the sameness key of every stored job (this load's earlier writes among
+        them) into ``_same_ids``: without its index, ``same_key`` cannot be looked up."""
+        same_ids = SameKeyIds()
+        found = await self._conn.stream(sa.text(_EVERY_KEY))
+        async for rows in found.partitions(self._batch_size):
+            for job_id, same_key in rows:
+                same_ids.add(same_key, job_id)
+        self._same_ids = same_ids
 
     async def _build_indexes(self) -> None:
         """Build the indexes this load dropped (see :class:`_IndexDeferral`)."""
         rebuild, self._deferral.rebuild = self._deferral.rebuild, []
         for sql in rebuild:
             await self._conn.exec_driver_sql(sql)
-
-
-def posting_day(posting: Posting) -> date | None:
-    return posted_on(posting.job)
 
 
 def _dialect_insert(connection: AsyncConnection, table: sa.Table) -> Any:
