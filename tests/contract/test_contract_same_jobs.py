@@ -146,3 +146,22 @@ def test_the_core_rule_on_the_labelled_pairs(pair: dict[str, Any]) -> None:
     same = SameJobs()
     same.add(sameness_key(a), 1, a.date_posted, a.source)
     assert (same.find(sameness_key(b), b) == 1) is pair["same"]
+
+
+async def test_a_job_refreshed_in_a_batch_answers_to_its_new_key_from_its_place_on(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """A batch refreshes a stored job whose company changed, then brings another
+    source's posting with the job's old company: they are two jobs. A posting with the
+    new company after the refresh is the same job; one before it is not."""
+    title = {"job_title": "Data Engineer", "normalized_title": "data engineer"}
+    first = await store(uow_factory, job(1, company="Zurich Labs", **title))
+    (stored,) = first.ids
+    refreshed = job(1, company="Basel Labs", **title)
+    before = job(2, source="theirstack", company="Basel Labs", **title)
+    old_company = job(3, source="theirstack", company="Zurich Labs", **title)
+    new_company = job(4, source="board", company="Basel Labs", **title)
+    report = await store(uow_factory, before, refreshed, old_company, new_company)
+    assert (report.new, report.updated, report.merged) == (2, 1, 1)
+    assert report.ids[1] == stored == report.ids[3]
+    assert len({report.ids[0], report.ids[2], stored}) == 3
