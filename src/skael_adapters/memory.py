@@ -317,11 +317,12 @@ class MemoryJobRepository(_Repository, JobRepository):
         revisions = self._uow.write("job_revisions")  # job id -> the write that last changed it
         revision = self._uow.next_id("job_revision")
         merged_at = self._uow.write("merged_discovered")  # a merged posting's own time
-        ids: list[int] = []
-        seen: set[tuple[str, int]] = set()
+        # A posting given twice is stored once, with its last values, at its first place
+        # (as the SQL stores batch it).
+        latest = {(job.source, job.source_id): job for job in jobs}
+        stored_as: dict[tuple[str, int], int] = {}
         new = updated = merged = 0
-        for job in jobs:
-            key = (job.source, job.source_id)
+        for key, job in latest.items():
             known = keys.get(key)
             if known is None:
                 target = same.find(job)
@@ -345,12 +346,11 @@ class MemoryJobRepository(_Repository, JobRepository):
                 else:  # a posting merged into another job: its link is refreshed
                     table[known] = _with_link(stored, job)
                     merged_at[key] = job.discovered_at
-                if key not in seen:
-                    updated += 1
-            seen.add(key)
-            ids.append(known)
+                updated += 1
+            stored_as[key] = known
             revisions[known] = revision
-        return UpsertReport(ids=tuple(ids), new=new, updated=updated, merged=merged)
+        ids = tuple(stored_as[(job.source, job.source_id)] for job in jobs)
+        return UpsertReport(ids=ids, new=new, updated=updated, merged=merged)
 
     @contextlib.asynccontextmanager
     async def bulk_load(self) -> AsyncIterator[JobBulkLoad]:
