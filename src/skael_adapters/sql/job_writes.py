@@ -18,12 +18,17 @@ many as the table held drops the list indexes and builds them again when it ends
 every stored key once and keeps the hash of each with its job's id
 (:class:`~.same_keys.SameKeyIds`, 16 bytes a slot); a write then reads back by id the
 few stored jobs whose key hashes as one of its postings' does.
+
+On PostgreSQL a load that wrote at least ``ANALYZE_FROM`` jobs and a tenth of the rows
+the table held at its last ANALYZE runs ANALYZE on the tables it filled, in its
+transaction (see :meth:`SqlJobBulkLoad._gather_statistics`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import operator
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -79,6 +84,13 @@ _SAME_READ = sa.select(
 _SAME_BY_KEY = _SAME_READ.where(jobs.c.same_key.in_(sa.bindparam("keys", expanding=True)))
 _SAME_BY_ID = _SAME_READ.where(jobs.c.id.in_(sa.bindparam("ids", expanding=True)))
 _EVERY_KEY = "SELECT id, same_key FROM jobs WHERE same_key IS NOT NULL"
+_PG_ROWS_AT_ANALYZE = "SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass"
+_PG_ANALYZE = "ANALYZE jobs, job_technologies, job_sources"
+_PG_ANALYZE_LOCK = f"SELECT pg_try_advisory_xact_lock({zlib.crc32(b'skael-job-statistics')})"
+
+ANALYZE_FROM = 50
+"""Jobs a PostgreSQL load writes, beside a tenth of the table, before it gathers the
+planner's statistics itself (autovacuum's own default rule: 50 rows and 10%)."""
 
 
 class Posting(NamedTuple):
@@ -233,6 +245,7 @@ class SqlJobBulkLoad(JobBulkLoad):
             await self._send(full_only=False)
             await self._finish()
             await self._build_indexes()
+            await self._gather_statistics()
             return
         await self._abandon()
         if isinstance(error, Exception):
@@ -568,6 +581,35 @@ class SqlJobBulkLoad(JobBulkLoad):
         rebuild, self._deferral.rebuild = self._deferral.rebuild, []
         for sql in rebuild:
             await self._conn.exec_driver_sql(sql)
+
+    async def _gather_statistics(self) -> None:
+        """ANALYZE what a large PostgreSQL load filled, before the statements after it are
+        planned.
+
+        PostgreSQL plans from the statistics ANALYZE gathers, which autovacuum gathers
+        only where it runs, and a minute or more after a load. A table never analyzed
+        plans ``revision >= $1`` (the ranking index's catch-up on every request) as a
+        read of most of the table with parallel workers: about 10 ms a request at
+        100,000 jobs for a statement that finds no row, against 0.2 ms once analyzed.
+        Done in the load's transaction: the statistics count its rows, and a rollback
+        takes them back with everything else. Costs about 2 s at 100,000 jobs (ANALYZE
+        samples 30,000 rows whatever the table's size).
+
+        ANALYZE holds a lock on the table that a second ANALYZE waits for until the first
+        transaction ends; of loads ending together only the one that takes an advisory
+        lock first gathers them, and the others go on without waiting.
+        """
+        if self._sqlite:
+            return
+        report = self.report
+        written = report.new + report.updated + report.merged
+        if written < ANALYZE_FROM:
+            return
+        rows = float((await self._conn.exec_driver_sql(_PG_ROWS_AT_ANALYZE)).scalar_one())
+        if written < ANALYZE_FROM + 0.1 * max(rows, 0.0):
+            return
+        if (await self._conn.exec_driver_sql(_PG_ANALYZE_LOCK)).scalar_one():
+            await self._conn.exec_driver_sql(_PG_ANALYZE)
 
 
 def _dialect_insert(connection: AsyncConnection, table: sa.Table) -> Any:
