@@ -230,6 +230,9 @@ class MemoryUserRepository(_Repository, UserRepository):
         found: User | None = self._uow.read("users").get(user_id)
         return found
 
+    async def lock(self, user_id: int) -> User | None:
+        return await self.get(user_id)  # writing units of work run one at a time
+
     async def get_by_email(self, email: str) -> User | None:
         user_id = self._uow.read("emails").get(email)
         return None if user_id is None else await self.get(user_id)

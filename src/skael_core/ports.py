@@ -60,6 +60,13 @@ class UserRepository(Protocol):
 
     async def get(self, user_id: int) -> User | None: ...
 
+    async def lock(self, user_id: int) -> User | None:
+        """``get``, holding the user until the unit of work ends: another unit of work
+        locking the same user waits for it, so a count of what the user owns stays
+        true until this one commits (where writing units of work already run one at a
+        time, this is ``get``)."""
+        ...
+
     async def get_by_email(self, email: str) -> User | None:
         """Look up by canonical (lower-case) email."""
         ...

@@ -307,3 +307,28 @@ async def test_reservations_at_once_never_pass_the_cap(uow_factory: UnitOfWorkFa
     assert sum(granted) == 3
     async with uow_factory(read_only=True) as uow:
         assert await uow.credits.spent(day(0), "all") == 90
+
+
+async def test_a_locked_user_keeps_a_count_true_until_the_commit(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    ada = await stored_user(uow_factory, 1)
+
+    async def add_unless_one_is_kept() -> bool:
+        async with uow_factory() as uow:
+            held = await uow.users.lock(ada.id)
+            assert held is not None and held.id == ada.id
+            kept = (await uow.saved_searches.list(ada.id, 0, 1)).total or 0
+            await asyncio.sleep(0.05)  # the others run meanwhile, if they can
+            if kept:
+                return False
+            await uow.saved_searches.add(search(ada.id))
+            await uow.commit()
+        return True
+
+    added = await asyncio.gather(*(add_unless_one_is_kept() for _ in range(6)))
+    assert sum(added) == 1
+    async with uow_factory(read_only=True) as uow:
+        assert (await uow.saved_searches.list(ada.id, 0, 10)).total == 1
+    async with uow_factory() as uow:
+        assert await uow.users.lock(ada.id + 1000) is None

@@ -32,7 +32,7 @@ from ..model import (
     company_key,
 )
 from ..ports import Clock, CountryCatalog, UnitOfWork, UnitOfWorkFactory
-from .common import UseCase, load_job, load_user, owner
+from .common import UseCase, hold_user, load_job, owner
 
 MAX_SEARCHES = 50
 """Saved searches one person may keep."""
@@ -177,7 +177,7 @@ class CreateSearch(_Searches):
         target = owner(actor, user_id)
         search = self._define(target, r, None)
         async with self._uow() as uow:
-            await load_user(uow, target)
+            await hold_user(uow, target)  # the count below stays true until the commit
             latest = await uow.jobs.latest_id()
             search = msgspec.structs.replace(search, stored_after=latest, stored_seen=latest)
             kept = (await uow.saved_searches.list(target, 0, 1)).total or 0
@@ -317,6 +317,7 @@ class DismissJob(UseCase):
         target = owner(actor, user_id)
         async with self._uow() as uow:
             await load_job(uow, job_id)
+            await hold_user(uow, target)
             if len(await uow.dismissed_jobs.job_ids(target)) >= MAX_DISMISSED:
                 raise Conflict(
                     f"a person dismisses at most {MAX_DISMISSED} jobs; restore some first"
@@ -355,7 +356,7 @@ class BlockCompany(UseCase):
         target = owner(actor, user_id)
         blocked = BlockedCompany(user_id=target, key=_key(key), blocked_at=self._clock.now())
         async with self._uow() as uow:
-            await load_user(uow, target)
+            await hold_user(uow, target)
             if ((await uow.blocked_companies.list(target, 0, 1)).total or 0) >= MAX_BLOCKED:
                 raise Conflict(f"a person blocks at most {MAX_BLOCKED} companies")
             if not await uow.blocked_companies.add(blocked):
