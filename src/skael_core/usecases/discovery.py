@@ -105,18 +105,27 @@ def frequency(value: str) -> Frequency:
 
 
 def webhook_url(value: str | None) -> str | None:
-    """An http(s) URL with a host, or None when blank."""
+    """An http(s) URL with a host and, if any, a port that is a number up to 65535; no
+    spaces or control characters, no user name or password (the signature proves the
+    sender). None when blank."""
     url = norm.text(value, "webhook_url", MAX_URL)
     if url is None:
         return None
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018  (raises for a port that is not a number in range)
     except ValueError:  # an unclosed IPv6 bracket, a port that is not a number, ...
         host = None
     if host is None or parts.scheme not in ("http", "https"):
         raise InvalidInput.field(
             "webhook_url", "must be an http or https URL, such as https://hooks.example.com/skael"
+        )
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise InvalidInput.field("webhook_url", "must not contain spaces or control characters")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInput.field(
+            "webhook_url", "must not carry a user name or password; the signature proves the sender"
         )
     return url
 
