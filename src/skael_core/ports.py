@@ -373,8 +373,10 @@ class NotificationRepository(Protocol):
 
     async def get(self, notification_id: int) -> Notification | None: ...
 
-    async def mark_read(self, notification_id: int, at: datetime) -> None:
-        """Record it read at ``at``, unless it was read before (the first time stays)."""
+    async def mark_read(self, notification_id: int, at: datetime) -> datetime | None:
+        """Record it read at ``at``, unless it was read before (the first time stays);
+        the time it stands read at, as stored (``at`` or that first time, also when
+        another unit of work marked it meanwhile); None if there is no such one."""
         ...
 
     async def list(

@@ -180,10 +180,12 @@ async def test_notifications_read_and_left_out(uow_factory: UnitOfWorkFactory) -
                 note(ada.id, jobs[2], 3, company="globex"),
             ]
         )
-        await uow.notifications.mark_read(added[0].id, at(10))
+        assert await uow.notifications.mark_read(added[0].id, at(10)) == at(10)
         await uow.commit()
     async with uow_factory() as uow:
-        await uow.notifications.mark_read(added[0].id, at(20))  # the first read stays
+        # the first read stays
+        assert await uow.notifications.mark_read(added[0].id, at(20)) == at(10)
+        assert await uow.notifications.mark_read(added[0].id + 1000, at(20)) is None
         await uow.commit()
     async with uow_factory(read_only=True) as uow:
         read = await uow.notifications.get(added[0].id)
@@ -332,3 +334,26 @@ async def test_a_locked_user_keeps_a_count_true_until_the_commit(
         assert (await uow.saved_searches.list(ada.id, 0, 10)).total == 1
     async with uow_factory() as uow:
         assert await uow.users.lock(ada.id + 1000) is None
+
+
+async def test_marks_at_once_all_tell_the_read_time_that_stands(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    ada = await stored_user(uow_factory)
+    (job_id,) = await stored_jobs(uow_factory, job(1))
+    async with uow_factory() as uow:
+        (added,) = await uow.notifications.add_many([note(ada.id, job_id)])
+        await uow.commit()
+
+    async def mark(minutes: int) -> object:
+        async with uow_factory() as uow:
+            told = await uow.notifications.mark_read(added.id, at(minutes))
+            await asyncio.sleep(0.05)  # the others mark meanwhile, if they can
+            await uow.commit()
+        return told
+
+    told = await asyncio.gather(*(mark(m) for m in range(10, 16)))
+    async with uow_factory(read_only=True) as uow:
+        stored = await uow.notifications.get(added.id)
+    assert stored is not None and stored.read_at is not None
+    assert told == [stored.read_at] * len(told)

@@ -308,8 +308,8 @@ class ReadNotification(UseCase):
             if found.user_id != actor:
                 raise Forbidden("you may only act on your own notifications")
             if found.read_at is None:
-                at = self._clock.now()
-                await uow.notifications.mark_read(notification_id, at)
+                # another call may mark it first: the answer is the time that stands
+                at = await uow.notifications.mark_read(notification_id, self._clock.now())
                 await uow.commit()
                 found = msgspec.structs.replace(found, read_at=at)
         return found
