@@ -22,7 +22,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.enums import ScopeType
-from litestar.exceptions import ClientException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -44,7 +44,14 @@ from litestar.types import (
 from skael_core.service import Skael
 
 from .auth import BEARER_SCHEME, PUBLIC, authenticate, provide_caller
-from .boundary import may_hold_nul, nul_field, refuse_deep, refuse_nul, screen_parameters
+from .boundary import (
+    may_hold_nul,
+    nul_field,
+    plain_path_integers,
+    refuse_deep,
+    refuse_nul,
+    screen_parameters,
+)
 from .container import Container, build_container, shutdown, startup
 from .controllers import CONTROLLERS
 from .controllers.catalog import database_answers
@@ -173,6 +180,8 @@ def admission(app: ASGIApp) -> ASGIApp:
     async def admit(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
             handler: BaseRouteHandler = scope["route_handler"]
+            if not plain_path_integers(scope):
+                raise NotFoundException()  # as for any path no route takes
             connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
             await authenticate(connection, handler)
             require_known_body_type(connection, handler)
