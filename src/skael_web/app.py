@@ -198,14 +198,22 @@ _SECURITY_RAW: Final = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HE
 
 async def finish_headers(message: Message, scope: Scope) -> None:
     """The security headers on every answer; the whole ``Allow`` on automatic OPTIONS
-    answers (one hook: Litestar calls each hook for every message it sends)."""
+    answers, and every ``Allow`` in alphabetical order (Litestar lists a 405's methods
+    in the order of a set, which differs from one worker process to the next); one
+    hook: Litestar calls each hook for every message it sends."""
     if message["type"] == "http.response.start":
         if scope.get("method") == "OPTIONS":
             correct_allow_header(message, scope)
-        headers = list(message.get("headers") or ())
+        headers = [_sorted_allow(name, value) for name, value in message.get("headers") or ()]
         present = {name.lower() for name, _ in headers}
         headers.extend(h for h in _SECURITY_RAW if h[0] not in present)
         message["headers"] = headers
+
+
+def _sorted_allow(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    if name.lower() != b"allow":
+        return name, value
+    return name, b", ".join(sorted({m.strip() for m in value.split(b",") if m.strip()}))
 
 
 # --------------------------------------------------------------------------- assembly
