@@ -92,7 +92,7 @@ def _closed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 async def _private(url: str, resolver: Resolver) -> bool:
     parts = urlsplit(url)
-    host = parts.hostname or ""
+    host = (parts.hostname or "").rstrip(".")  # "127.0.0.1." and "localhost." too
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:

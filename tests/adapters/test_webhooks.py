@@ -143,6 +143,8 @@ async def test_a_host_name_of_a_private_address_is_refused_before_any_request() 
             "http://100.64.0.1/h",
             "http://[64:ff9b::a00:1]/h",
             "http://[fec0::1]/h",
+            "http://127.0.0.1./h",
+            "http://localhost./h",
         ):
             assert "private" in (await sender.send(url, "k", b"{}") or ""), url
         assert requests == []
