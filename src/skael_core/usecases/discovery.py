@@ -206,7 +206,8 @@ class ReplaceSearch(_Searches):
         async with self._uow() as uow:
             known = await load_search(uow, actor, search_id)
             search = self._define(actor, r, known)
-            await uow.saved_searches.update(search)
+            if not await uow.saved_searches.update(search):  # deleted meanwhile
+                raise NotFound("saved search", search_id)
             meta = {"search_id": search_id}
             await self._log(uow, actor, ActionType.SEARCH_UPDATED, metadata=meta)
             await uow.commit()
@@ -219,7 +220,8 @@ class DeleteSearch(UseCase):
     async def execute(self, actor: int, search_id: int) -> None:
         async with self._uow() as uow:
             await load_search(uow, actor, search_id)
-            await uow.saved_searches.remove(search_id)
+            if not await uow.saved_searches.remove(search_id):  # deleted meanwhile
+                raise NotFound("saved search", search_id)
             meta = {"search_id": search_id}
             await self._log(uow, actor, ActionType.SEARCH_DELETED, metadata=meta)
             await uow.commit()
