@@ -438,6 +438,12 @@ class InterviewRepository(Protocol):
 
     async def get(self, interview_id: int) -> Interview | None: ...
 
+    async def lock(self, interview_id: int) -> Interview | None:
+        """``get``, holding the interview until the unit of work ends: a change or removal
+        of it by another unit of work waits, then reads what this one left (where
+        writing units of work run one at a time, this is ``get``)."""
+        ...
+
     async def update(self, interview: Interview) -> bool:
         """Replace the stored interview with the same id; False if there is none."""
         ...
@@ -458,6 +464,12 @@ class ReminderRepository(Protocol):
     async def add(self, reminder: Reminder) -> Reminder: ...
 
     async def get(self, reminder_id: int) -> Reminder | None: ...
+
+    async def lock(self, reminder_id: int) -> Reminder | None:
+        """``get``, holding the reminder until the unit of work ends: a change or removal
+        of it by another unit of work waits, then reads what this one left (where
+        writing units of work run one at a time, this is ``get``)."""
+        ...
 
     async def update(self, reminder: Reminder) -> bool:
         """Replace the stored reminder with the same id; False if there is none."""
