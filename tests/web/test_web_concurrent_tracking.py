@@ -149,7 +149,8 @@ def _check(pair: Pair, stored: Stored, tally: Tally) -> None:
     assert [h.status.value for h in stored.history] == [
         a.metadata["status"] for a in stored.status_log
     ], pair
-    before = [None, *(h.status.value for h in stored.history[:-1])]
+    # the status each change left (none before the first); no change, no entry
+    before = [None, *(h.status.value for h in stored.history)][: len(stored.history)]
     assert [a.metadata["previous_status"] for a in stored.status_log] == before, pair
     assert len(stored.saved_log) == tally.saves[pair], pair
     assert len(stored.unsaved_log) == tally.unsaves[pair], pair
