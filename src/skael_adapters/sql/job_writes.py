@@ -476,10 +476,10 @@ class SqlJobBulkLoad(JobBulkLoad):
         under 5 ms to run them."""
         if self._sqlite:
             return int((await self._conn.exec_driver_sql(_SQLITE_REVISION)).scalar_one())
-        row = (await self._conn.exec_driver_sql(_PG_REVISION)).one()
-        self._jit = str(row[1])
+        found = (await self._conn.exec_driver_sql(_PG_REVISION)).one()
+        revision, self._jit = cast("tuple[int, str]", found)
         await self._conn.exec_driver_sql(_PG_JIT, ("off",))
-        return int(row[0])
+        return int(revision)
 
     async def _restore_jit(self) -> None:
         jit, self._jit = self._jit, None
