@@ -539,8 +539,10 @@ class SqlJobBulkLoad(JobBulkLoad):
             for index, slug, name in batch.technologies
             if index in copies
         ]
-        if rows:
+        if rows and self._sqlite:
             await bulk.insert_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
+        elif rows:
+            await bulk.copy_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
 
     async def _link(self, batch: _Batch, plan: _Plan, ids: list[int]) -> None:
         """List the merged postings among their jobs' sources."""
