@@ -108,10 +108,10 @@ async def copy_rows(
     CPU time went there)."""
     if connection.dialect.name != "postgresql":
         raise ValueError(f"COPY is not supported on {connection.dialect.name}")
-    raw = await connection.get_raw_connection()
-    await raw.driver_connection.copy_records_to_table(
-        table.name, columns=list(columns), records=rows
-    )
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is None:
+        raise RuntimeError("the connection was closed")
+    await driver.copy_records_to_table(table.name, columns=list(columns), records=rows)
 
 
 async def update_rows(
