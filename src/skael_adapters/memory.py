@@ -230,6 +230,9 @@ class MemoryUserRepository(_Repository, UserRepository):
         found: User | None = self._uow.read("users").get(user_id)
         return found
 
+    async def lock(self, user_id: int) -> User | None:
+        return await self.get(user_id)  # writing units of work run one at a time
+
     async def get_by_email(self, email: str) -> User | None:
         user_id = self._uow.read("emails").get(email)
         return None if user_id is None else await self.get(user_id)
@@ -686,6 +689,9 @@ class MemoryInterviewRepository(_Repository, InterviewRepository):
         found: Interview | None = self._uow.read("interviews").get(interview_id)
         return found
 
+    async def lock(self, interview_id: int) -> Interview | None:
+        return await self.get(interview_id)  # writing units of work run one at a time
+
     async def update(self, interview: Interview) -> bool:
         if interview.id not in self._uow.read("interviews"):
             return False
@@ -718,6 +724,9 @@ class MemoryReminderRepository(_Repository, ReminderRepository):
     async def get(self, reminder_id: int) -> Reminder | None:
         found: Reminder | None = self._uow.read("reminders").get(reminder_id)
         return found
+
+    async def lock(self, reminder_id: int) -> Reminder | None:
+        return await self.get(reminder_id)  # writing units of work run one at a time
 
     async def update(self, reminder: Reminder) -> bool:
         if reminder.id not in self._uow.read("reminders"):

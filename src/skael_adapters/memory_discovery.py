@@ -195,12 +195,15 @@ class MemoryNotificationRepository(_Repository, NotificationRepository):
         found: Notification | None = self._uow.read("notifications").get(notification_id)
         return found
 
-    async def mark_read(self, notification_id: int, at: datetime) -> None:
+    async def mark_read(self, notification_id: int, at: datetime) -> datetime | None:
         known = await self.get(notification_id)
-        if known is not None and known.read_at is None:
+        if known is None:
+            return None
+        if known.read_at is None:
             self._uow.write("notifications")[notification_id] = msgspec.structs.replace(
                 known, read_at=at
             )
+        return known.read_at or at
 
     async def list(
         self, user_id: int, filters: JobFilter, unread_only: bool, skip: int, limit: int

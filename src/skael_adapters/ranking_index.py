@@ -18,10 +18,11 @@ hybrid, country, pay in US dollars, day posted, expired). Per request:
    the index decline) is a mask;
 2. stage A, over every row: the skills part (skills held, by counting the person's
    skills' lists; duties evidence where a posting has duty words), the title part
-   (shared words, occupations) and the location part with its cap exactly, every
-   other part taken at 100: an upper bound, 30 where skills and title are both known
-   and both 0 (the unrelated cap). Part scores travel as small codes and one gather
-   into a per-person table (location outcome x skills x title) gives the bound;
+   (shared words, occupations), the location part with its cap and the freshness part
+   (by the day posted, or expired with its cap) exactly, seniority and salary taken at
+   100: an upper bound, 30 where skills and title are both known and both 0 (the
+   unrelated cap). Part scores travel as small codes and one gather into a per-person
+   table (freshness x location outcome x skills x title) gives the bound;
 3. rows are taken by stage-A level, highest first (a sample of every 16th row says
    how far down about 4,096 rows lie), and stage B computes their bound
    with every part (seniority and location by per-person tables over classes, salary
@@ -94,6 +95,9 @@ GROUP = 4096
 SAMPLE_STEP = 16
 """Stage A's levels are counted on every 16th row."""
 _FRESH_DAYS = 400
+FRESH_SPAN = 1024
+"""Posting days a segment tells apart for stage A's freshness: days older than the
+newest minus this many share the newest of them's freshness (an upper bound)."""
 SKILLS_HELD = 32
 """Columns of the skills table: skills of a person a job holds, 31 or more as 31."""
 TITLE_SHARED = 64
@@ -295,6 +299,16 @@ class Segment:
         self.title_base = self.title2.astype(np.int32) * np.int32(TITLE_SHARED)
         self.skill_less: I64 = np.flatnonzero((self.skill_count == 0) & ~self.has_duty)
         self.title_less: I64 = np.flatnonzero(~self.has_title)
+        # stage A's freshness: 0 no day, 1 expired, 2 + the day posted from fresh_low
+        known = self.posted > 0
+        newest = int(self.posted[known].max()) if known.any() else 0
+        oldest = int(self.posted[known].min()) if known.any() else 0
+        self.fresh_low = max(oldest, newest - FRESH_SPAN)
+        key = np.clip(self.posted, self.fresh_low, self.fresh_low + FRESH_SPAN)
+        key += 2 - self.fresh_low
+        key[~known] = 0
+        key[self.expired] = 1
+        self.fresh_key: I64 = key
         self.alive: Bools = np.ones(n, np.bool_)
         self.dead = 0
 
@@ -365,26 +379,55 @@ class Person:
         self.outcome_total = outcomes[:, 0].astype(np.int64)
         self.outcome_weight = outcomes[:, 1].astype(np.int64)
         self.outcome_cap = outcomes[:, 2].astype(np.int64)
+        fresh = [freshness_part(days) for days in range(_FRESH_DAYS)]
+        fresh_scores = sorted({part.score for part in fresh})
+        # freshness classes, as (score x weight, weight, cap): no day (the part unknown),
+        # expired, then each score a day can give
+        self.fresh_classes = np.asarray(
+            [
+                (0, 0, 100),
+                (0, W_FRESHNESS, CAP_EXPIRED),
+                *((score * W_FRESHNESS, W_FRESHNESS, 100) for score in fresh_scores),
+            ],
+            np.int64,
+        )
         self.stage_a = self._stage_a()
-        # stage-A codes scaled to their place in its flat table (location, skills, title)
+        # stage-A codes scaled to their place in its flat table (freshness, location,
+        # skills, title)
         self.sk_step = len(self.ti_values)
         self.place_step = len(self.sk_values) * self.sk_step
         self.sk_scaled = self.sk_code.astype(np.uint16) * np.uint16(self.sk_step)
         self.sk_unknown = self.sk_scaled[UNKNOWN]
         self.skill_table = self.sk_scaled[SKILL_SCORES].ravel()
-        fresh = [freshness_part(days) for days in range(_FRESH_DAYS)]
         self.fresh = np.asarray([p.score * W_FRESHNESS for p in fresh], np.int32)
+        self.fresh_step = self.outcomes * self.place_step
+        self.fresh_class = np.asarray([2 + fresh_scores.index(p.score) for p in fresh], np.int32)
         want, rate = person.expected_salary, person.usd_per_unit
         self.want_usd = want * rate if want and rate is not None else None
 
     def _stage_a(self) -> U8:
-        """The stage-A bound by (location outcome, skills code, title code), flat."""
+        """The stage-A bound by (freshness class, location outcome, skills code, title
+        code), flat."""
         total, weight, cap = _stage_a_tables(self.sk_values, self.ti_values)
-        total = total[None, :, :] + self.outcome_total[:, None, None]
-        weight = weight[None, :, :] + self.outcome_weight[:, None, None]
+        fresh = self.fresh_classes[:, :, None, None, None]
+        outcome = (self.outcome_total, self.outcome_weight, self.outcome_cap)
+        total = total[None, None] + outcome[0][None, :, None, None] + fresh[:, 0]
+        weight = weight[None, None] + outcome[1][None, :, None, None] + fresh[:, 1]
         bound = np.floor((2 * total + weight) / (2.0 * weight) + 1e-6)
-        bound = np.minimum(bound, np.minimum(cap[None, :, :], self.outcome_cap[:, None, None]))
+        cap = np.minimum(cap[None, None], outcome[2][None, :, None, None])
+        bound = np.minimum(bound, np.minimum(cap, fresh[:, 2]))
         return bound.astype(np.uint8).ravel()
+
+    def fresh_table(self, seg: Segment) -> I32:
+        """By a row's ``fresh_key`` in ``seg``: its freshness class, times ``fresh_step``.
+        A key of days clipped at ``fresh_low`` takes the freshness of ``fresh_low``, the
+        newest day it stands for."""
+        days = self.today - (seg.fresh_low + np.arange(FRESH_SPAN + 1, dtype=np.int64))
+        classes = self.fresh_class[np.clip(days, 0, _FRESH_DAYS - 1)]
+        found: I32 = np.concatenate(([0, 1], classes)).astype(np.int32) * np.int32(
+            self.fresh_step
+        )
+        return found
 
     def place_tables(self, seg: Segment) -> list[npt.NDArray[np.int32]]:
         """For in_place 0 (missed), 1 (hit) and 2 (unknown): the location outcome by a
@@ -459,14 +502,13 @@ def _codes(scores: U8, more: Sequence[int]) -> tuple[I64, U8]:
 
 def _stage_a_tables(sk_values: I64, ti_values: I64) -> tuple[I32, I32, U8]:
     """By (skills code, title code): the weighted sum and the weight of those two parts
-    with seniority, salary and freshness known at 100 (a part of 100 never lowers a
-    mean of parts of at most 100), and the cap they set (30 when both are known and
-    both 0)."""
+    with seniority and salary known at 100 (a part of 100 never lowers a mean of parts
+    of at most 100), and the cap they set (30 when both are known and both 0)."""
     sk = sk_values[:, None]
     ti = ti_values[None, :]
     sk_w = np.where(sk == UNKNOWN, 0, W_SKILLS)
     ti_w = np.where(ti == UNKNOWN, 0, W_TITLE)
-    rest = W_SENIORITY + W_SALARY + W_FRESHNESS
+    rest = W_SENIORITY + W_SALARY
     total = np.where(sk == UNKNOWN, 0, sk) * sk_w + np.where(ti == UNKNOWN, 0, ti) * ti_w
     total = total + 100 * rest
     cap = np.where((sk == 0) & (ti == 0), CAP_UNRELATED, 100)
@@ -540,6 +582,7 @@ class _Bounds:
         # codes come scaled to their place in it: two additions make the index
         code = place + sk
         code += ti
+        code += np.take(p.fresh_table(seg), seg.fresh_key)
         a = np.take(p.stage_a, code)
         if mask is not None:
             a[~mask] = 0  # out of the running; rows of bound 0 are taken by the mask

@@ -12,7 +12,9 @@ answer is final. Addresses of this machine and private networks are refused unle
 ``allow_private`` (a person's URL must not reach Skael's own network): an address given
 as such, and a host name any of whose addresses is one (resolved before the request; a
 name whose answer changes between that check and the connection is not caught).
-Redirects are not followed.
+Redirects are not followed. A URL httpx cannot call (a host name that is not valid
+IDNA, a port out of range, a control character) is an error of that delivery, never
+an exception.
 """
 
 from __future__ import annotations
@@ -57,12 +59,29 @@ async def resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]).split("%", 1)[0] for info in found]
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def _closed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Whether ``address`` belongs to this machine, a private network or no network."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """Whether ``address`` belongs to this machine, a private or shared network (such as
+    100.64.0.0/10, where some clouds keep their metadata service) or no network: any
+    address that is not global. An IPv6 address that carries an IPv4 one (mapped,
+    6to4, Teredo, NAT64) is judged by that one too."""
+    if isinstance(address, ipaddress.IPv6Address):
+        inner: list[ipaddress.IPv4Address] = []
+        if address.ipv4_mapped is not None:
+            inner.append(address.ipv4_mapped)
+        if address.sixtofour is not None:
+            inner.append(address.sixtofour)
+        if address.teredo is not None:
+            inner.extend(address.teredo)
+        if address in _NAT64:
+            inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address.is_site_local or any(_closed(a) for a in inner):
+            return True
     return (
-        address.is_private
+        not address.is_global
+        or address.is_private
         or address.is_loopback
         or address.is_link_local
         or address.is_reserved
@@ -73,7 +92,7 @@ def _closed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 async def _private(url: str, resolver: Resolver) -> bool:
     parts = urlsplit(url)
-    host = parts.hostname or ""
+    host = (parts.hostname or "").rstrip(".")  # "127.0.0.1." and "localhost." too
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -110,8 +129,12 @@ class HttpWebhookSender(WebhookSender):
         self._resolver = resolver
 
     async def send(self, url: str, secret: str, body: bytes) -> str | None:
-        if not self._allow_private and await _private(url, self._resolver):
-            return "the webhook URL is an address of a private network"
+        try:
+            urlsplit(url).port  # noqa: B018  (raises for a port not a number up to 65535)
+            if not self._allow_private and await _private(url, self._resolver):
+                return "the webhook URL is an address of a private network"
+        except (ValueError, UnicodeError) as error:  # a port that is not a number, ...
+            return f"the webhook URL cannot be called: {error}"
         timestamp = str(int(self._clock.now().timestamp()))
         headers = {
             "Content-Type": "application/json",
@@ -144,6 +167,8 @@ class HttpWebhookSender(WebhookSender):
             response = await self._client.post(url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise _Retry(f"connection failed: {type(exc).__name__}") from exc
+        except (ValueError, UnicodeError, httpx.InvalidURL) as exc:  # IDNA, found late
+            raise _Final(f"the webhook URL cannot be called: {exc}") from exc
         status = response.status_code
         if 200 <= status < 300:
             return "delivered"

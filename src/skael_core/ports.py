@@ -60,6 +60,13 @@ class UserRepository(Protocol):
 
     async def get(self, user_id: int) -> User | None: ...
 
+    async def lock(self, user_id: int) -> User | None:
+        """``get``, holding the user until the unit of work ends: another unit of work
+        locking the same user waits for it, so a count of what the user owns stays
+        true until this one commits (where writing units of work already run one at a
+        time, this is ``get``)."""
+        ...
+
     async def get_by_email(self, email: str) -> User | None:
         """Look up by canonical (lower-case) email."""
         ...
@@ -366,8 +373,10 @@ class NotificationRepository(Protocol):
 
     async def get(self, notification_id: int) -> Notification | None: ...
 
-    async def mark_read(self, notification_id: int, at: datetime) -> None:
-        """Record it read at ``at``, unless it was read before (the first time stays)."""
+    async def mark_read(self, notification_id: int, at: datetime) -> datetime | None:
+        """Record it read at ``at``, unless it was read before (the first time stays);
+        the time it stands read at, as stored (``at`` or that first time, also when
+        another unit of work marked it meanwhile); None if there is no such one."""
         ...
 
     async def list(
@@ -429,6 +438,12 @@ class InterviewRepository(Protocol):
 
     async def get(self, interview_id: int) -> Interview | None: ...
 
+    async def lock(self, interview_id: int) -> Interview | None:
+        """``get``, holding the interview until the unit of work ends: a change or removal
+        of it by another unit of work waits, then reads what this one left (where
+        writing units of work run one at a time, this is ``get``)."""
+        ...
+
     async def update(self, interview: Interview) -> bool:
         """Replace the stored interview with the same id; False if there is none."""
         ...
@@ -449,6 +464,12 @@ class ReminderRepository(Protocol):
     async def add(self, reminder: Reminder) -> Reminder: ...
 
     async def get(self, reminder_id: int) -> Reminder | None: ...
+
+    async def lock(self, reminder_id: int) -> Reminder | None:
+        """``get``, holding the reminder until the unit of work ends: a change or removal
+        of it by another unit of work waits, then reads what this one left (where
+        writing units of work run one at a time, this is ``get``)."""
+        ...
 
     async def update(self, reminder: Reminder) -> bool:
         """Replace the stored reminder with the same id; False if there is none."""

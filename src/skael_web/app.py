@@ -22,7 +22,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.enums import ScopeType
-from litestar.exceptions import ClientException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -44,7 +44,14 @@ from litestar.types import (
 from skael_core.service import Skael
 
 from .auth import BEARER_SCHEME, PUBLIC, authenticate, provide_caller
-from .boundary import may_hold_nul, nul_field, refuse_deep, refuse_nul, screen_parameters
+from .boundary import (
+    may_hold_nul,
+    nul_field,
+    plain_path_integers,
+    refuse_deep,
+    refuse_nul,
+    screen_parameters,
+)
 from .container import Container, build_container, shutdown, startup
 from .controllers import CONTROLLERS
 from .controllers.catalog import database_answers
@@ -173,6 +180,8 @@ def admission(app: ASGIApp) -> ASGIApp:
     async def admit(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
             handler: BaseRouteHandler = scope["route_handler"]
+            if not plain_path_integers(scope):
+                raise NotFoundException()  # as for any path no route takes
             connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
             await authenticate(connection, handler)
             require_known_body_type(connection, handler)
@@ -189,14 +198,22 @@ _SECURITY_RAW: Final = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HE
 
 async def finish_headers(message: Message, scope: Scope) -> None:
     """The security headers on every answer; the whole ``Allow`` on automatic OPTIONS
-    answers (one hook: Litestar calls each hook for every message it sends)."""
+    answers, and every ``Allow`` in alphabetical order (Litestar lists a 405's methods
+    in the order of a set, which differs from one worker process to the next); one
+    hook: Litestar calls each hook for every message it sends."""
     if message["type"] == "http.response.start":
         if scope.get("method") == "OPTIONS":
             correct_allow_header(message, scope)
-        headers = list(message.get("headers") or ())
+        headers = [_sorted_allow(name, value) for name, value in message.get("headers") or ()]
         present = {name.lower() for name, _ in headers}
         headers.extend(h for h in _SECURITY_RAW if h[0] not in present)
         message["headers"] = headers
+
+
+def _sorted_allow(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    if name.lower() != b"allow":
+        return name, value
+    return name, b", ".join(sorted({m.strip() for m in value.split(b",") if m.strip()}))
 
 
 # --------------------------------------------------------------------------- assembly

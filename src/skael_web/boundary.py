@@ -8,6 +8,11 @@
 - **NUL.** No text holds the NUL character (U+0000): not a body's strings or keys, not a
   query or path parameter. PostgreSQL cannot store it, so it is refused as a 422 naming
   the field, on every store alike.
+- **Plain integers in paths.** An integer path parameter is written in ASCII digits,
+  a minus sign at most before them (:func:`plain_path_integers`). Python's ``int()``,
+  which routing uses, also reads `` 7``, ``+7``, ``1_0`` and other scripts' digits
+  (``٣``, an Arabic-Indic three), which would make many paths name one resource;
+  such a path is a 404, as ``/jobs/abc`` is.
 
 The scans cost next to nothing on ordinary bodies: a body with fewer brackets than the
 bound, or without the six bytes ``\\u0000``, is passed after a substring search.
@@ -114,6 +119,26 @@ def screen_parameters(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     found = nul_parameter(connection)
     if found is not None:
         refuse_nul(*found)
+
+
+_PLAIN_INTEGER: Final = re.compile(r"-?[0-9]+")
+
+
+def plain_path_integers(scope: Mapping[str, Any]) -> bool:
+    """Whether every integer parameter of the routed path (``scope``'s ``path_params``
+    placed by its ``path_template``) is written ``-?[0-9]+``."""
+    params: Mapping[str, Any] = scope.get("path_params") or {}
+    if not any(type(value) is int for value in params.values()):
+        return True
+    names = str(scope.get("path_template") or "").split("/")
+    given = str(scope.get("path") or "").split("/")
+    if len(names) != len(given):
+        return True  # a path Litestar reshaped (a mount): its own parsing stands
+    for name, text in zip(names, given, strict=True):
+        integer = name[:1] == "{" and type(params.get(name[1:-1])) is int
+        if integer and _PLAIN_INTEGER.fullmatch(text) is None:
+            return False
+    return True
 
 
 def _sent(value: Any, default: Any) -> bool:

@@ -80,6 +80,14 @@ def _store(settings: Settings) -> Store:
     return LocalStore()
 
 
+def _rankings(settings: Settings) -> MemoryRankingCache | None:
+    """The ranking cache, or none when ``SKAEL_RANKING_CACHE_TTL`` is 0 (every request
+    ranks anew, and reads nothing to key a cache with)."""
+    if settings.ranking_cache_ttl == 0:
+        return None
+    return MemoryRankingCache(size=settings.ranking_cache_size, ttl=settings.ranking_cache_ttl)
+
+
 def _scored_pages(settings: Settings) -> MemoryScoredPageCache | None:
     size = settings.scored_page_cache_size
     return MemoryScoredPageCache(size) if size else None
@@ -227,11 +235,7 @@ class Container(containers.DeclarativeContainer):
     )
     throttle = providers.Singleton(StoreLoginThrottle, store)
     throttling = providers.Singleton(_throttling, settings)
-    rankings = providers.Singleton(
-        MemoryRankingCache,
-        size=providers.Callable(lambda s: s.ranking_cache_size, settings),
-        ttl=providers.Callable(lambda s: s.ranking_cache_ttl, settings),
-    )
+    rankings = providers.Singleton(_rankings, settings)
     ranking_index = providers.Singleton(_ranking_index, settings, database)
     scored_pages = providers.Singleton(_scored_pages, settings)
     job_json = providers.Singleton(

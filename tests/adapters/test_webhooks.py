@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import msgspec
 
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.security import HmacTokenService
@@ -115,6 +116,8 @@ async def test_a_host_name_of_a_private_address_is_refused_before_any_request() 
         "mapped.example": ["::ffff:127.0.0.1"],
         "metadata.example": ["169.254.169.254"],
         "zero.example": ["0.0.0.0"],
+        "shared.example": ["100.100.100.200"],  # shared address space: a cloud's metadata
+        "sixtofour.example": ["2002:7f00:1::"],  # 127.0.0.1 inside an IPv6 address
     }
     asked: list[tuple[str, int]] = []
 
@@ -133,7 +136,16 @@ async def test_a_host_name_of_a_private_address_is_refused_before_any_request() 
         for host in names:
             refused = await sender.send(f"https://{host}/hook", "k", b"{}")
             assert "private" in (refused or ""), host
-        for url in ("http://[::1]:8080/h", "http://192.168.1.5/h", "http://api.localhost/h"):
+        for url in (
+            "http://[::1]:8080/h",
+            "http://192.168.1.5/h",
+            "http://api.localhost/h",
+            "http://100.64.0.1/h",
+            "http://[64:ff9b::a00:1]/h",
+            "http://[fec0::1]/h",
+            "http://127.0.0.1./h",
+            "http://localhost./h",
+        ):
             assert "private" in (await sender.send(url, "k", b"{}") or ""), url
         assert requests == []
         assert ("inside.example", 443) in asked
@@ -265,3 +277,66 @@ async def test_a_delivery_whose_search_is_deleted_is_given_up() -> None:
             (given_up,) = await _outbox(core, ada.user_id)
     assert "removed" in (attempt.error or "") and len(receiver.deliveries) == 1
     assert given_up.gave_up_at is not None and given_up.search_id is None
+
+
+async def test_a_url_httpx_cannot_call_is_an_error_of_the_delivery() -> None:
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200)
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+    bad = [
+        "http://x.example:abc/",
+        "http://x.example:99999/",
+        "https://\uff58.example/",
+        "https://xn--.example/",
+    ]
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        for allow_private in (False, True):
+            sender = _sender(client, allow_private=allow_private, resolver=resolver)
+            for url in bad:
+                error = await sender.send(url, "k", b"{}")
+                assert "cannot be called" in (error or ""), url
+    assert requests == []
+
+
+async def test_a_stored_url_that_cannot_be_called_stops_no_other_search() -> None:
+    """A webhook URL stored before ``webhook_url`` refused it (a port that is not a
+    number) fails its own delivery; the run goes on and delivers the next search's."""
+    database = MemoryDatabase()
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200)
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        core = make_core(
+            database.unit_of_work,
+            source=ListJobSource([make_job(n) for n in range(1, 4)]),
+            webhooks=_sender(client, attempts=1, allow_private=False, resolver=resolver),
+        )
+        ada = await register(core, skills=["python"], email="ada@example.com")
+        bob = await register(core, skills=["python"], email="bob@example.com")
+        broken = await core.create_search.execute(ada.user_id, None, SearchRequest())
+        async with database.unit_of_work() as uow:
+            stored = msgspec.structs.replace(
+                broken, webhook_url="http://hooks.example.com:abc/", webhook_secret="k"
+            )
+            assert await uow.saved_searches.update(stored)
+            await uow.commit()
+        request = SearchRequest(webhook_url="http://hooks.example.com:8080/")
+        fine = await core.create_search.execute(bob.user_id, None, request)
+        runs = {run.search_id: run for run in await core.run_due_searches.execute()}
+    assert runs[fine.id].webhook == "delivered" and runs[fine.id].notified
+    assert "cannot be called" in (runs[broken.id].webhook or "")
+    (failed,) = await _outbox(core, ada.user_id)
+    assert failed.pending and "cannot be called" in (failed.last_error or "")
+    assert [str(r.url) for r in requests] == ["http://hooks.example.com:8080/"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta, timezone
 from typing import Any
 
@@ -224,3 +225,77 @@ async def test_interviews_reminders_and_tokens_go_with_their_user(
         assert (await uow.reminders.list(me, None, None, None, 0, 10)).total == 0
         assert await uow.calendar_tokens.user_for("mine") is None
         assert await uow.calendar_tokens.user_for("theirs") == other
+
+
+async def test_changes_made_at_once_under_a_lock_all_stay(
+    uow_factory: UnitOfWorkFactory, people_and_jobs: tuple[int, int, list[int]]
+) -> None:
+    """Each change reads what the one before it left: on PostgreSQL, reading with
+    ``get`` instead, three changes of three fields at once kept one of them."""
+    me, _, jobs = people_and_jobs
+    async with uow_factory() as uow:
+        first = await uow.reminders.add(reminder(me, jobs[0], date(2027, 1, 10)))
+        meeting = await uow.interviews.add(interview(me, jobs[0]))
+        await uow.commit()
+    reminder_changes: list[dict[str, Any]] = [
+        {"note": "call back"},
+        {"done": True, "done_at": at(5)},
+        {"due_date": date(2027, 2, 1)},
+    ]
+    interview_changes: list[dict[str, Any]] = [
+        {"notes": "bring the portfolio"},
+        {"place": "Berlin"},
+        {"round": 2},
+    ]
+
+    async def change_reminder(fields: dict[str, Any]) -> None:
+        async with uow_factory() as uow:
+            known = await uow.reminders.lock(first.id)
+            assert known is not None
+            await asyncio.sleep(0.05)  # the others change it meanwhile, if they can
+            assert await uow.reminders.update(msgspec.structs.replace(known, **fields))
+            await uow.commit()
+
+    async def change_interview(fields: dict[str, Any]) -> None:
+        async with uow_factory() as uow:
+            known = await uow.interviews.lock(meeting.id)
+            assert known is not None
+            await asyncio.sleep(0.05)
+            assert await uow.interviews.update(msgspec.structs.replace(known, **fields))
+            await uow.commit()
+
+    await asyncio.gather(
+        *(change_reminder(f) for f in reminder_changes),
+        *(change_interview(f) for f in interview_changes),
+    )
+    async with uow_factory(read_only=True) as uow:
+        kept = await uow.reminders.get(first.id)
+        held = await uow.interviews.get(meeting.id)
+    assert kept == msgspec.structs.replace(
+        first, **{k: v for f in reminder_changes for k, v in f.items()}
+    )
+    assert held == msgspec.structs.replace(
+        meeting, **{k: v for f in interview_changes for k, v in f.items()}
+    )
+
+
+async def test_removals_at_once_under_a_lock_find_it_once(
+    uow_factory: UnitOfWorkFactory, people_and_jobs: tuple[int, int, list[int]]
+) -> None:
+    me, _, jobs = people_and_jobs
+    async with uow_factory() as uow:
+        first = await uow.reminders.add(reminder(me, jobs[0], date(2027, 1, 10)))
+        await uow.commit()
+
+    async def remove() -> bool:
+        async with uow_factory() as uow:
+            if await uow.reminders.lock(first.id) is None:
+                return False
+            await asyncio.sleep(0.05)
+            assert await uow.reminders.delete(first.id)
+            await uow.commit()
+        return True
+
+    assert sorted(await asyncio.gather(*(remove() for _ in range(4)))) == [False] * 3 + [True]
+    async with uow_factory() as uow:
+        assert await uow.interviews.lock(10_000) is None

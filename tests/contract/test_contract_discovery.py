@@ -180,10 +180,12 @@ async def test_notifications_read_and_left_out(uow_factory: UnitOfWorkFactory) -
                 note(ada.id, jobs[2], 3, company="globex"),
             ]
         )
-        await uow.notifications.mark_read(added[0].id, at(10))
+        assert await uow.notifications.mark_read(added[0].id, at(10)) == at(10)
         await uow.commit()
     async with uow_factory() as uow:
-        await uow.notifications.mark_read(added[0].id, at(20))  # the first read stays
+        # the first read stays
+        assert await uow.notifications.mark_read(added[0].id, at(20)) == at(10)
+        assert await uow.notifications.mark_read(added[0].id + 1000, at(20)) is None
         await uow.commit()
     async with uow_factory(read_only=True) as uow:
         read = await uow.notifications.get(added[0].id)
@@ -307,3 +309,51 @@ async def test_reservations_at_once_never_pass_the_cap(uow_factory: UnitOfWorkFa
     assert sum(granted) == 3
     async with uow_factory(read_only=True) as uow:
         assert await uow.credits.spent(day(0), "all") == 90
+
+
+async def test_a_locked_user_keeps_a_count_true_until_the_commit(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    ada = await stored_user(uow_factory, 1)
+
+    async def add_unless_one_is_kept() -> bool:
+        async with uow_factory() as uow:
+            held = await uow.users.lock(ada.id)
+            assert held is not None and held.id == ada.id
+            kept = (await uow.saved_searches.list(ada.id, 0, 1)).total or 0
+            await asyncio.sleep(0.05)  # the others run meanwhile, if they can
+            if kept:
+                return False
+            await uow.saved_searches.add(search(ada.id))
+            await uow.commit()
+        return True
+
+    added = await asyncio.gather(*(add_unless_one_is_kept() for _ in range(6)))
+    assert sum(added) == 1
+    async with uow_factory(read_only=True) as uow:
+        assert (await uow.saved_searches.list(ada.id, 0, 10)).total == 1
+    async with uow_factory() as uow:
+        assert await uow.users.lock(ada.id + 1000) is None
+
+
+async def test_marks_at_once_all_tell_the_read_time_that_stands(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    ada = await stored_user(uow_factory)
+    (job_id,) = await stored_jobs(uow_factory, job(1))
+    async with uow_factory() as uow:
+        (added,) = await uow.notifications.add_many([note(ada.id, job_id)])
+        await uow.commit()
+
+    async def mark(minutes: int) -> object:
+        async with uow_factory() as uow:
+            told = await uow.notifications.mark_read(added.id, at(minutes))
+            await asyncio.sleep(0.05)  # the others mark meanwhile, if they can
+            await uow.commit()
+        return told
+
+    told = await asyncio.gather(*(mark(m) for m in range(10, 16)))
+    async with uow_factory(read_only=True) as uow:
+        stored = await uow.notifications.get(added.id)
+    assert stored is not None and stored.read_at is not None
+    assert told == [stored.read_at] * len(told)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable
 
 from skael_adapters.system import FixedClock
+from skael_core.errors import NotFound
 from skael_core.ports import UnitOfWorkFactory
 from skael_core.usecases.discovery import SearchRequest
 from skael_core.usecases.scheduling import CreditBudget
@@ -42,3 +44,28 @@ async def test_two_workers_run_each_due_search_once(uow_factory: UnitOfWorkFacto
     for person in people:
         page = await workers[1].list_notifications.execute(person.user_id, None, limit=100)
         assert len({v.job.id for v in page.items}) == len(page.items) == page.total
+
+
+async def test_a_search_deleted_at_once_is_deleted_once(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Of deletions at once one succeeds and is logged; the others find nothing. (On
+    PostgreSQL each deletion read the search first, then every one succeeded.)"""
+    core = make_core(uow_factory)
+    ada = await register(core, "ada@example.com")
+
+    async def attempt(call: Awaitable[object]) -> str:
+        try:
+            await call
+        except NotFound:
+            return "not found"
+        return "done"
+
+    for _ in range(3):
+        search = await core.create_search.execute(ada.user_id, None, SearchRequest())
+        deletions = [core.delete_search.execute(ada.user_id, search.id) for _ in range(5)]
+        outcomes = await asyncio.gather(*(attempt(d) for d in deletions))
+        assert sorted(outcomes) == ["done"] + ["not found"] * 4
+
+    log = await core.list_activity.execute(ada.user_id, None, limit=100)
+    assert Counter(a.action_type for a in log.items)["SEARCH_DELETED"] == 3

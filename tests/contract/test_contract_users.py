@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import msgspec
 import pytest
 
@@ -18,6 +20,8 @@ from contract.contract_builders import (
 )
 from skael_core.errors import Conflict
 from skael_core.ports import UnitOfWorkFactory
+from skael_core.usecases.accounts import ProfileChanges
+from support import make_core, register
 
 
 async def test_add_gives_an_id_and_get_returns_the_same_user(
@@ -122,3 +126,22 @@ async def test_a_deleted_email_can_register_again(uow_factory: UnitOfWorkFactory
     assert again.id != old.id
     async with uow_factory() as uow:
         assert await uow.users.get_by_email(old.email) == again
+
+
+async def test_profile_changes_at_once_all_stay(uow_factory: UnitOfWorkFactory) -> None:
+    """Each change of a profile applies to what the one before it left: on PostgreSQL
+    three changes of three fields at once kept one of them."""
+    core = make_core(uow_factory)
+    ada = await register(core, "ada@example.com")
+    for n in range(3):
+        changes = [
+            ProfileChanges(user_name=f"Ada {n}"),
+            ProfileChanges(skills=[f"go{n}"]),
+            ProfileChanges(experience=n + 1),
+        ]
+        await asyncio.gather(*(core.update_profile.execute(ada.user_id, None, c) for c in changes))
+        async with uow_factory(read_only=True) as uow:
+            user = await uow.users.get(ada.user_id)
+        assert user is not None
+        kept = (user.profile.user_name, user.profile.skills, user.profile.experience)
+        assert kept == (f"Ada {n}", (f"go{n}",), n + 1)

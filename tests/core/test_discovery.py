@@ -37,6 +37,11 @@ async def test_a_new_search_is_due_at_once_with_canonical_filters() -> None:
         (SearchRequest(webhook_url="ftp://example.com/x"), "webhook_url"),
         (SearchRequest(webhook_url="http://[::1/x"), "webhook_url"),
         (SearchRequest(webhook_url="https:///no-host"), "webhook_url"),
+        (SearchRequest(webhook_url="http://hooks.example.com:abc/x"), "webhook_url"),
+        (SearchRequest(webhook_url="http://hooks.example.com:99999/x"), "webhook_url"),
+        (SearchRequest(webhook_url="https://hooks.example.com/a b"), "webhook_url"),
+        (SearchRequest(webhook_url="https://hooks.example.com/a\nb"), "webhook_url"),
+        (SearchRequest(webhook_url="https://user:pass@hooks.example.com/x"), "webhook_url"),
         (SearchRequest(min_salary=-1), "min_salary"),
     ],
 )

@@ -172,6 +172,37 @@ def test_ids_and_offsets_beyond_64_bits_are_a_422_naming_them(
         assert field in field_names(response), response.text
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["%D9%A3", "%EF%BC%93", "+3", "%203", "3%20", "%0A3", "1_0", "%D9%A3_%D9%A3"],
+    ids=[
+        "arabic-indic",
+        "fullwidth",
+        "plus",
+        "space-before",
+        "space-after",
+        "newline",
+        "underscore",
+        "mixed",
+    ],
+)
+def test_an_id_written_other_than_in_ascii_digits_is_a_404(
+    client: TestClient[Any], ada: Account, written: str
+) -> None:
+    h = ada.headers
+    fetch_jobs(client, ada)
+    plain = client.get("/jobs/3", headers=h)
+    assert plain.status_code == 200
+    unknown = client.get("/jobs/abc", headers=h)
+    for path in (f"/jobs/{written}", f"/jobs/{written}/match_score", f"/v0/jobs/{written}"):
+        answer = client.get(path, headers=h)
+        assert (answer.status_code, answer.json()) == (404, unknown.json()), path
+    assert client.get(f"/users/{written}", headers=h).status_code == 404
+    assert client.get(f"/searches/{written}", headers=h).status_code == 404
+    assert client.post(f"/jobs/{written}/dismiss", headers=h).status_code == 404
+    assert client.get("/jobs/03", headers=h).json()["id"] == 3  # leading zeros stay digits
+
+
 def test_the_largest_ids_and_offsets_reach_the_store(
     store_client: TestClient[Any], user: Account
 ) -> None:
@@ -364,9 +395,7 @@ def test_every_documented_example_succeeds(store_client: TestClient[Any]) -> Non
     for kind in EXAMPLES:
         method, path, example = examples[kind.__name__]
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        target = path.format(
-            user_id=user_id, job_id=1, search_id=1, interview_id=1, reminder_id=1
-        )
+        target = path.format(user_id=user_id, job_id=1, search_id=1, interview_id=1, reminder_id=1)
         response = store_client.request(method, target, json=example, headers=headers)
         assert 200 <= response.status_code < 300, (method, path, response.text)
         if kind.__name__ in ("RegisterIn", "LoginIn"):

@@ -44,3 +44,13 @@ def test_the_kinds_of_values_skael_takes() -> None:
     assert settings.token_lifetime == 600 and settings.seed_sample is False
     assert Settings.from_env({"SKAEL_DATABASE_URL": "memory://"}).database_url == "memory://"
     assert Settings.from_env({}).database_url == "sqlite+aiosqlite:///./skael.db"
+
+
+def test_a_ranking_cache_ttl_of_zero_means_no_ranking_cache() -> None:
+    from skael_web.container import build_container
+
+    memory = {"SKAEL_DATABASE_URL": "memory://"}
+    off = build_container(Settings.from_env({**memory, "SKAEL_RANKING_CACHE_TTL": "0"}))
+    assert off.rankings() is None and off.core().rank_jobs is not None
+    on = build_container(Settings.from_env({**memory, "SKAEL_RANKING_CACHE_TTL": "5"}))
+    assert on.rankings() is not None

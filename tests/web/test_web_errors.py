@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,3 +160,33 @@ def test_a_bug_is_a_500_in_the_envelope_without_internals(
     assert body["detail"] == "internal server error"
     assert "hunter2" not in response.text
     assert "hunter2" in caplog.text
+
+
+_ALLOW_OF_A_405 = """
+from litestar.testing import TestClient
+from skael_web.app import create_app
+from web.web_support import build_world
+
+with TestClient(create_app(build_world().container)) as client:
+    for path in ("/searches/1", "/health", "/jobs/1/dismiss"):
+        print(client.request("PATCH", path).headers["allow"])
+"""
+
+
+@pytest.mark.slow
+def test_a_405_lists_its_methods_in_one_order_in_every_worker_process() -> None:
+    """Litestar lists them in the order of a set of strings, which Python's hash seed
+    (different in each process) decides."""
+    tests = Path(__file__).resolve().parents[1]
+    seen = set()
+    for seed in ("0", "1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(tests)}
+        run = subprocess.run(
+            [sys.executable, "-c", _ALLOW_OF_A_405],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen.add(run.stdout)
+    assert seen == {"DELETE, GET, OPTIONS, PUT\nGET, OPTIONS\nDELETE, OPTIONS, POST\n"}

@@ -98,8 +98,17 @@ class SqlInterviewRepository(SqlRepository, InterviewRepository):
         return msgspec.structs.replace(interview, id=new_id)
 
     async def get(self, interview_id: int) -> Interview | None:
+        return await self._read(interview_id, for_update=False)
+
+    async def lock(self, interview_id: int) -> Interview | None:
+        """On PostgreSQL ``SELECT ... FOR UPDATE``: under READ COMMITTED a wait ends with
+        the row as the other transaction committed it (or none); on SQLite a writing
+        unit of work holds the write lock from its start already."""
+        return await self._read(interview_id, for_update=self._conn.dialect.name == "postgresql")
+
+    async def _read(self, interview_id: int, *, for_update: bool) -> Interview | None:
         query = sa.select(interviews).where(interviews.c.id == interview_id)
-        row = (await self._conn.execute(query)).first()
+        row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
         return None if row is None else interview_to_domain(row)
 
     async def update(self, interview: Interview) -> bool:
@@ -131,8 +140,17 @@ class SqlReminderRepository(SqlRepository, ReminderRepository):
         return msgspec.structs.replace(reminder, id=new_id)
 
     async def get(self, reminder_id: int) -> Reminder | None:
+        return await self._read(reminder_id, for_update=False)
+
+    async def lock(self, reminder_id: int) -> Reminder | None:
+        """On PostgreSQL ``SELECT ... FOR UPDATE``: under READ COMMITTED a wait ends with
+        the row as the other transaction committed it (or none); on SQLite a writing
+        unit of work holds the write lock from its start already."""
+        return await self._read(reminder_id, for_update=self._conn.dialect.name == "postgresql")
+
+    async def _read(self, reminder_id: int, *, for_update: bool) -> Reminder | None:
         query = sa.select(reminders).where(reminders.c.id == reminder_id)
-        row = (await self._conn.execute(query)).first()
+        row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
         return None if row is None else reminder_to_domain(row)
 
     async def update(self, reminder: Reminder) -> bool:

@@ -246,11 +246,15 @@ class SqlNotificationRepository(SqlRepository, NotificationRepository):
         row = (await self._conn.execute(query)).first()
         return None if row is None else notification_to_domain(row)
 
-    async def mark_read(self, notification_id: int, at: datetime) -> None:
+    async def mark_read(self, notification_id: int, at: datetime) -> datetime | None:
         n = notifications
         await self._conn.execute(
             sa.update(n).where(n.c.id == notification_id, n.c.read_at.is_(None)).values(read_at=at)
         )
+        # on PostgreSQL an update held up by another's waits for it and then finds the
+        # row read; this read, a statement of its own, sees what that one committed
+        found = await self.get(notification_id)
+        return None if found is None else found.read_at
 
     async def list(
         self, user_id: int, filters: JobFilter, unread_only: bool, skip: int, limit: int

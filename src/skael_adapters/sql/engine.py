@@ -13,10 +13,10 @@ read-only unit of work (execution option ``READ_ONLY``) begins a plain deferred
 transaction: in WAL mode readers never wait for the writer, so reads do not queue
 behind writes.
 
-PostgreSQL: ``plan_cache_mode = force_custom_plan`` (see below), a queue pool with
-``pool_pre_ping`` (a connection killed by the server or a
-failover is replaced on checkout instead of failing the next request), size, overflow,
-recycle and timeout as given.
+PostgreSQL: ``plan_cache_mode = force_custom_plan`` (see below), a queue pool that
+pings a connection on checkout (a connection killed by the server or a failover is
+replaced instead of failing the next request; see :func:`_ping_on_checkout`), size,
+overflow, recycle and timeout as given.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.util import await_
 
 E = TypeVar("E")
 
@@ -114,7 +115,22 @@ def create_engine(
             pool_recycle=pool_recycle,
             pool_timeout=pool_timeout,
         )
-    return create_async_engine(parsed, pool_pre_ping=pool_pre_ping, **options)
+    engine = create_async_engine(parsed, **options)
+    if pool_pre_ping:
+        event.listen(engine.sync_engine, "checkout", _ping_on_checkout)
+    return engine
+
+
+def _ping_on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """Ask a PostgreSQL connection leaving the pool for ``SELECT 1``: one round
+    trip. SQLAlchemy's own ``pool_pre_ping`` takes three on asyncpg (it wraps the ping in
+    a transaction of its own), and every unit of work checks a connection out. A dead
+    connection raises ``DisconnectionError``: the pool drops it and checks out another
+    (a new one after a server restart)."""
+    try:
+        await_(dbapi_connection.driver_connection.execute("SELECT 1"))
+    except Exception as error:
+        raise sa.exc.DisconnectionError(f"the connection did not answer: {error}") from error
 
 
 def is_memory_sqlite(url: str | URL) -> bool:

@@ -79,6 +79,15 @@ class SqlUserRepository(SqlRepository, UserRepository):
     async def get(self, user_id: int) -> User | None:
         return await self._one(_USER_BY_ID, {"id": user_id})
 
+    async def lock(self, user_id: int) -> User | None:
+        """On PostgreSQL the user's row lock, ``FOR NO KEY UPDATE``: it does not hold up
+        rows that merely refer to the user. On SQLite a writing unit of work holds the
+        write lock from its start already."""
+        if self._conn.dialect.name != "postgresql":
+            return await self.get(user_id)
+        query = sa.select(users).where(users.c.id == user_id).with_for_update(key_share=True)
+        return await self._one(query, {})
+
     async def get_by_email(self, email: str) -> User | None:
         return await self._one(_USER_BY_EMAIL, {"email": email})
 

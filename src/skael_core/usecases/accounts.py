@@ -29,7 +29,7 @@ from ..ports import (
     TokenService,
     UnitOfWorkFactory,
 )
-from .common import Caller, UseCase, load_user, owner
+from .common import Caller, UseCase, hold_user, load_user, owner
 from .throttling import Attempts, BackOff, Limit, ThrottlePolicy
 
 if TYPE_CHECKING:
@@ -361,7 +361,7 @@ class UpdateProfile:
                 check=lambda user: self._updates(user, changes),
             )  # fmt: skip
         async with self._uow() as uow:
-            user = await load_user(uow, target)
+            user = await hold_user(uow, target)  # changes at once apply one on another
             updates = self._updates(user, changes)
             if checked is not None:
                 updates.update(checked.updates(user))
@@ -466,7 +466,7 @@ class ChangePassword:
             self._uow, self._guard, target, new_password, old_password, "new_password"
         )
         async with self._uow() as uow:
-            user = await load_user(uow, target)
+            user = await hold_user(uow, target)
             user = msgspec.structs.replace(user, **checked.updates(user))
             await uow.users.update(user)
             await uow.commit()

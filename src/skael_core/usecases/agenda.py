@@ -203,7 +203,7 @@ class ChangeInterview(UseCase):
         target = owner(actor, user_id)
         fields = _interview_fields(_given(changes))
         async with self._uow() as uow:
-            known = await uow.interviews.get(interview_id)
+            known = await uow.interviews.lock(interview_id)
             known = _mine(known, "interview", interview_id, target, job_id)
             _check_start(fields, known)
             changed = msgspec.structs.replace(known, **fields, updated_at=self._clock.now())
@@ -222,7 +222,7 @@ class CancelInterview(UseCase):
     ) -> Interview:
         target = owner(actor, user_id)
         async with self._uow() as uow:
-            known = await uow.interviews.get(interview_id)
+            known = await uow.interviews.lock(interview_id)
             known = _mine(known, "interview", interview_id, target, job_id)
             await uow.interviews.delete(interview_id)
             meta = {"interview_id": interview_id, "starts_at": known.starts_at.isoformat()}
@@ -311,7 +311,7 @@ class ChangeReminder(UseCase):
         now = self._clock.now()
         async with self._uow() as uow:
             known = _mine(
-                await uow.reminders.get(reminder_id), "reminder", reminder_id, target, job_id
+                await uow.reminders.lock(reminder_id), "reminder", reminder_id, target, job_id
             )
             if "done" in fields and fields["done"] != known.done:
                 fields["done_at"] = now if fields["done"] else None
@@ -334,7 +334,7 @@ class DeleteReminder(UseCase):
         target = owner(actor, user_id)
         async with self._uow() as uow:
             known = _mine(
-                await uow.reminders.get(reminder_id), "reminder", reminder_id, target, job_id
+                await uow.reminders.lock(reminder_id), "reminder", reminder_id, target, job_id
             )
             await uow.reminders.delete(reminder_id)
             meta = {"reminder_id": reminder_id}

@@ -39,6 +39,15 @@ async def load_user(uow: UnitOfWork, user_id: int) -> User:
     return user
 
 
+async def hold_user(uow: UnitOfWork, user_id: int) -> User:
+    """``load_user``, holding the user until ``uow`` ends (``UserRepository.lock``): a
+    rule on how much a user owns is checked and kept by one unit of work at a time."""
+    user = await uow.users.lock(user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    return user
+
+
 async def load_job(uow: UnitOfWork, job_id: int) -> Job:
     job = await uow.jobs.get(job_id)
     if job is None:

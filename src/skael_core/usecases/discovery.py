@@ -32,7 +32,7 @@ from ..model import (
     company_key,
 )
 from ..ports import Clock, CountryCatalog, UnitOfWork, UnitOfWorkFactory
-from .common import UseCase, load_job, load_user, owner
+from .common import UseCase, hold_user, load_job, owner
 
 MAX_SEARCHES = 50
 """Saved searches one person may keep."""
@@ -105,18 +105,27 @@ def frequency(value: str) -> Frequency:
 
 
 def webhook_url(value: str | None) -> str | None:
-    """An http(s) URL with a host, or None when blank."""
+    """An http(s) URL with a host and, if any, a port that is a number up to 65535; no
+    spaces or control characters, no user name or password (the signature proves the
+    sender). None when blank."""
     url = norm.text(value, "webhook_url", MAX_URL)
     if url is None:
         return None
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018  (raises for a port that is not a number in range)
     except ValueError:  # an unclosed IPv6 bracket, a port that is not a number, ...
         host = None
     if host is None or parts.scheme not in ("http", "https"):
         raise InvalidInput.field(
             "webhook_url", "must be an http or https URL, such as https://hooks.example.com/skael"
+        )
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise InvalidInput.field("webhook_url", "must not contain spaces or control characters")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInput.field(
+            "webhook_url", "must not carry a user name or password; the signature proves the sender"
         )
     return url
 
@@ -177,7 +186,7 @@ class CreateSearch(_Searches):
         target = owner(actor, user_id)
         search = self._define(target, r, None)
         async with self._uow() as uow:
-            await load_user(uow, target)
+            await hold_user(uow, target)  # the count below stays true until the commit
             latest = await uow.jobs.latest_id()
             search = msgspec.structs.replace(search, stored_after=latest, stored_seen=latest)
             kept = (await uow.saved_searches.list(target, 0, 1)).total or 0
@@ -197,7 +206,8 @@ class ReplaceSearch(_Searches):
         async with self._uow() as uow:
             known = await load_search(uow, actor, search_id)
             search = self._define(actor, r, known)
-            await uow.saved_searches.update(search)
+            if not await uow.saved_searches.update(search):  # deleted meanwhile
+                raise NotFound("saved search", search_id)
             meta = {"search_id": search_id}
             await self._log(uow, actor, ActionType.SEARCH_UPDATED, metadata=meta)
             await uow.commit()
@@ -210,7 +220,8 @@ class DeleteSearch(UseCase):
     async def execute(self, actor: int, search_id: int) -> None:
         async with self._uow() as uow:
             await load_search(uow, actor, search_id)
-            await uow.saved_searches.remove(search_id)
+            if not await uow.saved_searches.remove(search_id):  # deleted meanwhile
+                raise NotFound("saved search", search_id)
             meta = {"search_id": search_id}
             await self._log(uow, actor, ActionType.SEARCH_DELETED, metadata=meta)
             await uow.commit()
@@ -299,8 +310,8 @@ class ReadNotification(UseCase):
             if found.user_id != actor:
                 raise Forbidden("you may only act on your own notifications")
             if found.read_at is None:
-                at = self._clock.now()
-                await uow.notifications.mark_read(notification_id, at)
+                # another call may mark it first: the answer is the time that stands
+                at = await uow.notifications.mark_read(notification_id, self._clock.now())
                 await uow.commit()
                 found = msgspec.structs.replace(found, read_at=at)
         return found
@@ -317,6 +328,7 @@ class DismissJob(UseCase):
         target = owner(actor, user_id)
         async with self._uow() as uow:
             await load_job(uow, job_id)
+            await hold_user(uow, target)
             if len(await uow.dismissed_jobs.job_ids(target)) >= MAX_DISMISSED:
                 raise Conflict(
                     f"a person dismisses at most {MAX_DISMISSED} jobs; restore some first"
@@ -355,7 +367,7 @@ class BlockCompany(UseCase):
         target = owner(actor, user_id)
         blocked = BlockedCompany(user_id=target, key=_key(key), blocked_at=self._clock.now())
         async with self._uow() as uow:
-            await load_user(uow, target)
+            await hold_user(uow, target)
             if ((await uow.blocked_companies.list(target, 0, 1)).total or 0) >= MAX_BLOCKED:
                 raise Conflict(f"a person blocks at most {MAX_BLOCKED} companies")
             if not await uow.blocked_companies.add(blocked):

@@ -4,6 +4,7 @@ the list indexes a large SQLite import builds at its end."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from adapters.sql.sql_support import SqlTarget, counting_statements, posting
 from skael_adapters.memory import MemoryDatabase
 from skael_adapters.sql import SqlDatabase, bulk, mapping, upgrade
-from skael_adapters.sql.job_writes import DEFER_INDEXES_FROM
+from skael_adapters.sql.job_writes import ANALYZE_FROM, DEFER_INDEXES_FROM
 from skael_adapters.sql.tables import job_technologies, jobs
 from skael_core.model import JobFeatures, JobFilter, PreparedJob, Technology
 from skael_core.sameness import sameness_key
@@ -296,6 +297,65 @@ async def test_postgres_keeps_its_indexes_through_a_large_import(
                 await uow.jobs.upsert_many([posting(n) for n in range(1, DEFER_INDEXES_FROM + 501)])
                 await uow.commit()
         assert not [s for s in statements if "INDEX" in s]
+    finally:
+        await db.dispose()
+
+
+_REVISION_STATISTICS = (
+    "SELECT count(*) FROM pg_stats WHERE schemaname = current_schema()"
+    " AND tablename = 'jobs' AND attname = 'revision'"
+)
+
+
+async def _has_statistics(db: SqlDatabase) -> bool:
+    async with db.engine.connect() as connection:
+        return bool((await connection.exec_driver_sql(_REVISION_STATISTICS)).scalar_one())
+
+
+async def _load(db: SqlDatabase, numbers: range, *, commit: bool = True) -> None:
+    async with db.unit_of_work() as uow:
+        await uow.jobs.upsert_many([posting(n, techs=1) for n in numbers])
+        if commit:
+            await uow.commit()
+
+
+async def test_a_large_postgres_load_gathers_the_planners_statistics_and_a_small_one_not(
+    postgres_target: SqlTarget,
+) -> None:
+    await upgrade(postgres_target.url, **postgres_target.engine_options)
+    db = SqlDatabase.from_url(postgres_target.url, **postgres_target.engine_options)
+    try:
+        await _load(db, range(1, ANALYZE_FROM))  # one short of the rule
+        assert not await _has_statistics(db)
+        await _load(db, range(1000, 1000 + ANALYZE_FROM + 10), commit=False)
+        assert not await _has_statistics(db)  # rolled back with the load
+        await _load(db, range(1000, 1100))
+        assert await _has_statistics(db)
+        async with db.engine.connect() as connection:
+            rows = await connection.exec_driver_sql(
+                "SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass"
+            )
+            assert rows.scalar_one() == ANALYZE_FROM - 1 + 100
+        # past that, a load gathers them again once it wrote a tenth of the table
+        with counting_statements(db) as statements:
+            await _load(db, range(5000, 5000 + ANALYZE_FROM + 5))
+        assert not [s for s in statements if s.startswith("ANALYZE")]
+    finally:
+        await db.dispose()
+
+
+async def test_postgres_loads_ending_together_do_not_wait_for_each_others_statistics(
+    postgres_target: SqlTarget,
+) -> None:
+    await upgrade(postgres_target.url, **postgres_target.engine_options)
+    db = SqlDatabase.from_url(postgres_target.url, **postgres_target.engine_options)
+    try:
+        async with db.unit_of_work() as first:
+            await first.jobs.upsert_many([posting(n, techs=1) for n in range(1, 200)])
+            # the first holds ANALYZE's lock until it ends; the second finishes meanwhile
+            await asyncio.wait_for(_load(db, range(1000, 1200)), timeout=30)
+            await first.commit()
+        assert await _has_statistics(db)
     finally:
         await db.dispose()
 

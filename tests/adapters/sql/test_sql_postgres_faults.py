@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -90,3 +91,14 @@ async def test_ping_says_false_when_the_server_is_unreachable() -> None:
         assert await db.ping() is False
     finally:
         await db.dispose()
+
+
+async def test_a_pooled_connection_is_pinged_in_one_round_trip(pg_database: SqlDatabase) -> None:
+    sent: list[str] = []
+    async with pg_database.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        raw.driver_connection.add_query_logger(lambda record: sent.append(record.query))
+    async with pg_database.engine.connect() as connection:  # the same connection again
+        await asyncio.sleep(0.05)  # asyncpg calls its query loggers soon after, not at once
+        assert sent == ["SELECT 1"]  # no transaction around it: BEGIN, ping, ROLLBACK
+        await connection.execute(sa.text("SELECT 2"))
