@@ -95,6 +95,25 @@ async def insert_rows(
     return []
 
 
+async def copy_rows(
+    connection: AsyncConnection,
+    table: sa.Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """PostgreSQL: append ``rows`` (values bound by :func:`binder`) by a binary ``COPY``
+    on the connection's transaction. Nothing to conflict with, nothing returned; each
+    value goes to its column's binary codec, where ``unnest`` arrays have the driver
+    ask of every element whether it is a nested array (about a third of a load's own
+    CPU time went there)."""
+    if connection.dialect.name != "postgresql":
+        raise ValueError(f"COPY is not supported on {connection.dialect.name}")
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is None:
+        raise RuntimeError("the connection was closed")
+    await driver.copy_records_to_table(table.name, columns=list(columns), records=rows)
+
+
 async def update_rows(
     connection: AsyncConnection,
     table: sa.Table,

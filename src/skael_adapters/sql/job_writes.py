@@ -36,6 +36,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from skael_core.model import Job, PreparedJob, UpsertReport, combined
 from skael_core.ports import JobBulkLoad
@@ -75,7 +76,8 @@ _SECONDARY_INDEXES = (
     " AND tbl_name IN ('jobs', 'job_technologies') ORDER BY name"
 )
 _SQLITE_REVISION = "SELECT coalesce(max(revision), 0) + 1 FROM jobs"
-_PG_REVISION = "SELECT pg_current_xact_id()::text::bigint"
+_PG_REVISION = "SELECT pg_current_xact_id()::text::bigint, current_setting('jit')"
+_PG_JIT = "SELECT set_config('jit', $1, true)"
 _LATEST_ID = sa.select(sa.func.coalesce(sa.func.max(jobs.c.id), 0))
 _ANY_SOURCE_LINK = sa.select(sa.exists().select_from(job_sources))
 _SAME_READ = sa.select(
@@ -95,6 +97,24 @@ _PG_ANALYZE_LOCK = f"SELECT pg_try_advisory_xact_lock({zlib.crc32(b'skael-job-st
 ANALYZE_FROM = 50
 """Jobs a PostgreSQL load writes, beside a tenth of the table, before it gathers the
 planner's statistics itself (autovacuum's own default rule: 50 rows and 10%)."""
+# PostgreSQL: the lookups of a write probe an index once per value, whatever the
+# planner's statistics say. Until the load ends (_gather_statistics) none count the rows
+# its own transaction wrote, and with `IN` lists the planner then scanned the whole
+# table for every write (time growing with the rows).
+_PG_STORED_IDS = (
+    "SELECT g.source_id, (SELECT t.{column} FROM {table} t WHERE t.source = $1"
+    " AND t.source_id = g.source_id) FROM unnest($2::bigint[]) AS g(source_id)"
+)
+_PG_SAME_BY_KEY = (
+    sa.text(
+        "SELECT j.id, j.same_key, j.date_posted, j.discovered_at, j.source"
+        " FROM unnest(:keys) AS k(same_key), LATERAL (SELECT id, same_key, date_posted,"
+        " discovered_at, source FROM jobs WHERE jobs.same_key = k.same_key OFFSET 0) AS j"
+        " ORDER BY j.id"  # OFFSET 0: probed key by key, never joined by a scan
+    )
+    .bindparams(sa.bindparam("keys", type_=postgresql.ARRAY(sa.Text)))
+    .columns(jobs.c.id, jobs.c.same_key, jobs.c.date_posted, jobs.c.discovered_at, jobs.c.source)
+)
 
 
 class Posting(NamedTuple):
@@ -222,6 +242,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         self._same_ids: SameKeyIds | None = None  # every stored key, once the index is gone
         self._links_stored = False  # whether job_sources has held a row during this load
         self._revision: int | None = None  # the mark of this load's job writes
+        self._jit: str | None = None  # PostgreSQL's jit setting, off during the load
 
     @property
     def report(self) -> UpsertReport:
@@ -250,6 +271,7 @@ class SqlJobBulkLoad(JobBulkLoad):
             await self._finish()
             await self._build_indexes()
             await self._gather_statistics()
+            await self._restore_jit()
             return
         await self._abandon()
         if isinstance(error, Exception):
@@ -378,7 +400,9 @@ class SqlJobBulkLoad(JobBulkLoad):
         same = SameJobs()
         if not wanted:
             return same
-        if self._same_ids is None:
+        if not self._sqlite:
+            found = await self._conn.execute(_PG_SAME_BY_KEY, {"keys": sorted(wanted)})
+        elif self._same_ids is None:
             found = await self._conn.execute(_SAME_BY_KEY, {"keys": sorted(wanted)})
         else:
             candidates = self._same_ids.candidates
@@ -411,6 +435,12 @@ class SqlJobBulkLoad(JobBulkLoad):
             by_source.setdefault(source, []).append(source_id)
         found: dict[Key, int] = {}
         for source, source_ids in by_source.items():
+            if not self._sqlite:
+                sql = _PG_STORED_IDS.format(column=column, table=table.name)
+                result = await self._conn.exec_driver_sql(sql, (source, source_ids))
+                pairs = cast("Iterable[tuple[int, int | None]]", result)
+                found.update(((source, sid), job_id) for sid, job_id in pairs if job_id)
+                continue
             # straight to the driver: building this statement through SQLAlchemy (a
             # thousand bound values) costs ten times what SQLite takes to answer it
             first, *marks = bulk.markers(self._conn.dialect, 1 + len(source_ids)).split(", ")
@@ -455,9 +485,23 @@ class SqlJobBulkLoad(JobBulkLoad):
     async def _revision_of_load(self) -> int:
         """What every job this load writes holds in ``jobs.revision``: on PostgreSQL the
         id of the writing transaction, on SQLite (writers one at a time) one more than
-        any job holds. Read once, before the load may set the indexes aside."""
-        sql = _PG_REVISION if not self._sqlite else _SQLITE_REVISION
-        return int((await self._conn.exec_driver_sql(sql)).scalar_one())
+        any job holds. Read once, before the load may set the indexes aside.
+
+        On PostgreSQL the load also turns JIT compilation off until it ends: without
+        statistics on the rows it writes (see ``_PG_STORED_IDS``) the planner guesses
+        its key lookups costly enough to compile, which took 200 ms a write against
+        under 5 ms to run them."""
+        if self._sqlite:
+            return int((await self._conn.exec_driver_sql(_SQLITE_REVISION)).scalar_one())
+        found = (await self._conn.exec_driver_sql(_PG_REVISION)).one()
+        revision, self._jit = cast("tuple[int, str]", found)
+        await self._conn.exec_driver_sql(_PG_JIT, ("off",))
+        return int(revision)
+
+    async def _restore_jit(self) -> None:
+        jit, self._jit = self._jit, None
+        if jit is not None and jit != "off":
+            await self._conn.exec_driver_sql(_PG_JIT, (jit,))
 
     async def _next_id(self) -> int:
         """The id SQLite's AUTOINCREMENT would give the next job: past every id ever used."""
@@ -465,7 +509,8 @@ class SqlJobBulkLoad(JobBulkLoad):
         return int(result.scalar_one())
 
     async def _write_postgres(self, batch: _Batch, plan: _Plan) -> list[int]:
-        """``INSERT .. ON CONFLICT (source, source_id) DO UPDATE .. RETURNING`` the ids."""
+        """``INSERT .. ON CONFLICT (source, source_id) DO UPDATE .. RETURNING`` the ids,
+        and whether each row was there (one the statement inserted has no ``xmax``)."""
         ids = [0] * len(batch.keys)
         if not plan.written:
             return ids
@@ -477,16 +522,22 @@ class SqlJobBulkLoad(JobBulkLoad):
             [(*batch.rows[index], revision) for index in plan.written],
             conflict=("source", "source_id"),
             update=_JOB_REFRESHED_REVISED,
-            returning=("id", "source", "source_id"),
+            returning=("id", "source", "source_id", "xmax <> 0"),
         )
-        rows = cast("Iterable[tuple[int, str, int]]", returned)  # (id, source, source_id)
-        found = {(source, source_id): job_id for job_id, source, source_id in rows}
+        found = {}
+        refreshed = set(plan.known.values())
+        # rows of (id, source, source_id, updated)
+        for job_id, source, source_id, updated in cast(
+            "Iterable[tuple[int, str, int, bool]]", returned
+        ):
+            found[(source, source_id)] = job_id
+            if updated:
+                # known before the load, or stored by another transaction since the
+                # lookup: the upsert, having waited for it, refreshed that job in place
+                refreshed.add(job_id)
         for index in plan.written:
             ids[index] = found[batch.keys[index]]
-        # Every written job's old technology rows go, not only those of the jobs known
-        # before the load: another transaction may have stored one of these postings
-        # since, and the upsert, having waited for it, refreshed that job in place.
-        await self._replace_technologies(batch, plan, ids, [ids[i] for i in plan.written])
+        await self._replace_technologies(batch, plan, ids, sorted(refreshed))
         return ids
 
     async def _replace_technologies(
@@ -505,8 +556,10 @@ class SqlJobBulkLoad(JobBulkLoad):
             for index, slug, name in batch.technologies
             if index in copies
         ]
-        if rows:
+        if rows and self._sqlite:
             await bulk.insert_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
+        elif rows:
+            await bulk.copy_rows(self._conn, job_technologies, _TECHNOLOGY_COLUMNS, rows)
 
     async def _link(self, batch: _Batch, plan: _Plan, ids: list[int]) -> None:
         """List the merged postings among their jobs' sources."""
@@ -621,9 +674,5 @@ class SqlJobBulkLoad(JobBulkLoad):
 
 def _dialect_insert(connection: AsyncConnection, table: sa.Table) -> Any:
     if connection.dialect.name == "sqlite":
-        from sqlalchemy.dialects import sqlite
-
         return sqlite.insert(table)
-    from sqlalchemy.dialects import postgresql
-
     return postgresql.insert(table)
