@@ -255,7 +255,7 @@ def ranking_chart(rows: list[dict[str, str]], out: Path) -> Path:
                     axes.annotate(
                         f"{y:.1f}",
                         (x, y),
-                        xytext=(6, -3),
+                        xytext=(9, -3),
                         textcoords="offset points",
                         fontsize=7,
                         color=color,
