@@ -66,7 +66,7 @@ BENCHMARKS = [
     ),
     (
         "bench_ranking.py",
-        ["--sizes", "10000,100000,1000000", "--replicate", "100000", "--runs", "25"],
+        ["--sizes", "10000,100000,1000000", "--index", "both", "--runs", "25"],
         [
             "--sizes",
             "5000",
@@ -79,7 +79,12 @@ BENCHMARKS = [
         ],
     ),
 ]
-WRITES_RESULTS = {"bench_http.py": "http", "bench_latency.py": "latency", "bench_scale.py": "scale"}
+WRITES_RESULTS = {
+    "bench_http.py": "http",
+    "bench_latency.py": "latency",
+    "bench_scale.py": "scale",
+    "bench_ranking.py": "ranking",
+}
 
 
 @nox.session

@@ -1,27 +1,33 @@
 """relevant_jobs at scale, ranked anew on every request: SQLite and PostgreSQL.
 
     python bench/bench_ranking.py --sizes 10000,100000,1000000 --databases sqlite,postgres
-                                  [--runs 25] [--warmup 3] [--workdir DIR] [--index both]
+                                  [--index both] [--runs 25] [--warmup 3] [--workdir DIR]
+                                  [--import-only]
 
 For each size N and database (everything on 127.0.0.1):
 
-1. N generated postings as JSON Lines (``bench_http.write_postings``, kept in
-   ``WORKDIR/postings-N.jsonl`` for the next run);
-2. ``skael jobs import`` into a SQLite file ``WORKDIR/sqlite-N/skael.db``, or into the
-   PostgreSQL database ``skael_rankbench_N`` on the server of
-   ``SKAEL_TEST_POSTGRES_URL`` (created once, migrated by ``skael db upgrade``); a
-   store already holding N jobs is kept;
+1. N distinct generated postings as JSON Lines (``bench_http.write_postings``: chunk k
+   of 10,000 drawn with seed ``seed + k``, ids numbered on), written next to their final
+   name and renamed when complete, kept in ``WORKDIR/postings-N.jsonl`` for the next run;
+2. ``skael jobs import`` of that file into a SQLite file ``WORKDIR/sqlite-N/skael.db``,
+   or into the PostgreSQL database ``skael_rankbench_N`` on the server of
+   ``SKAEL_TEST_POSTGRES_URL`` (created anew, migrated by ``skael db upgrade``, analysed
+   after the import); the import's wall and CPU time are reported. A store already
+   holding N jobs with N distinct provider ids is kept (``--import-only`` builds the
+   stores and measures nothing);
 3. ``skael serve`` (one worker) with ``SKAEL_RANKING_CACHE_TTL=0``: every request
    ranks anew. With the ranking index (``SKAEL_RANKING_INDEX=true``) the server is
    measured once its log says the index is loaded (its load time is reported); with
    ``--index both`` a second server without it (the candidates path) is measured too;
 4. four users (``bench_latency.PROFILES``) ask ``POST /jobs/relevant_jobs`` for a page
    of 20 in turn, one request at a time: ``--warmup`` unmeasured, ``--runs`` measured
-   each. Reported: p50, p95, p99, max over all, the server's CPU per request, and the
-   resident memory of the server's processes after the runs.
+   each. Reported: p50, p95, p99, max over all, the server's CPU per request, the
+   resident memory of the server's processes after the runs and at their peak, and the
+   1-minute load average before and after.
 
-Output: a Markdown table on stdout and in ``bench/results/ranking.md``, and
-``bench/results/ranking.csv``.
+Output: a Markdown table on stdout and in ``bench/results/NAME.md``, and
+``bench/results/NAME.csv`` (one row per database, size and path; ``--name ranking``), which
+``bench/chart.py`` draws as ``docs/img/ranking.png``.
 """
 
 from __future__ import annotations
@@ -34,7 +40,6 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 from bench_http import BIN, RESULTS, Server, log, skael_env, start, stop, write_postings
@@ -57,7 +62,7 @@ class Measured:
     peak_mb: float = math.nan
     index_load_s: float = math.nan
     import_s: float = math.nan
-    import_cpu_ms_per_posting: float = math.nan
+    import_cpu_s: float = math.nan
     load: tuple[float, float] = (math.nan, math.nan)
 
     def p(self, q: float) -> float:
@@ -102,14 +107,18 @@ def database_url(kind: str, jobs: int, workdir: Path) -> str:
 
 
 async def stored_jobs(url: str) -> int:
-    """Jobs the store at ``url`` holds (0 when it does not exist yet)."""
+    """Jobs the store at ``url`` holds with distinct provider ids (0 when it does not
+    exist yet, -1 when some provider id is held twice)."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
-            result = await connection.exec_driver_sql("SELECT count(*) FROM jobs")
-            return int(result.scalar_one())
+            result = await connection.exec_driver_sql(
+                "SELECT count(*), count(DISTINCT source_id) FROM jobs"
+            )
+            jobs, distinct = result.one()
+            return int(jobs) if jobs == distinct else -1
     except Exception:
         return 0
     finally:
@@ -127,7 +136,9 @@ def ensure_store(kind: str, jobs: int, workdir: Path, seed: int) -> tuple[str, f
         return url, math.nan, math.nan
     postings = workdir / f"postings-{jobs}.jsonl"
     if not postings.exists():
-        write_postings(postings, jobs, seed)
+        started = time.perf_counter()
+        write_postings(postings.with_name(postings.name + ".part"), jobs, seed).rename(postings)
+        log(f"{jobs:,} postings generated in {time.perf_counter() - started:.0f} s")
     env = skael_env(home, url)
     if kind == "postgres":
         admin = make_url(url).set(drivername="postgresql", database="postgres")
@@ -140,86 +151,13 @@ def ensure_store(kind: str, jobs: int, workdir: Path, seed: int) -> tuple[str, f
         for stale in home.glob("skael.db*"):
             stale.unlink()
     seconds, cpu, _ = timed_import(postings, env, home)
+    if kind == "postgres":
+        # the import leaves the planner without statistics until autovacuum gets there;
+        # without them the index's catch-up query scans every row of jobs
+        target = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        asyncio.run(_postgres(target, "ANALYZE"))
     log(f"{kind} {jobs:,}: imported in {seconds:.0f} s, CPU {1000 * cpu / jobs:.3f} ms a posting")
     return url, seconds, cpu
-
-
-def replicate(kind: str, jobs: int, base: int, workdir: Path) -> str:
-    """A store of ``jobs`` jobs made of the ``base`` store's jobs copied ``jobs // base``
-    times (copy k: ids + k * the highest id, provider ids + k * 10^10, no sameness key),
-    their technology rows with them: a large store in minutes instead of an import."""
-    import shutil
-    import sqlite3
-
-    url, source = database_url(kind, jobs, workdir), database_url(kind, base, workdir)
-    if asyncio.run(stored_jobs(url)) == jobs:
-        return url
-    if asyncio.run(stored_jobs(source)) != base:
-        raise SystemExit(f"{kind} {base:,}: no store of that size to copy")
-    if kind == "sqlite":
-        target = workdir / f"sqlite-{jobs}" / "skael.db"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob("skael.db*"):
-            stale.unlink()
-        shutil.copyfile(workdir / f"sqlite-{base}" / "skael.db", target)
-        with sqlite3.connect(target) as connection:
-            statements = _copies(connection.execute, jobs // base)
-            for statement in statements:
-                connection.execute(statement)
-        return url
-    admin = make_url(url).set(drivername="postgresql", database="postgres")
-    dsn = admin.render_as_string(hide_password=False)
-    name, template = make_url(url).database, make_url(source).database
-    asyncio.run(_postgres(dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    asyncio.run(_postgres(dsn, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    target_dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    asyncio.run(_postgres_copies(target_dsn, jobs // base))
-    return url
-
-
-def _copies(execute: Any, times: int) -> list[str]:
-    """The statements copying every job and technology row ``times - 1`` more times."""
-    columns = [row[1] for row in execute("PRAGMA table_info(jobs)")]
-    techs = [row[1] for row in execute("PRAGMA table_info(job_technologies)")]
-    return _copy_statements(columns, techs, times)
-
-
-def _copy_statements(columns: list[str], techs: list[str], times: int) -> list[str]:
-    found = ["CREATE TEMP TABLE top AS SELECT max(id) AS m FROM jobs"]
-    for k in range(1, times):
-        values = [
-            f"id + {k} * (SELECT m FROM top)" if c == "id"
-            else f"source_id + {k} * 10000000000" if c == "source_id"
-            else "NULL" if c == "same_key"
-            else c
-            for c in columns
-        ]  # fmt: skip
-        found.append(
-            f"INSERT INTO jobs ({', '.join(columns)}) SELECT {', '.join(values)} FROM jobs"
-            " WHERE id <= (SELECT m FROM top)"
-        )
-        tech_values = [f"job_id + {k} * (SELECT m FROM top)" if c == "job_id" else c for c in techs]
-        found.append(
-            f"INSERT INTO job_technologies ({', '.join(techs)}) SELECT {', '.join(tech_values)}"
-            " FROM job_technologies WHERE job_id <= (SELECT m FROM top)"
-        )
-    return found
-
-
-async def _postgres_copies(dsn: str, times: int) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(dsn)
-    try:
-        names = "SELECT column_name FROM information_schema.columns WHERE table_name = $1"
-        names += " AND table_schema = 'public' ORDER BY ordinal_position"
-        columns = [r[0] for r in await connection.fetch(names, "jobs")]
-        techs = [r[0] for r in await connection.fetch(names, "job_technologies")]
-        for statement in _copy_statements(columns, techs, times):
-            await connection.execute(statement)
-        await connection.execute("ANALYZE")
-    finally:
-        await connection.close()
 
 
 def wait_for_index(server: Server, timeout: float) -> float:
@@ -271,16 +209,34 @@ def measure(kind: str, jobs: int, url: str, index: bool, args: argparse.Namespac
 
 def report(rows: list[Measured]) -> str:
     head = ["database", "jobs", "path", "p50 ms", "p95 ms", "p99 ms", "max ms"]
-    head += ["server CPU ms/req", "server RSS MB", "peak RSS MB", "index load s", "load 1 min"]
+    head += ["server CPU ms/req", "server RSS MB", "peak RSS MB", "index load s"]
+    head += ["import s (CPU s)", "load 1 min"]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for r in rows:
         cells = [r.database, f"{r.jobs:,}", "index" if r.index else "candidates"]
         cells += [f"{r.p(q):.1f}" for q in (0.5, 0.95, 0.99)]
         cells += [f"{max(r.latencies):.1f}", f"{r.cpu_ms:.1f}", f"{r.rss_mb:,.0f}"]
         cells.append(f"{r.peak_mb:,.0f}")
-        cells += [f"{r.index_load_s:.1f}", f"{r.load[0]:.1f}-{r.load[1]:.1f}"]
+        cells.append(f"{r.index_load_s:.1f}" if r.index else "-")
+        imported = not math.isnan(r.import_s)
+        cells.append(f"{r.import_s:,.0f} ({r.import_cpu_s:,.0f})" if imported else "kept")
+        cells.append(f"{r.load[0]:.1f}-{r.load[1]:.1f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+COLUMNS = ["database", "jobs", "path", "p50_ms", "p95_ms", "p99_ms", "max_ms", "cpu_ms"]
+COLUMNS += ["rss_mb", "peak_mb", "index_load_s", "import_s", "import_cpu_s"]
+COLUMNS += ["load_start", "load_end"]
+
+
+def csv_row(r: Measured) -> list[object]:
+    path = "index" if r.index else "candidates"
+    found: list[object] = [r.database, r.jobs, path]
+    found += [round(r.p(q), 2) for q in (0.5, 0.95, 0.99)]
+    found += [round(max(r.latencies), 2), round(r.cpu_ms, 2), round(r.rss_mb), round(r.peak_mb)]
+    found += [round(r.index_load_s, 1), round(r.import_s, 1), round(r.import_cpu_s, 1)]
+    return [*found, round(r.load[0], 2), round(r.load[1], 2)]
 
 
 def main() -> None:
@@ -294,38 +250,29 @@ def main() -> None:
     parser.add_argument("--index-timeout", type=float, default=900)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/skael-bench-ranking"))
     parser.add_argument("--import-only", action="store_true")
-    parser.add_argument(
-        "--replicate",
-        type=int,
-        default=0,
-        help="make stores larger than this size by copying the store of this size",
-    )
+    parser.add_argument("--name", default="ranking", help="bench/results/NAME.csv, NAME.md")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     rows = []
     for jobs in [int(n) for n in args.sizes.split(",")]:
         for kind in args.databases.split(","):
-            if args.replicate and jobs > args.replicate:
-                url, seconds, cpu = replicate(kind, jobs, args.replicate, args.workdir), 0.0, 0.0
-            else:
-                url, seconds, cpu = ensure_store(kind, jobs, args.workdir, args.seed)
+            url, seconds, cpu = ensure_store(kind, jobs, args.workdir, args.seed)
             if args.import_only:
                 continue
             for index in (True, False) if args.index == "both" else (True,):
                 row = measure(kind, jobs, url, index, args)
-                row.import_s, row.import_cpu_ms_per_posting = seconds, 1000 * cpu / jobs
+                row.import_s, row.import_cpu_s = seconds, cpu
                 rows.append(row)
+    if args.import_only:
+        return
     table = report(rows)
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "ranking.md").write_text(table + "\n")
-    with (RESULTS / "ranking.csv").open("w", newline="") as out:
+    (RESULTS / f"{args.name}.md").write_text(table + "\n")
+    with (RESULTS / f"{args.name}.csv").open("w", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["database", "jobs", "index", "p50", "p95", "p99", "cpu_ms", "rss_mb"])
-        for r in rows:
-            writer.writerow(
-                [r.database, r.jobs, r.index, r.p(0.5), r.p(0.95), r.p(0.99), r.cpu_ms, r.rss_mb]
-            )
+        writer.writerow(COLUMNS)
+        writer.writerows(csv_row(r) for r in rows)
 
 
 if __name__ == "__main__":

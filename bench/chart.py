@@ -2,9 +2,10 @@
 
     python bench/chart.py [--results bench/results] [--prefix ""] [--out docs/img]
 
-Reads ``PREFIXhttp.csv`` (``bench_http.py``), ``PREFIXscale.csv`` (``bench_scale.py``)
-and ``PREFIXlatency.csv`` (``bench_latency.py``) from ``--results`` and writes
-``http.png``, ``scale.png`` and ``latency.png`` to ``--out``; a missing CSV is skipped.
+Reads ``PREFIXhttp.csv`` (``bench_http.py``), ``PREFIXscale.csv`` (``bench_scale.py``),
+``PREFIXlatency.csv`` (``bench_latency.py``) and ``PREFIXranking.csv``
+(``bench_ranking.py``) from ``--results`` and writes ``http.png``, ``scale.png``,
+``latency.png`` and ``ranking.png`` to ``--out``; a missing CSV is skipped.
 """
 
 from __future__ import annotations
@@ -227,10 +228,75 @@ def latency_by_step(axes: Axes, rows: list[dict[str, str]]) -> None:
     axes.grid(axis="y", which="both", alpha=0.3)
 
 
+PATH_STYLES = {"index": ("o-", 2.0), "candidates": ("s--", 1.2)}
+DATABASE_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+
+def ranking_chart(rows: list[dict[str, str]], out: Path) -> Path:
+    """The cost curve of relevant_jobs ranked anew: p95 and the server's CPU per request
+    against stored jobs, one line per database and path, log axes, with the line a cost
+    proportional to the store would follow from the smallest store."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6), sharey=True)
+    jobs = sorted({int(r["jobs"]) for r in rows})
+    panels = ((left, "p95_ms", "p95, wall time"), (right, "cpu_ms", "server CPU time"))
+    for axes, column, title in panels:
+        for database in dict.fromkeys(r["database"] for r in rows):
+            for path, (style, width) in PATH_STYLES.items():
+                mine = [r for r in rows if (r["database"], r["path"]) == (database, path)]
+                if not mine:
+                    continue
+                mine.sort(key=lambda r: int(r["jobs"]))
+                xs = [int(r["jobs"]) for r in mine]
+                ys = [number(r[column]) for r in mine]
+                name = f"{DATABASE_NAMES.get(database, database)}, {path}"
+                color = SETUP_COLORS.get(database)
+                axes.plot(xs, ys, style, lw=width, color=color, label=name)
+                for x, y in zip(xs, ys, strict=True):
+                    axes.annotate(
+                        f"{y:.1f}",
+                        (x, y),
+                        xytext=(9, -3),
+                        textcoords="offset points",
+                        fontsize=7,
+                        color=color,
+                    )
+        first = min((r for r in rows if r["path"] == "index"), key=lambda r: int(r["jobs"]))
+        start = min(number(r[column]) for r in rows if int(r["jobs"]) == int(first["jobs"]))
+        axes.plot(
+            jobs,
+            [start * n / jobs[0] for n in jobs],
+            ":",
+            color="grey",
+            lw=1,
+            label="cost proportional to the store",
+        )
+        if column == "p95_ms":
+            axes.axhline(GOAL_P95_MS, color="#c8553d", lw=1, ls="-.", label="goal: p95 25 ms")
+        axes.set_title(title, fontsize=10)
+        axes.set_xlabel("stored jobs (log)")
+        log_axis(axes, "x")
+        log_axis(axes, "y")
+        axes.set_xticks(jobs, [short(n) for n in jobs])
+        axes.set_xlim(min(jobs) / 1.6, max(jobs) * 1.9)
+        axes.grid(which="both", alpha=0.3)
+    top = max(max(number(r["p95_ms"]), number(r["cpu_ms"])) for r in rows)
+    left.set_ylim(2, max(top * 1.5, GOAL_P95_MS * 2))
+    left.set_ylabel("ms per request (log)")
+    left.legend(fontsize=7, loc="upper left")
+    loads = [number(r[k]) for r in rows for k in ("load_start", "load_end")]
+    figure.suptitle(
+        f"POST /jobs/relevant_jobs ranked anew, page of 20, one worker, one request at a time "
+        f"(1-minute load {min(loads):.1f} - {max(loads):.1f})",
+        fontsize=10,
+    )
+    return save(figure, out / "ranking.png")
+
+
 CHARTS: dict[str, Callable[[list[dict[str, str]], Path], Path]] = {
     "http": http_chart,
     "scale": scale_chart,
     "latency": latency_chart,
+    "ranking": ranking_chart,
 }
 
 
