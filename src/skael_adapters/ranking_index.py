@@ -18,11 +18,12 @@ hybrid, country, pay in US dollars, day posted, expired). Per request:
    the index decline) is a mask;
 2. stage A, over every row: the skills part (skills held, by counting the person's
    skills' lists; duties evidence where a posting has duty words), the title part
-   (shared words, occupations), the location part with its cap and the freshness part
-   (by the day posted, or expired with its cap) exactly, seniority and salary taken at
-   100: an upper bound, 30 where skills and title are both known and both 0 (the
-   unrelated cap). Part scores travel as small codes and one gather into a per-person
-   table (freshness x location outcome x skills x title) gives the bound;
+   (shared words, occupations) and the location part with its cap exactly, freshness
+   at its lowest score for postings older than the weeks it falls over (and expired
+   ones) and at 100 for the rest, seniority and salary taken at 100: an upper bound,
+   30 where skills and title are both known and both 0 (the unrelated cap). Part scores
+   travel as small codes and one gather into a per-person table (freshness x location
+   outcome x skills x title) gives the bound;
 3. rows are taken by stage-A level, highest first (a sample of every 16th row says
    how far down about 4,096 rows lie), and stage B computes their bound
    with every part (seniority and location by per-person tables over classes, salary
@@ -299,7 +300,7 @@ class Segment:
         self.title_base = self.title2.astype(np.int32) * np.int32(TITLE_SHARED)
         self.skill_less: I64 = np.flatnonzero((self.skill_count == 0) & ~self.has_duty)
         self.title_less: I64 = np.flatnonzero(~self.has_title)
-        # stage A's freshness: 0 no day, 1 expired, 2 + the day posted from fresh_low
+        # stage A's freshness key: 0 no day, 1 expired, 2 + the day posted from fresh_low
         known = self.posted > 0
         newest = int(self.posted[known].max()) if known.any() else 0
         oldest = int(self.posted[known].min()) if known.any() else 0
@@ -380,15 +381,14 @@ class Person:
         self.outcome_weight = outcomes[:, 1].astype(np.int64)
         self.outcome_cap = outcomes[:, 2].astype(np.int64)
         fresh = [freshness_part(days) for days in range(_FRESH_DAYS)]
-        fresh_scores = sorted({part.score for part in fresh})
-        # freshness classes, as (score x weight, weight, cap): no day (the part unknown),
-        # expired, then each score a day can give
+        stale = min(part.score for part in fresh)
+        # two freshness classes, as (score x weight, weight, cap), each a table of its
+        # own: 100 (no day, whose part is unknown, or a day within the weeks the score
+        # falls over) and the lowest score (the days after those, and expired postings,
+        # which score 0 under a cap); each at least the scorer's part. Most of a large
+        # store is that old; more classes made the table too large to build per request.
         self.fresh_classes = np.asarray(
-            [
-                (0, 0, 100),
-                (0, W_FRESHNESS, CAP_EXPIRED),
-                *((score * W_FRESHNESS, W_FRESHNESS, 100) for score in fresh_scores),
-            ],
+            [(100 * W_FRESHNESS, W_FRESHNESS, 100), (stale * W_FRESHNESS, W_FRESHNESS, 100)],
             np.int64,
         )
         self.stage_a = self._stage_a()
@@ -401,7 +401,7 @@ class Person:
         self.skill_table = self.sk_scaled[SKILL_SCORES].ravel()
         self.fresh = np.asarray([p.score * W_FRESHNESS for p in fresh], np.int32)
         self.fresh_step = self.outcomes * self.place_step
-        self.fresh_class = np.asarray([2 + fresh_scores.index(p.score) for p in fresh], np.int32)
+        self.fresh_class = np.asarray([int(p.score == stale) for p in fresh], np.int32)
         want, rate = person.expected_salary, person.usd_per_unit
         self.want_usd = want * rate if want and rate is not None else None
 
