@@ -101,14 +101,12 @@ class SqlInterviewRepository(SqlRepository, InterviewRepository):
         return await self._read(interview_id, for_update=False)
 
     async def lock(self, interview_id: int) -> Interview | None:
-        """On PostgreSQL ``SELECT ... FOR UPDATE``: under READ COMMITTED a wait ends with
-        the row as the other transaction committed it (or none); on SQLite a writing
-        unit of work holds the write lock from its start already."""
-        return await self._read(interview_id, for_update=self._conn.dialect.name == "postgresql")
+        """``SELECT ... FOR UPDATE`` on PostgreSQL (see ``SqlRepository._first``)."""
+        return await self._read(interview_id, for_update=True)
 
     async def _read(self, interview_id: int, *, for_update: bool) -> Interview | None:
         query = sa.select(interviews).where(interviews.c.id == interview_id)
-        row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
+        row = await self._first(query, for_update=for_update)
         return None if row is None else interview_to_domain(row)
 
     async def update(self, interview: Interview) -> bool:
@@ -143,14 +141,12 @@ class SqlReminderRepository(SqlRepository, ReminderRepository):
         return await self._read(reminder_id, for_update=False)
 
     async def lock(self, reminder_id: int) -> Reminder | None:
-        """On PostgreSQL ``SELECT ... FOR UPDATE``: under READ COMMITTED a wait ends with
-        the row as the other transaction committed it (or none); on SQLite a writing
-        unit of work holds the write lock from its start already."""
-        return await self._read(reminder_id, for_update=self._conn.dialect.name == "postgresql")
+        """``SELECT ... FOR UPDATE`` on PostgreSQL (see ``SqlRepository._first``)."""
+        return await self._read(reminder_id, for_update=True)
 
     async def _read(self, reminder_id: int, *, for_update: bool) -> Reminder | None:
         query = sa.select(reminders).where(reminders.c.id == reminder_id)
-        row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
+        row = await self._first(query, for_update=for_update)
         return None if row is None else reminder_to_domain(row)
 
     async def update(self, reminder: Reminder) -> bool:

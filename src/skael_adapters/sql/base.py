@@ -44,6 +44,13 @@ class SqlRepository:
             return sqlite.insert(table)
         return postgresql.insert(table)
 
+    async def _first(self, query: sa.Select[Any], *, for_update: bool = False) -> Any:
+        """The first row of ``query``, or None. ``for_update`` reads it ``FOR UPDATE`` on
+        PostgreSQL: under READ COMMITTED a wait ends with the row as the other transaction
+        committed it (or none); SQLite has no such clause (SQLAlchemy leaves it out), and
+        a writing unit of work there holds the write lock from its start already."""
+        return (await self._conn.execute(query.with_for_update() if for_update else query)).first()
+
     async def _page(
         self,
         query: sa.Select[Any],

@@ -280,7 +280,7 @@ class SqlApplicationRepository(SqlRepository, ApplicationRepository):
         query = sa.select(applications).where(
             applications.c.user_id == user_id, applications.c.job_id == job_id
         )
-        row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
+        row = await self._first(query, for_update=for_update)
         if row is None:
             return None
         histories = await self._histories([row.id])
