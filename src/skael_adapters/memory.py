@@ -382,6 +382,9 @@ class MemoryJobRepository(_Repository, JobRepository):
         found = sorted(i for i, revision in revisions.items() if i > after_id and revision >= mark)
         return [table[i] for i in found[:limit]]
 
+    async def changes(self, mark: int, limit: int) -> tuple[int, builtins.list[Job]]:
+        return await self.change_mark(), await self.changed_since(mark, 0, limit)
+
     async def list(self, filters: JobFilter, skip: int, limit: int) -> Page[Job]:
         found = [j for j in self._uow.read("jobs").values() if _matches(j, filters)]
         return _page(_newest(found, _recency), skip, limit)

@@ -19,6 +19,7 @@ import msgspec
 from skael_core.model import (
     BlockedCompany,
     DismissedJob,
+    Hidden,
     JobFilter,
     Notification,
     Page,
@@ -234,6 +235,14 @@ class MemoryDismissedJobRepository(_Repository, DismissedJobRepository):
         mine = [d for d in self._uow.read("dismissed_jobs").values() if d.user_id == user_id]
         mine.sort(key=lambda d: (d.dismissed_at, d.job_id), reverse=True)
         return [d.job_id for d in mine]
+
+    async def hidden(self, user_id: int) -> Hidden:
+        dismissed = self._uow.read("dismissed_jobs")
+        blocked = self._uow.read("blocked_companies")
+        return Hidden(
+            job_ids=tuple(sorted(job for user, job in dismissed if user == user_id)),
+            company_keys=tuple(sorted(key for user, key in blocked if user == user_id)),
+        )
 
 
 class MemoryBlockedCompanyRepository(_Repository, BlockedCompanyRepository):

@@ -38,7 +38,8 @@ Keeping current
 The index is loaded in the background (:meth:`NumpyRankingIndex.load`) from
 ``changed_since(0, ...)`` pages; until then :meth:`order` answers None and the core
 takes its candidates path. Each :meth:`order` first reads the jobs written since its
-mark (``JobRepository.change_mark`` / ``changed_since``): their old rows die in the
+mark and takes a new one (``JobRepository.changes``: one statement on PostgreSQL,
+then ``changed_since`` for any further page): their old rows die in the
 segment that held them and the changed jobs make a new small segment, rebuilt from
 the changed jobs kept (at most ``max_changed``; past that the index loads afresh in
 the background, serving meanwhile).
@@ -295,11 +296,7 @@ class Segment:
         self.code_count = len(v.code.ids)
         place_class = (self.remote.astype(np.int32) * 3 + self.hybrid) * 2 + self.has_place
         self.place_key = place_class * np.int32(self.code_count) + self.code
-        self.keyed: I64 = np.flatnonzero(self.has_keys)
-        self.skill_base = self.skill_count.astype(np.int32) * np.int32(SKILLS_HELD)
-        self.title_base = self.title2.astype(np.int32) * np.int32(TITLE_SHARED)
-        self.skill_less: I64 = np.flatnonzero((self.skill_count == 0) & ~self.has_duty)
-        self.title_less: I64 = np.flatnonzero(~self.has_title)
+        self.skill_less: Bools = (self.skill_count == 0) & ~self.has_duty
         # stage A's freshness key: 0 no day, 1 expired, 2 + the day posted from fresh_low
         known = self.posted > 0
         newest = int(self.posted[known].max()) if known.any() else 0
@@ -309,7 +306,7 @@ class Segment:
         key += 2 - self.fresh_low
         key[~known] = 0
         key[self.expired] = 1
-        self.fresh_key: I64 = key
+        self.fresh_key: npt.NDArray[np.uint16] = key.astype(np.uint16)
         self.alive: Bools = np.ones(n, np.bool_)
         self.dead = 0
 
@@ -374,7 +371,7 @@ class Person:
             distinct.setdefault(tuple(row), len(distinct))
             for row in _location_table(person).tolist()
         ]
-        self.class_outcome = np.asarray(classes, np.int32)
+        self.class_outcome = np.asarray(classes, np.uint8)
         outcomes = np.asarray(list(distinct), np.int64).reshape(-1, 3)
         self.outcomes = len(outcomes)
         self.outcome_total = outcomes[:, 0].astype(np.int64)
@@ -392,13 +389,10 @@ class Person:
             np.int64,
         )
         self.stage_a = self._stage_a()
-        # stage-A codes scaled to their place in its flat table (freshness, location,
-        # skills, title)
+        # the strides of stage A's flat table (freshness, location, skills, title)
         self.sk_step = len(self.ti_values)
         self.place_step = len(self.sk_values) * self.sk_step
-        self.sk_scaled = self.sk_code.astype(np.uint16) * np.uint16(self.sk_step)
-        self.sk_unknown = self.sk_scaled[UNKNOWN]
-        self.skill_table = self.sk_scaled[SKILL_SCORES].ravel()
+        self.skill_table = self.sk_code[SKILL_SCORES].ravel()
         self.fresh = np.asarray([p.score * W_FRESHNESS for p in fresh], np.int32)
         self.fresh_step = self.outcomes * self.place_step
         self.fresh_class = np.asarray([int(p.score == stale) for p in fresh], np.int32)
@@ -424,19 +418,17 @@ class Person:
         newest day it stands for."""
         days = self.today - (seg.fresh_low + np.arange(FRESH_SPAN + 1, dtype=np.int64))
         classes = self.fresh_class[np.clip(days, 0, _FRESH_DAYS - 1)]
-        found: I32 = np.concatenate(([0, 1], classes)).astype(np.int32) * np.int32(
-            self.fresh_step
-        )
+        found: I32 = np.concatenate(([0, 1], classes)).astype(np.int32) * np.int32(self.fresh_step)
         return found
 
-    def place_tables(self, seg: Segment) -> list[npt.NDArray[np.int32]]:
+    def place_tables(self, seg: Segment) -> list[U8]:
         """For in_place 0 (missed), 1 (hit) and 2 (unknown): the location outcome by a
         row's ``place_key`` in ``seg``."""
         count = seg.code_count
         place_class = np.repeat(np.arange(18, dtype=np.int32), count)
         codes = np.tile(np.arange(count, dtype=np.int32), 18)
         base = (place_class * 3 + self.country_in[codes]) * 3
-        return [self.class_outcome[base + in_place] * self.place_step for in_place in range(3)]
+        return [self.class_outcome[base + in_place] for in_place in range(3)]
 
 
 def _triples(keys: Iterable[Hashable]) -> Iterator[tuple[int | None, int | None, int | None]]:
@@ -574,105 +566,89 @@ class _Bounds:
     """One segment's bounds for one request: stage A over every row, stage B on demand."""
 
     def __init__(self, seg: Segment, p: Person, mask: Bools | None) -> None:
+        from . import ranking_kernels as kernels  # numba: imported by the first load
+
         self.seg, self.p = seg, p
-        self.sk = sk = self._skills()
-        self.ti = ti = self._title()
-        self.place = place = self._location()
-        # the stage-A bound by (skills, title, location outcome), one flat table
-        # codes come scaled to their place in it: two additions make the index
-        code = place + sk
-        code += ti
-        code += np.take(p.fresh_table(seg), seg.fresh_key)
-        a = np.take(p.stage_a, code)
-        if mask is not None:
-            a[~mask] = 0  # out of the running; rows of bound 0 are taken by the mask
-        self.a: U8 = a
+        n, lists = seg.size, seg.lists
+        # the sparse parts first, from the inverted lists: per row, the person's skills
+        # and title weight it holds, the codes duties and occupations raise it to, and
+        # whether it names one of the person's places
+        held, skill_floor = np.zeros(n, np.uint8), np.zeros(n, np.uint8)
+        if p.skilled:
+            for term in p.skill_ids[: SKILLS_HELD - 1]:
+                kernels.add_rows(held, lists["skill"].of(term))
+            self._duties(skill_floor)
+        shared, title_floor = np.zeros(n, np.uint8), np.zeros(n, np.uint8)
+        if p.titled:
+            self._title(shared, title_floor)
+        keyed = bool(p.features.location_keys)
+        hit = np.zeros(n, np.uint8)
+        if keyed:
+            hit[lists["place"].all_of(p.places)] = 1
+        # then every row once (see ranking_kernels)
+        self.sk, self.ti, self.place, self.a = kernels.stage_a(
+            skill_count=seg.skill_count, held=held, skill_stride=SKILLS_HELD,
+            skill_table=p.skill_table, skill_floor=skill_floor, skill_less=seg.skill_less,
+            skill_unknown=int(p.sk_code[UNKNOWN]), title_weight=seg.title2, shared=shared,
+            title_stride=TITLE_SHARED, title_table=p.title_table, title_floor=title_floor,
+            has_title=seg.has_title, title_unknown=int(p.ti_code[UNKNOWN]),
+            place_key=seg.place_key, has_keys=seg.has_keys, hit=hit,
+            place_tables=p.place_tables(seg), fresh_key=seg.fresh_key,
+            fresh_table=p.fresh_table(seg), bound_table=p.stage_a, place_step=p.place_step,
+            skill_step=p.sk_step, mask=mask, skilled=p.skilled, titled=p.titled, keyed=keyed,
+        )  # fmt: skip
         self.mask = mask
 
-    def _skills(self) -> npt.NDArray[np.uint16]:
+    def _duties(self, floor: U8) -> None:
+        """Raise ``floor`` (skills codes) to the score of the person's skills a
+        row's duties name (each skill by all its words)."""
         seg, p = self.seg, self.p
-        if not p.skilled:
-            return np.full(seg.size, p.sk_unknown, np.uint16)
-        # (skills named, skills held) in the flat table: a list names each row once
-        held = seg.lists["skill"].all_of(p.skill_ids[: SKILLS_HELD - 1])
-        at = np.bincount(held, minlength=seg.size).astype(np.int32)
-        at += seg.skill_base
-        sk = np.take(p.skill_table, at)
-        evidence = self._duties()
-        if evidence is not None:
-            rows = np.flatnonzero(evidence)
-            duties = np.floor(100 * np.minimum(evidence[rows], DUTIES_FULL) / DUTIES_FULL + 0.5)
-            sk[rows] = np.maximum(sk[rows], p.sk_scaled[duties.astype(np.intp)])
-        sk[seg.skill_less] = p.sk_unknown
-        return sk
-
-    def _duties(self) -> npt.NDArray[np.int64] | None:
-        """For each row, how many of the person's skills its duties name (all words)."""
-        seg, p = self.seg, self.p
-        if not p.duty_ids or not len(seg.lists["duty"].rows):
-            return None
         duty = seg.lists["duty"]
-        found = np.zeros(seg.size, np.int64)
+        if not p.duty_ids or not len(duty.rows):
+            return
+        marked = np.zeros(seg.size, np.bool_)
+        found: list[I32] = []
         for words in p.duty_ids:
             rows = duty.of(words[0])
             for word in words[1:]:
                 if not len(rows):
                     break
-                marked = np.zeros(seg.size, np.bool_)
                 marked[rows] = True
                 other = duty.of(word)
-                rows = other[marked[other]]
-            found[rows] += 1
-        return found
+                kept = other[marked[other]]
+                marked[rows] = False
+                rows = kept
+            found.append(rows)
+        rows, evidence = np.unique(np.concatenate(found), return_counts=True)
+        duties = np.floor(100 * np.minimum(evidence, DUTIES_FULL) / DUTIES_FULL + 0.5)
+        floor[rows] = p.sk_code[duties.astype(np.intp)]
 
-    def _title(self) -> U8:
-        seg, p = self.seg, self.p
-        if not p.titled:
-            return np.full(seg.size, p.ti_code[UNKNOWN], np.uint8)
-        title = seg.lists["title"]
-        # (title weight, shared weight) in the flat table, both doubled: a word not a
-        # role noun counts twice
-        held: list[I32] = []
-        shared = 0
-        for term, weight in p.title_terms:
-            shared += weight
-            if shared >= TITLE_SHARED:
+    def _title(self, shared: U8, floor: U8) -> None:
+        """Per row, the title weight it shares with the person (doubled: a word not a role
+        noun counts twice) into ``shared``, and the codes of occupations it shares into
+        ``floor``."""
+        from . import ranking_kernels as kernels
+
+        lists, p = self.seg.lists, self.p
+        weight = 0
+        for term, times in p.title_terms:
+            weight += times
+            if weight >= TITLE_SHARED:
                 break
-            held += [title.of(term)] * weight
-        words = np.concatenate(held) if held else np.empty(0, np.int32)
-        at = np.bincount(words, minlength=seg.size).astype(np.int32)
-        at += seg.title_base
-        ti = np.take(p.title_table, at)
+            kernels.add_rows(shared, lists["title"].of(term), times)
         if p.occupations:
-            lists = seg.lists
             for kind, terms, fit in (
                 ("head", p.heads, RELATED_OCCUPATION),
                 ("group", p.groups, SAME_OCCUPATION_GROUP),
                 ("occupation", p.occupations, SAME_OCCUPATION),
             ):
                 rows = lists[kind].all_of(terms)
-                ti[rows] = np.maximum(ti[rows], p.ti_code[fit])
-        ti[seg.title_less] = p.ti_code[UNKNOWN]
-        return ti
-
-    def _location(self) -> npt.NDArray[np.int32]:
-        """Each row's location outcome (an index of the person's ``outcome_*`` arrays),
-        times ``place_step``."""
-        seg, p = self.seg, self.p
-        tables = p.place_tables(seg)
-        place = np.take(tables[2], seg.place_key)
-        if p.features.location_keys and len(seg.keyed):
-            hit = np.zeros(seg.size, np.bool_)
-            hit[seg.lists["place"].all_of(p.places)] = True
-            keyed = seg.keyed
-            keys = seg.place_key[keyed]
-            place[keyed] = np.where(hit[keyed], tables[1][keys], tables[0][keys])
-        return place
+                floor[rows] = np.maximum(floor[rows], p.ti_code[fit])
 
     def exact(self, rows: I64) -> I64:
         """Stage B: the bound of ``rows`` with every part; as ``(bound, posted, id)`` keys."""
         seg, p = self.seg, self.p
-        sk, ti = p.sk_values[self.sk[rows] // p.sk_step], p.ti_values[self.ti[rows]]
+        sk, ti = p.sk_values[self.sk[rows]], p.ti_values[self.ti[rows]]
         sk_w = np.where(sk == UNKNOWN, 0, W_SKILLS)
         ti_w = np.where(ti == UNKNOWN, 0, W_TITLE)
         total = np.where(sk_w > 0, sk, 0) * sk_w + np.where(ti_w > 0, ti, 0) * ti_w
@@ -680,7 +656,7 @@ class _Bounds:
         seniority = p.seniority[seg.seniority[rows]]
         total += seniority[:, 0]
         weight += seniority[:, 1]
-        place = self.place[rows] // p.place_step
+        place = self.place[rows]
         total += p.outcome_total[place]
         weight += p.outcome_weight[place]
         salary_total, salary_weight = self._salary(rows)
@@ -870,6 +846,9 @@ class NumpyRankingIndex(RankingIndex):
 
     async def load(self) -> None:
         """Read every stored job into a new main segment and start serving from it."""
+        from . import ranking_kernels  # numba starts here, not with every skael command
+
+        await asyncio.to_thread(ranking_kernels.warm)  # compiled here, not in a request
         vocab = Vocabulary()
         columns = _Columns(vocab)
         async with self._uow(read_only=True) as uow:
@@ -899,15 +878,11 @@ class NumpyRankingIndex(RankingIndex):
             main = self._main
             if main is None:
                 return
-            mark = await uow.jobs.change_mark()
-            changed: list[Job] = []
-            after = 0
-            while True:
-                page = await uow.jobs.changed_since(self._mark, after, PAGE)
-                changed += page
-                if len(page) < PAGE:
-                    break
-                after = page[-1].id
+            mark, page = await uow.jobs.changes(self._mark, PAGE)
+            changed = page
+            while len(page) == PAGE:
+                page = await uow.jobs.changed_since(self._mark, page[-1].id, PAGE)
+                changed = changed + page
             self._mark = mark
             if not changed:
                 return

@@ -805,6 +805,14 @@ class BlockedCompany(Domain, frozen=True, kw_only=True):
             raise ValueError("a company key must not be blank")
 
 
+class Hidden(Domain, frozen=True, kw_only=True):
+    """What a person's lists leave out: the jobs they dismissed and the companies they
+    blocked (as :func:`company_key` folds them)."""
+
+    job_ids: tuple[int, ...] = ()
+    company_keys: tuple[str, ...] = ()
+
+
 def company_key(company: str | None) -> str:
     """How blocks compare companies: lower-cased by Python's ``lower``, the same folding
     the SQL store keeps in its lower-cased copy of a job's company."""

@@ -32,6 +32,7 @@ from .model import (
     FeedRecord,
     FetchQuery,
     FetchResult,
+    Hidden,
     IdentityClaims,
     IdentityLink,
     IssuedToken,
@@ -157,6 +158,12 @@ class JobRepository(Protocol):
         """Up to ``limit`` jobs with ids above ``after_id``, ascending, written at or
         after ``mark`` (0: every job; more may come than were written since). Slim, with
         their ``technologies`` (slug and name) present."""
+        ...
+
+    async def changes(self, mark: int, limit: int) -> tuple[int, builtins.list[Job]]:
+        """``change_mark()`` and ``changed_since(mark, 0, limit)`` together, in one
+        statement where the store can: a mark for the next call, and the first page of
+        the jobs written at or after ``mark`` (later pages: ``changed_since``)."""
         ...
 
     async def known_source_ids(self, source: str, limit: int) -> builtins.list[int]:
@@ -396,6 +403,11 @@ class DismissedJobRepository(Protocol):
 
     async def job_ids(self, user_id: int) -> builtins.list[int]:
         """Every job the user dismissed, most recently dismissed first."""
+        ...
+
+    async def hidden(self, user_id: int) -> Hidden:
+        """The jobs the user dismissed and the keys of the companies they blocked, read
+        together (one statement where the store can), each sorted ascending."""
         ...
 
 

@@ -213,7 +213,22 @@ async def finish_headers(message: Message, scope: Scope) -> None:
 def _sorted_allow(name: bytes, value: bytes) -> tuple[bytes, bytes]:
     if name.lower() != b"allow":
         return name, value
-    return name, b", ".join(sorted({m.strip() for m in value.split(b",") if m.strip()}))
+    methods = {m.strip() for m in value.split(b",") if m.strip()}
+    if b"GET" in methods:
+        methods.add(b"HEAD")  # answered as GET without the body (SkaelApp)
+    return name, b", ".join(sorted(methods))
+
+
+def _without_body(send: Send) -> Send:
+    """``send`` with every body part emptied: the answer to HEAD is the answer to GET,
+    headers (``Content-Length`` included) and all, without its body (RFC 9110, 9.3.2)."""
+
+    async def head(message: Message) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            message = {**message, "body": b""}
+        await send(message)
+
+    return head
 
 
 # --------------------------------------------------------------------------- assembly
@@ -221,7 +236,8 @@ def _sorted_allow(name: bytes, value: bytes) -> tuple[bytes, bytes]:
 
 class SkaelApp(Litestar):
     """The Litestar app with :mod:`.fastpath` in front: a plain hot read is answered
-    there, everything else (and every read it leaves) by Litestar as usual."""
+    there, everything else (and every read it leaves) by Litestar as usual. ``HEAD``
+    is answered as ``GET`` without the body, on every route that answers ``GET``."""
 
     fast_path: FastPath | None = None
 
@@ -233,6 +249,9 @@ class SkaelApp(Litestar):
     ) -> None:
         fast = self.fast_path
         http = scope["type"] == ScopeType.HTTP
+        if http and scope.get("method") == "HEAD":
+            scope = {**scope, "method": "GET"}  # type: ignore[assignment]
+            send = _without_body(send)  # type: ignore[arg-type]
         if fast is not None and http and await fast.answer(scope, send):  # type: ignore[arg-type]
             return
         await super().__call__(scope, receive, send)

@@ -67,6 +67,7 @@ def _database(settings: Settings) -> Any:
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        ping_after=settings.db_ping_after,
         batch_size=settings.import_batch_size,
         plan_cache_size=settings.prepared_plans_size,
         decoded_jobs_size=settings.decoded_jobs_size,

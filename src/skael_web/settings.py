@@ -80,6 +80,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_window: Annotated[int, msgspec.Meta(ge=5)] = 900
     db_pool_size: Positive = 10
     db_max_overflow: Count = 10
+    db_ping_after: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 2.0
+    """Seconds a pooled PostgreSQL connection may rest before its next checkout asks it
+    for ``SELECT 1`` (one that the server closed is refused on checkout at any age)."""
     max_candidates: Positive = 600
     redis_namespace: str = "skael"
     ranking_cache_size: Count = 2048

@@ -13,6 +13,7 @@ from skael_core.model import (
     BlockedCompany,
     DismissedJob,
     Frequency,
+    Hidden,
     JobFilter,
     Notification,
     SavedSearch,
@@ -238,6 +239,11 @@ async def test_dismissed_jobs_and_blocked_companies(uow_factory: UnitOfWorkFacto
     async with uow_factory() as uow:
         assert await uow.dismissed_jobs.job_ids(ada.id) == [jobs[1], jobs[0]]
         assert await uow.dismissed_jobs.job_ids(bob.id) == []
+        # what ada's lists leave out, read together; nothing of hers is bob's
+        assert await uow.dismissed_jobs.hidden(ada.id) == Hidden(
+            job_ids=tuple(sorted(jobs)), company_keys=("acme", "globex corp")
+        )
+        assert await uow.dismissed_jobs.hidden(bob.id) == Hidden()
         page = await uow.blocked_companies.list(ada.id, 0, 10)
         assert [b.key for b in page.items] == ["Globex Corp", "Acme"] and page.total == 2
         assert await uow.dismissed_jobs.remove(ada.id, jobs[1])
@@ -248,6 +254,8 @@ async def test_dismissed_jobs_and_blocked_companies(uow_factory: UnitOfWorkFacto
     async with uow_factory(read_only=True) as uow:
         assert await uow.dismissed_jobs.job_ids(ada.id) == [jobs[0]]
         assert [b.key for b in (await uow.blocked_companies.list(ada.id, 0, 10)).items] == ["Acme"]
+        hidden = await uow.dismissed_jobs.hidden(ada.id)
+        assert hidden == Hidden(job_ids=(jobs[0],), company_keys=("acme",))
 
 
 async def test_lists_and_candidates_leave_out_the_excluded_jobs(

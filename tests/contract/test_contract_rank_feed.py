@@ -82,3 +82,32 @@ async def test_jobs_written_after_a_mark_are_those_changed_since_it(
     if request.node.callspec.params["uow_factory"] != "postgres":  # one writer at a time
         assert before == after_later == set()
         assert found == {ids[1], report.ids[1]}
+
+
+async def test_changes_give_a_mark_and_the_first_page_changed_since_the_last(
+    uow_factory: UnitOfWorkFactory, request: pytest.FixtureRequest
+) -> None:
+    """``changes`` answers as ``change_mark`` and ``changed_since`` would together: the
+    first page of the jobs written since the mark given, with their technologies, and a
+    mark under which nothing written before it (on SQLite and memory) comes again."""
+    ids = await stored_jobs(uow_factory, *(_ready(n) for n in range(1, 6)))
+    async with uow_factory() as uow:
+        mark, nothing = await uow.jobs.changes(await uow.jobs.change_mark(), 10)
+    refreshed = _ready(3, job_title="Staff Engineer", technologies=(tech("go"),))
+    async with uow_factory() as uow:
+        report = await uow.jobs.upsert_many([refreshed, _ready(7), _ready(8)])
+        await uow.commit()
+    async with uow_factory() as uow:
+        next_mark, first = await uow.jobs.changes(mark, 2)
+        rest = await uow.jobs.changed_since(mark, first[-1].id, 10)
+        changed = await uow.jobs.changed_since(mark, 0, 10)
+        again = await uow.jobs.changes(next_mark, 10)
+    assert [j.id for j in first + rest] == [j.id for j in changed]
+    assert {ids[2], *report.ids[1:]} <= {j.id for j in changed} <= {*ids, *report.ids}
+    (staff,) = [j for j in changed if j.id == ids[2]]
+    assert staff.job_title == "Staff Engineer"
+    assert [t.technology_slug for t in staff.technologies] == ["go"]
+    assert next_mark >= mark
+    if request.node.callspec.params["uow_factory"] != "postgres":  # one writer at a time
+        assert nothing == [] and again == (next_mark, [])
+        assert len(first) == 2 and next_mark > mark

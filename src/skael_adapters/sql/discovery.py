@@ -22,6 +22,7 @@ from skael_core.model import (
     BlockedCompany,
     DismissedJob,
     Frequency,
+    Hidden,
     JobFilter,
     Notification,
     Page,
@@ -326,6 +327,16 @@ _DISMISSED_IDS = prepared(
     .where(dismissed_jobs.c.user_id == sa.bindparam("user_id"))
     .order_by(dismissed_jobs.c.dismissed_at.desc(), dismissed_jobs.c.job_id.desc())
 )
+_HIDDEN = prepared(
+    sa.union_all(
+        sa.select(
+            dismissed_jobs.c.job_id, sa.cast(sa.null(), blocked_companies.c.key_lc.type)
+        ).where(dismissed_jobs.c.user_id == sa.bindparam("user_id")),
+        sa.select(
+            sa.cast(sa.null(), dismissed_jobs.c.job_id.type), blocked_companies.c.key_lc
+        ).where(blocked_companies.c.user_id == sa.bindparam("user_id")),
+    )
+)
 _SPENT = prepared(
     sa.select(credit_spending.c.spent).where(
         credit_spending.c.day == sa.bindparam("day"),
@@ -359,6 +370,13 @@ class SqlDismissedJobRepository(SqlRepository, DismissedJobRepository):
 
     async def job_ids(self, user_id: int) -> builtins.list[int]:
         return list((await self._conn.execute(_DISMISSED_IDS, {"user_id": user_id})).scalars())
+
+    async def hidden(self, user_id: int) -> Hidden:
+        rows = (await self._conn.execute(_HIDDEN, {"user_id": user_id})).all()
+        return Hidden(
+            job_ids=tuple(sorted(job for job, _ in rows if job is not None)),
+            company_keys=tuple(sorted(key for _, key in rows if key is not None)),
+        )
 
 
 class SqlBlockedCompanyRepository(SqlRepository, BlockedCompanyRepository):

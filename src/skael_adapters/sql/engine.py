@@ -14,8 +14,8 @@ transaction: in WAL mode readers never wait for the writer, so reads do not queu
 behind writes.
 
 PostgreSQL: ``plan_cache_mode = force_custom_plan`` (see below), a queue pool that
-pings a connection on checkout (a connection killed by the server or a failover is
-replaced instead of failing the next request; see :func:`_ping_on_checkout`), size,
+checks a connection on checkout (a connection killed by the server or a failover is
+replaced instead of failing the next request; see :class:`_CheckoutPing`), size,
 overflow, recycle and timeout as given.
 """
 
@@ -25,6 +25,7 @@ import collections
 import contextlib
 import itertools
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -60,6 +61,10 @@ def check_url(url: str | URL) -> URL:
     return parsed
 
 
+DEFAULT_PING_AFTER = 2.0
+"""Seconds a pooled PostgreSQL connection may rest before its checkout asks it for
+``SELECT 1`` (``SKAEL_DB_PING_AFTER``)."""
+
 READ_ONLY = "skael_read_only"
 """Execution option that marks a connection's transactions as read-only."""
 
@@ -72,6 +77,7 @@ def create_engine(
     pool_recycle: int = 1800,
     pool_timeout: float = 30.0,
     pool_pre_ping: bool = True,
+    ping_after: float = DEFAULT_PING_AFTER,
     busy_timeout_ms: int = 5000,
     sqlite_cache_mib: int = 64,
     foreign_keys: bool = True,
@@ -117,20 +123,47 @@ def create_engine(
         )
     engine = create_async_engine(parsed, **options)
     if pool_pre_ping:
-        event.listen(engine.sync_engine, "checkout", _ping_on_checkout)
+        ping = _CheckoutPing(ping_after)
+        event.listen(engine.sync_engine, "checkin", ping.checked_in)
+        event.listen(engine.sync_engine, "checkout", ping.checked_out)
     return engine
 
 
-def _ping_on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-    """Ask a PostgreSQL connection leaving the pool for ``SELECT 1``: one round
-    trip. SQLAlchemy's own ``pool_pre_ping`` takes three on asyncpg (it wraps the ping in
-    a transaction of its own), and every unit of work checks a connection out. A dead
-    connection raises ``DisconnectionError``: the pool drops it and checks out another
-    (a new one after a server restart)."""
-    try:
-        await_(dbapi_connection.driver_connection.execute("SELECT 1"))
-    except Exception as error:
-        raise sa.exc.DisconnectionError(f"the connection did not answer: {error}") from error
+_RESTED_SINCE = "skael_rested_since"
+
+
+class _CheckoutPing:
+    """Checks a PostgreSQL connection as it leaves the pool.
+
+    A connection whose socket is closed (the server ended it: a restart, a terminated
+    backend, a failover that closed its connections) is refused at no cost: asyncpg
+    knows as soon as the event loop has read the close. One that rested at least
+    ``after`` seconds is also asked for ``SELECT 1``, one round trip, for the failures
+    that close nothing (a network path or firewall that forgot it). SQLAlchemy's own
+    ``pool_pre_ping`` takes three round trips on asyncpg (it wraps the ping in a
+    transaction) on every checkout, and a request checks out one or two connections.
+    A refused connection raises ``DisconnectionError``: the pool drops it and checks
+    out another (a new one after a server restart).
+    """
+
+    def __init__(self, after: float) -> None:
+        self._after = after
+
+    def checked_in(self, dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_RESTED_SINCE] = time.monotonic()
+
+    def checked_out(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        connection = dbapi_connection.driver_connection
+        if connection.is_closed():
+            raise sa.exc.DisconnectionError("the server closed the connection")
+        rested_since = record.info.get(_RESTED_SINCE)
+        if rested_since is not None and time.monotonic() - rested_since < self._after:
+            return
+        try:
+            await_(connection.execute("SELECT 1"))
+        except Exception as error:
+            raise sa.exc.DisconnectionError(f"the connection did not answer: {error}") from error
 
 
 def is_memory_sqlite(url: str | URL) -> bool:

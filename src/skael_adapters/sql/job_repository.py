@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -60,6 +61,12 @@ _NEWEST_PAGE = prepared(
 )
 _COUNT_JOBS = prepared(sa.select(sa.func.count()).select_from(jobs))
 _SLIM_BY_IDS = sa.select(*_SLIM_READ).where(jobs.c.id.in_(sa.bindparam("ids", expanding=True)))
+# On PostgreSQL a list of ids is one array parameter: one statement text (prepared once
+# per connection) for any number of ids, where an expanding IN compiles and prepares a
+# new text for each length.
+_ID_ARRAY = sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.BigInteger)))
+_PG_SLIM_BY_IDS = sa.select(*_SLIM_READ).where(jobs.c.id == _ID_ARRAY)
+_PG_JOBS_BY_IDS = sa.select(*_JOB_READ).where(jobs.c.id == _ID_ARRAY)
 _EVERY_JOB = (
     sa.select(*_SLIM_READ)
     .where(jobs.c.id > sa.bindparam("after_id"))
@@ -77,10 +84,18 @@ _CHANGED_SINCE = (
 # The next revision a SQLite writer gives (writers go one at a time); on PostgreSQL the
 # oldest transaction still running: every one before it ended before this statement.
 _SQLITE_CHANGE_MARK = sa.select(sa.func.coalesce(sa.func.max(jobs.c.revision), 0) + 1)
-_PG_CHANGE_MARK = sa.select(
-    sa.cast(
-        sa.cast(sa.func.pg_snapshot_xmin(sa.func.pg_current_snapshot()), sa.Text), sa.BigInteger
-    )
+_PG_MARK = sa.cast(
+    sa.cast(sa.func.pg_snapshot_xmin(sa.func.pg_current_snapshot()), sa.Text), sa.BigInteger
+)
+_PG_CHANGE_MARK = sa.select(_PG_MARK)
+# The mark and the first page of changes in one statement, seen in one snapshot: a row
+# with no job when nothing changed.
+_marked = sa.select(_PG_MARK.label("mark")).subquery("marked")
+_changed = _CHANGED_SINCE.subquery("changed")
+_PG_MARK_AND_CHANGES = (
+    sa.select(_marked.c.mark, _changed.c.id, _changed.c.rank_data)
+    .select_from(_marked.outerjoin(_changed, sa.true()))
+    .order_by(_changed.c.id)
 )
 
 
@@ -365,7 +380,9 @@ class SqlJobRepository(SqlRepository, JobRepository):
             return []
         ids = sorted(set(job_ids))
         size = next((size for size in _ID_SLOTS if size >= len(ids)), 0)
-        if size:
+        if self._conn.dialect.name == "postgresql":
+            rows = await self._conn.execute(_PG_JOBS_BY_IDS, {"ids": ids})
+        elif size:
             last = len(ids) - 1
             slots = {f"id{i}": ids[min(i, last)] for i in range(size)}
             rows = await self._conn.execute(_JOBS_BY_ID_SLOTS[size], slots)
@@ -430,7 +447,9 @@ class SqlJobRepository(SqlRepository, JobRepository):
     async def slim_many(self, job_ids: Sequence[int]) -> builtins.list[Job]:
         if not job_ids:
             return []
-        rows = await self._conn.execute(_SLIM_BY_IDS, {"ids": sorted(set(job_ids))})
+        postgres = self._conn.dialect.name == "postgresql"
+        query = _PG_SLIM_BY_IDS if postgres else _SLIM_BY_IDS
+        rows = await self._conn.execute(query, {"ids": sorted(set(job_ids))})
         slim = self._decoders.slim
         found = {job_id: slim(job_id, rank_data) for job_id, rank_data in rows}
         return [found[i] for i in job_ids if i in found]
@@ -447,14 +466,29 @@ class SqlJobRepository(SqlRepository, JobRepository):
         else:
             query = _EVERY_JOB
         rows = (await self._conn.execute(query, values)).all()
+        return await self._slim_with_technologies([(job_id, data) for job_id, data in rows])
+
+    async def changes(self, mark: int, limit: int) -> tuple[int, builtins.list[Job]]:
+        if mark <= 0 or self._conn.dialect.name != "postgresql":
+            return await self.change_mark(), await self.changed_since(mark, 0, limit)
+        values = {"mark": mark, "after_id": 0, "limit": limit}
+        rows = (await self._conn.execute(_PG_MARK_AND_CHANGES, values)).all()
+        found = [(job_id, data) for _, job_id, data in rows if job_id is not None]
+        return int(rows[0].mark), await self._slim_with_technologies(found)
+
+    async def _slim_with_technologies(
+        self, rows: builtins.list[tuple[int, str]]
+    ) -> builtins.list[Job]:
+        """Slim jobs of ``(id, rank_data)`` rows in ascending id order, with their
+        technologies read in one more statement."""
         if not rows:
             return []
         t = job_technologies
         held: dict[int, builtins.list[Technology]] = {}
-        first, last = rows[0].id, rows[-1].id
+        first, last = rows[0][0], rows[-1][0]
         # a run of ids (a first load's pages) by its range, scattered ones by name
         near = last - first < 4 * len(rows)
-        which = t.c.job_id.between(first, last) if near else t.c.job_id.in_([r.id for r in rows])
+        which = t.c.job_id.between(first, last) if near else t.c.job_id.in_([r[0] for r in rows])
         found = sa.select(t.c.job_id, t.c.slug, t.c.name).where(which)
         for job_id, slug, name in await self._conn.execute(found):
             held.setdefault(job_id, []).append(

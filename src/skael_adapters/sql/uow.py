@@ -7,6 +7,10 @@ IMMEDIATE`` on SQLite, a plain ``BEGIN`` for a read-only unit of work, see
 leaving the block rolls back whatever was not committed, exception or not. Repositories
 only execute statements on that connection.
 
+On PostgreSQL a read-only unit of work sends no ``BEGIN`` or ``ROLLBACK``: its
+statements run in autocommit, each in its own snapshot, as they would inside a READ
+COMMITTED transaction. A ranking request saves four round trips this way.
+
 On a SQLite file, a read-only unit of work takes a connection of the synchronous
 inline reader instead (see :func:`.engine.create_inline_reader`) and runs its
 statements on the event loop's thread: reads cost microseconds there, and a thread
@@ -150,7 +154,13 @@ class SqlUnitOfWork(UnitOfWork):
         with failures.connection_failures():
             connection = await self._engine.connect()
         if self._read_only:
-            connection = await connection.execution_options(**{READ_ONLY: True})
+            options: dict[str, Any] = {READ_ONLY: True}
+            if connection.dialect.name == "postgresql":
+                # Statements run as they come, without BEGIN and ROLLBACK around them:
+                # two round trips fewer, and READ COMMITTED gives each statement its
+                # own snapshot either way.
+                options["isolation_level"] = "AUTOCOMMIT"
+            connection = await connection.execution_options(**options)
         self._connection = connection
         return self
 

@@ -29,7 +29,6 @@ from ..model import (
     SavedSearch,
     SearchFilters,
     WebhookDelivery,
-    company_key,
 )
 from ..ports import Clock, CountryCatalog, UnitOfWork, UnitOfWorkFactory
 from .common import UseCase, hold_user, load_job, owner
@@ -45,14 +44,11 @@ MAX_URL = 2000
 
 async def excluding(uow: UnitOfWork, user_id: int, filters: JobFilter) -> JobFilter:
     """``filters`` leaving out the jobs ``user_id`` dismissed and their blocked companies."""
-    ids = await uow.dismissed_jobs.job_ids(user_id)
-    blocked = (await uow.blocked_companies.list(user_id, 0, MAX_BLOCKED)).items
-    if not ids and not blocked:
+    hidden = await uow.dismissed_jobs.hidden(user_id)
+    if not hidden.job_ids and not hidden.company_keys:
         return filters
     return msgspec.structs.replace(
-        filters,
-        exclude_ids=tuple(sorted(ids)),
-        exclude_companies=tuple(sorted({company_key(b.key) for b in blocked})),
+        filters, exclude_ids=hidden.job_ids, exclude_companies=hidden.company_keys
     )
 
 

@@ -34,7 +34,10 @@ async def _kill(url: str, where: str, **params: Any) -> int:
     admin = SqlDatabase.from_url(url, poolclass=sa.pool.NullPool)
     try:
         async with admin.engine.connect() as connection:
-            query = f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE {where}"
+            # waits (up to 5 s) for each backend to end: its socket is closed on return
+            query = (
+                f"SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE {where}"
+            )
             return int((await connection.execute(sa.text(query), params)).scalar_one())
     finally:
         await admin.dispose()
@@ -93,12 +96,49 @@ async def test_ping_says_false_when_the_server_is_unreachable() -> None:
         await db.dispose()
 
 
-async def test_a_pooled_connection_is_pinged_in_one_round_trip(pg_database: SqlDatabase) -> None:
+async def test_a_rested_connection_is_pinged_in_one_round_trip(
+    postgres_target: SqlTarget,
+) -> None:
+    sent: list[str] = []
+    db = SqlDatabase.from_url(postgres_target.url, ping_after=0.0)
+    try:
+        async with db.engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            raw.driver_connection.add_query_logger(lambda record: sent.append(record.query))
+        async with db.engine.connect() as connection:  # the same connection again
+            await asyncio.sleep(0.05)  # asyncpg calls its query loggers soon after, not at once
+            assert sent == ["SELECT 1"]  # no transaction around it: BEGIN, ping, ROLLBACK
+            await connection.execute(sa.text("SELECT 2"))
+    finally:
+        await db.dispose()
+
+
+async def test_a_connection_used_again_soon_is_not_pinged(pg_database: SqlDatabase) -> None:
+    sent: list[str] = []
+    async with pg_database.engine.connect() as connection:
+        first = (await connection.get_raw_connection()).driver_connection
+        first.add_query_logger(lambda record: sent.append(record.query))
+    async with pg_database.engine.connect() as connection:  # within DEFAULT_PING_AFTER
+        assert (await connection.get_raw_connection()).driver_connection is first
+        await connection.execute(sa.text("SELECT 2"))
+    await asyncio.sleep(0.05)
+    assert "SELECT 1" not in sent and sent, sent  # the logger saw BEGIN and ROLLBACK
+
+
+async def test_a_connection_the_server_closed_is_replaced_without_a_ping(
+    pg_database: SqlDatabase, postgres_target: SqlTarget
+) -> None:
     sent: list[str] = []
     async with pg_database.engine.connect() as connection:
         raw = await connection.get_raw_connection()
         raw.driver_connection.add_query_logger(lambda record: sent.append(record.query))
-    async with pg_database.engine.connect() as connection:  # the same connection again
-        await asyncio.sleep(0.05)  # asyncpg calls its query loggers soon after, not at once
-        assert sent == ["SELECT 1"]  # no transaction around it: BEGIN, ping, ROLLBACK
-        await connection.execute(sa.text("SELECT 2"))
+        pid = (await connection.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one()
+    assert await _kill(postgres_target.url, "pid = :pid", pid=pid) == 1
+    await asyncio.sleep(0.05)
+    sent.clear()
+    async with pg_database.unit_of_work(read_only=True) as uow:  # at once: no rest
+        assert await uow.jobs.count() == 0
+        other = (await uow.connection.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one()
+    await asyncio.sleep(0.05)
+    assert other != pid
+    assert sent == []  # the closed connection was not asked again: refused on checkout
