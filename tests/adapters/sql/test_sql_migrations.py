@@ -156,3 +156,31 @@ async def test_an_unknown_or_backward_revision_is_a_migration_error(sql_target: 
     with pytest.raises(migrate.MigrationError, match=f"Destination {newest} is not a valid"):
         await migrate.downgrade(sql_target.url, newest, **options)
     assert await migrate.current(sql_target.url, **options) == before
+
+
+def _same_key_index(connection: sa.Connection) -> str:
+    """How the database defines the index on ``jobs.same_key``."""
+    if connection.dialect.name == "sqlite":
+        found = "SELECT sql FROM sqlite_master WHERE name = 'ix_jobs_same_key'"
+    else:
+        found = (
+            "SELECT indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() AND indexname = 'ix_jobs_same_key'"
+        )
+    return str(connection.execute(sa.text(found)).scalar_one())
+
+
+async def test_0013_keeps_sameness_keys_in_a_hash_index_on_postgresql(
+    sql_target: SqlTarget,
+) -> None:
+    options = sql_target.engine_options
+    await migrate.upgrade(sql_target.url, "0012", **options)
+    assert "USING hash" not in await _on(sql_target, _same_key_index)
+    await migrate.upgrade(sql_target.url, "0013", **options)
+    defined = await _on(sql_target, _same_key_index)
+    assert ("USING hash" in defined) == (sql_target.name == "postgres")
+    assert "same_key" in defined
+    await migrate.downgrade(sql_target.url, "0012", **options)
+    defined = await _on(sql_target, _same_key_index)
+    assert "USING hash" not in defined
+    assert "same_key" in defined
