@@ -341,7 +341,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         by_key = dict(zip(batch.keys, ids, strict=True))
         new = len(plan.written) - len(plan.known)
         return UpsertReport(
-            ids=tuple(by_key[key] for key in batch.order),
+            ids=tuple(map(by_key.__getitem__, batch.order)),
             new=new,
             updated=plan.updated,
             merged=plan.merged,
@@ -363,18 +363,23 @@ class SqlJobBulkLoad(JobBulkLoad):
             (i, aliases[key], None) for i, key in enumerate(keys) if key in aliases
         ]
         updated = len(known) + len(aliases)
-        if not stored and not refreshed and not repeated:
+        # the keys a new posting may merge under: stored ones, and keys two share
+        open_keys = repeated.union(k for k in set(same_keys) if k is not None and k in stored)
+        if not open_keys and not refreshed:
             # nothing stored or refreshed for a new posting to be the same as, and no
-            # two sharing a key (most writes of an import): every new posting is written
+            # two sharing a key: every new posting is written
             return _Plan(fresh, known, links, updated, 0)
-        refreshing = _Refreshing(stored, postings, refreshed)
+        refreshing = _Refreshing(stored, postings, refreshed) if refreshed else None
         in_batch = SameJobs()  # new jobs of this batch sharing a key, by index
         written = [i for i, key in enumerate(keys) if key in known]
         merged = 0
         for index, same_key in zip(fresh, same_keys, strict=True):
-            if same_key is not None:
+            if same_key is not None and (refreshing is not None or same_key in open_keys):
                 job = postings[index].job
-                target = refreshing.find(index, same_key, job)
+                if refreshing is not None:
+                    target = refreshing.find(index, same_key, job)
+                else:
+                    target = stored.find(same_key, job)
                 lead = None
                 if same_key in repeated:
                     lead = None if target is not None else in_batch.find(same_key, job)
@@ -426,7 +431,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         assert self._same_ids is not None
         postings = batch.postings
         written = [(postings[index].same_key, ids[index]) for index in plan.written]
-        self._same_ids.add_all((key, job_id) for key, job_id in written if key is not None)
+        self._same_ids.add_all([(key, job_id) for key, job_id in written if key is not None])
 
     async def _stored_ids(
         self, table: sa.Table, keys: list[Key], column: str = "id"
