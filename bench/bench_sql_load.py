@@ -2,7 +2,7 @@
 the server process that ran the load, and each statement's time.
 
     python bench/bench_sql_load.py [--jobs 100000] [--batch 5000] [--postgres URL]
-                                   [--statements] [--drop INDEX ...]
+                                   [--statements | --server-statements] [--drop INDEX ...]
 
 Stores ``--jobs`` of ``bench_sql.py``'s postings through ``bench_sql.import_postings``
 (the job repository's bulk load, one unit of work) into a new schema of the database at
@@ -10,7 +10,8 @@ Stores ``--jobs`` of ``bench_sql.py``'s postings through ``bench_sql.import_post
 afterwards. The server's CPU is read from ``/proc`` for ``pg_backend_pid()``, so it is
 reported only when the server runs on this machine. ``--statements`` times each
 statement through SQLAlchemy's cursor events (the first and last ten of each kind
-tell whether its cost grows with the table); ``--drop`` drops an index of the new
+tell whether its cost grows with the table), ``--server-statements`` the server
+process's CPU in each (same machine only); ``--drop`` drops an index of the new
 schema before the load, to see what it costs. CPU compares on a busy machine where
 wall time does not.
 """
@@ -50,6 +51,24 @@ def kind_of(statement: str) -> str:
     return folded[:80]
 
 
+def server_cpu_statements(db: SqlDatabase, backend: int) -> dict[str, list[float]]:
+    """Seconds of the server's CPU (``backend``'s, from ``/proc``) in every statement
+    ``db`` runs from now on, by kind: the rest of the load's server CPU went to what
+    bypasses SQLAlchemy (the technology rows' ``COPY``)."""
+    seconds: dict[str, list[float]] = defaultdict(list)
+    engine = db.engine.sync_engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def started(conn: Any, _cursor: Any, _statement: str, *_args: Any) -> None:
+        conn.info["cpu"] = process_cpu(backend) or 0.0
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def ended(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seconds[kind_of(statement)].append((process_cpu(backend) or 0.0) - conn.info["cpu"])
+
+    return seconds
+
+
 def time_statements(db: SqlDatabase) -> dict[str, list[float]]:
     """Seconds of every statement ``db`` runs from now on, by kind."""
     seconds: dict[str, list[float]] = defaultdict(list)
@@ -74,6 +93,9 @@ async def main() -> None:
         "--postgres", default=os.environ.get("SKAEL_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     )
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument(
+        "--server-statements", action="store_true", help="the server's CPU in each statement"
+    )
     parser.add_argument("--drop", action="append", default=[], help="drop this index first")
     args = parser.parse_args()
     postings = make_postings(args.jobs)
@@ -89,6 +111,8 @@ async def main() -> None:
                     (await connection.exec_driver_sql("SELECT pg_backend_pid()")).scalar()
                 )
             seconds = time_statements(db) if args.statements else {}
+            if args.server_statements:
+                seconds = server_cpu_statements(db, backend)
             client, server = time.process_time(), process_cpu(backend)
             wall = await import_postings(db, postings, args.batch)
             client = time.process_time() - client

@@ -203,6 +203,10 @@ class SameJobs:
     def __contains__(self, key: str) -> bool:
         return key in self._known
 
+    def __len__(self) -> int:
+        """How many keys have a job."""
+        return len(self._known)
+
     def entries(self, key: str) -> list[tuple[int, date | None, str]]:
         """The (job id, day, source) of the jobs known under ``key``, in the order added."""
         return list(self._known.get(key, ()))

@@ -341,7 +341,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         by_key = dict(zip(batch.keys, ids, strict=True))
         new = len(plan.written) - len(plan.known)
         return UpsertReport(
-            ids=tuple(by_key[key] for key in batch.order),
+            ids=tuple(map(by_key.__getitem__, batch.order)),
             new=new,
             updated=plan.updated,
             merged=plan.merged,
@@ -358,18 +358,28 @@ class SqlJobBulkLoad(JobBulkLoad):
         same_keys = [postings[i].same_key for i in fresh]
         stored = await self._stored_same({key for key in same_keys if key is not None})
         refreshed = [(i, known[key]) for i, key in enumerate(keys) if key in known]
-        refreshing = _Refreshing(stored, postings, refreshed)
         repeated = {key for key, count in Counter(same_keys).items() if count > 1}
-        in_batch = SameJobs()  # new jobs of this batch sharing a key, by index
-        written = [i for i, key in enumerate(keys) if key in known]
         links: list[tuple[int, int | None, int | None]] = [
             (i, aliases[key], None) for i, key in enumerate(keys) if key in aliases
         ]
+        updated = len(known) + len(aliases)
+        # the keys a new posting may merge under: stored ones, and keys two share
+        open_keys = repeated.union(k for k in set(same_keys) if k is not None and k in stored)
+        if not open_keys and not refreshed:
+            # nothing stored or refreshed for a new posting to be the same as, and no
+            # two sharing a key: every new posting is written
+            return _Plan(fresh, known, links, updated, 0)
+        refreshing = _Refreshing(stored, postings, refreshed) if refreshed else None
+        in_batch = SameJobs()  # new jobs of this batch sharing a key, by index
+        written = [i for i, key in enumerate(keys) if key in known]
         merged = 0
         for index, same_key in zip(fresh, same_keys, strict=True):
-            if same_key is not None:
+            if same_key is not None and (refreshing is not None or same_key in open_keys):
                 job = postings[index].job
-                target = refreshing.find(index, same_key, job)
+                if refreshing is not None:
+                    target = refreshing.find(index, same_key, job)
+                else:
+                    target = stored.find(same_key, job)
                 lead = None
                 if same_key in repeated:
                     lead = None if target is not None else in_batch.find(same_key, job)
@@ -382,7 +392,7 @@ class SqlJobBulkLoad(JobBulkLoad):
             written.append(index)
         written.sort()  # in the batch's order, as the ids new jobs get
         links.sort()
-        return _Plan(written, known, links, len(known) + len(aliases), merged)
+        return _Plan(written, known, links, updated, merged)
 
     async def _any_links(self) -> bool:
         """Whether ``job_sources`` holds a row: until it does (a store that never merged
@@ -405,8 +415,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         elif self._same_ids is None:
             found = await self._conn.execute(_SAME_BY_KEY, {"keys": sorted(wanted)})
         else:
-            candidates = self._same_ids.candidates
-            ids = {job_id for key in wanted for job_id in candidates(key)}
+            ids = self._same_ids.candidates_of(wanted)
             if not ids:
                 return same
             found = await self._conn.execute(_SAME_BY_ID, {"ids": sorted(ids)})
@@ -420,11 +429,9 @@ class SqlJobBulkLoad(JobBulkLoad):
         """Add the keys of the jobs this write stored to ``_same_ids`` (a refreshed job
         may have a new key; its old one stays, and reads back as another key's)."""
         assert self._same_ids is not None
-        add, postings = self._same_ids.add, batch.postings
-        for index in plan.written:
-            same_key = postings[index].same_key
-            if same_key is not None:
-                add(same_key, ids[index])
+        postings = batch.postings
+        written = [(postings[index].same_key, ids[index]) for index in plan.written]
+        self._same_ids.add_all([(key, job_id) for key, job_id in written if key is not None])
 
     async def _stored_ids(
         self, table: sa.Table, keys: list[Key], column: str = "id"
@@ -629,8 +636,7 @@ class SqlJobBulkLoad(JobBulkLoad):
         same_ids = SameKeyIds()
         found = await self._conn.stream(sa.text(_EVERY_KEY))
         async for rows in found.partitions(self._batch_size):
-            for job_id, same_key in rows:
-                same_ids.add(same_key, job_id)
+            same_ids.add_all((same_key, job_id) for job_id, same_key in rows)
         self._same_ids = same_ids
 
     async def _build_indexes(self) -> None:

@@ -13,7 +13,7 @@ and keeps those whose ``same_key`` is the posting's own.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 _FIRST_SLOTS = 1 << 10
 
@@ -44,6 +44,38 @@ class SameKeyIds:
         if 2 * self._count > len(self._ids):
             self._grow()
         self._put(self._hash(key), job_id)
+
+    def add_all(self, entries: Iterable[tuple[str, int]]) -> None:
+        """:meth:`add` each (key, job id) of ``entries``, in one loop (a load adds every
+        job it writes)."""
+        hashing = self._hash
+        for key, job_id in entries:
+            if job_id <= 0:
+                raise ValueError("job ids are positive")
+            self._count += 1
+            if 2 * self._count > len(self._ids):
+                self._grow()
+            mask, ids = self._mask, self._ids
+            hashed = hashing(key)
+            slot = hashed & mask
+            while ids[slot]:
+                slot = (slot + 1) & mask
+            self._hashes[slot] = hashed
+            ids[slot] = job_id
+
+    def candidates_of(self, keys: Iterable[str]) -> set[int]:
+        """The ids of the jobs whose key has the hash of one of ``keys``: every job with
+        one of the keys is among them."""
+        hashing, mask, hashes, ids = self._hash, self._mask, self._hashes, self._ids
+        found = set()
+        for key in keys:
+            wanted = hashing(key)
+            slot = wanted & mask
+            while job_id := ids[slot]:
+                if hashes[slot] == wanted:
+                    found.add(job_id)
+                slot = (slot + 1) & mask
+        return found
 
     def candidates(self, key: str) -> list[int]:
         """The ids of the jobs whose key has the hash of ``key`` (in no order): every

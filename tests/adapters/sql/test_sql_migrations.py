@@ -156,3 +156,83 @@ async def test_an_unknown_or_backward_revision_is_a_migration_error(sql_target: 
     with pytest.raises(migrate.MigrationError, match=f"Destination {newest} is not a valid"):
         await migrate.downgrade(sql_target.url, newest, **options)
     assert await migrate.current(sql_target.url, **options) == before
+
+
+def _same_key_index(connection: sa.Connection) -> str:
+    """How the database defines the index on ``jobs.same_key``."""
+    if connection.dialect.name == "sqlite":
+        found = "SELECT sql FROM sqlite_master WHERE name = 'ix_jobs_same_key'"
+    else:
+        found = (
+            "SELECT indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() AND indexname = 'ix_jobs_same_key'"
+        )
+    return str(connection.execute(sa.text(found)).scalar_one())
+
+
+async def test_0013_keeps_sameness_keys_in_a_hash_index_on_postgresql(
+    sql_target: SqlTarget,
+) -> None:
+    options = sql_target.engine_options
+    await migrate.upgrade(sql_target.url, "0012", **options)
+    assert "USING hash" not in await _on(sql_target, _same_key_index)
+    await migrate.upgrade(sql_target.url, "0013", **options)
+    defined = await _on(sql_target, _same_key_index)
+    assert ("USING hash" in defined) == (sql_target.name == "postgres")
+    assert "same_key" in defined
+    await migrate.downgrade(sql_target.url, "0012", **options)
+    defined = await _on(sql_target, _same_key_index)
+    assert "USING hash" not in defined
+    assert "same_key" in defined
+
+
+async def test_0013_technology_rows_go_with_their_job_without_a_foreign_key(
+    sql_target: SqlTarget,
+) -> None:
+    options = sql_target.engine_options
+    await migrate.upgrade(sql_target.url, **options)
+    db = SqlDatabase.from_url(sql_target.url, **options)
+    try:
+        await stored_jobs(db.unit_of_work, job(1), job(2), job(3))
+
+        def references(connection: sa.Connection) -> list[object]:
+            return list(sa.inspect(connection).get_foreign_keys("job_technologies"))
+
+        def technologies_by_job(connection: sa.Connection) -> dict[int, int]:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT j.source_id, count(*) FROM job_technologies t"
+                    " JOIN jobs j ON j.id = t.job_id GROUP BY j.source_id"
+                )
+            )
+            orphans = connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM job_technologies"
+                    " WHERE job_id NOT IN (SELECT id FROM jobs)"
+                )
+            ).scalar_one()
+            assert orphans == 0
+            return {int(source_id): count for source_id, count in rows}
+
+        async def delete(*source_ids: int) -> None:
+            jobs = metadata.tables["jobs"]
+            async with db.engine.begin() as connection:  # as the application connects
+                await connection.execute(sa.delete(jobs).where(jobs.c.source_id.in_(source_ids)))
+
+        assert await _on(sql_target, references) == []
+        counts = await _on(sql_target, technologies_by_job)
+        assert set(counts) == {1, 2, 3} and all(counts.values())
+        await delete(1, 3)
+        assert await _on(sql_target, technologies_by_job) == {2: counts[2]}
+
+        await migrate.downgrade(sql_target.url, "0012", **options)
+        assert len(await _on(sql_target, references)) == 1
+        await delete(2)
+        assert await _on(sql_target, technologies_by_job) == {}
+        await stored_jobs(db.unit_of_work, job(4))
+        await migrate.upgrade(sql_target.url, **options)
+        assert await _on(sql_target, technologies_by_job) == {4: counts[2]}
+        await delete(4)
+        assert await _on(sql_target, technologies_by_job) == {}
+    finally:
+        await db.dispose()

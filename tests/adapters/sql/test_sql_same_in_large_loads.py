@@ -120,9 +120,26 @@ def test_keys_sharing_a_hash_are_all_candidates_and_growth_keeps_them() -> None:
     assert table.candidates("abcd") == []
 
 
+def test_adding_all_at_once_finds_what_adding_one_by_one_does() -> None:
+    entries = [("x" * (n % 3 + 1), n) for n in range(1, 3001)]
+    one_by_one = SameKeyIds(hashing=lambda key: -len(key))
+    for key, job_id in entries:
+        one_by_one.add(key, job_id)
+    at_once = SameKeyIds(hashing=lambda key: -len(key))
+    at_once.add_all(entries[:1000])
+    at_once.add_all(entries[1000:])  # grown in between
+    assert len(at_once) == len(one_by_one) == 3000
+    for wanted in (["y"], ["abc"], ["y", "zz"], ["abcd"], []):
+        expected = {job_id for key in wanted for job_id in one_by_one.candidates(key)}
+        assert at_once.candidates_of(wanted) == expected
+    assert at_once.candidates_of(["y", "abc", "zz"]) == set(range(1, 3001))
+
+
 def test_a_job_id_is_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         SameKeyIds().add("key", 0)
+    with pytest.raises(ValueError, match="positive"):
+        SameKeyIds().add_all([("key", 1), ("other", -2)])
 
 
 def test_prepared_jobs_carry_the_key_the_load_hashes() -> None:
