@@ -297,6 +297,7 @@ class Segment:
         place_class = (self.remote.astype(np.int32) * 3 + self.hybrid) * 2 + self.has_place
         self.place_key = place_class * np.int32(self.code_count) + self.code
         self.skill_less: Bools = (self.skill_count == 0) & ~self.has_duty
+        self.title_less: Bools = ~self.has_title
         # stage A's freshness key: 0 no day, 1 expired, 2 + the day posted from fresh_low
         known = self.posted > 0
         newest = int(self.posted[known].max()) if known.any() else 0
@@ -402,15 +403,11 @@ class Person:
     def _stage_a(self) -> U8:
         """The stage-A bound by (freshness class, location outcome, skills code, title
         code), flat."""
+        from . import ranking_kernels as kernels
+
         total, weight, cap = _stage_a_tables(self.sk_values, self.ti_values)
-        fresh = self.fresh_classes[:, :, None, None, None]
-        outcome = (self.outcome_total, self.outcome_weight, self.outcome_cap)
-        total = total[None, None] + outcome[0][None, :, None, None] + fresh[:, 0]
-        weight = weight[None, None] + outcome[1][None, :, None, None] + fresh[:, 1]
-        bound = np.floor((2 * total + weight) / (2.0 * weight) + 1e-6)
-        cap = np.minimum(cap[None, None], outcome[2][None, :, None, None])
-        bound = np.minimum(bound, np.minimum(cap, fresh[:, 2]))
-        return bound.astype(np.uint8).ravel()
+        outcomes = (self.outcome_total, self.outcome_weight, self.outcome_cap)
+        return kernels.bound_table(total, weight, cap, outcomes, self.fresh_classes)
 
     def fresh_table(self, seg: Segment) -> I32:
         """By a row's ``fresh_key`` in ``seg``: its freshness class, times ``fresh_step``.
@@ -591,7 +588,7 @@ class _Bounds:
             skill_table=p.skill_table, skill_floor=skill_floor, skill_less=seg.skill_less,
             skill_unknown=int(p.sk_code[UNKNOWN]), title_weight=seg.title2, shared=shared,
             title_stride=TITLE_SHARED, title_table=p.title_table, title_floor=title_floor,
-            has_title=seg.has_title, title_unknown=int(p.ti_code[UNKNOWN]),
+            title_less=seg.title_less, title_unknown=int(p.ti_code[UNKNOWN]),
             place_key=seg.place_key, has_keys=seg.has_keys, hit=hit,
             place_tables=p.place_tables(seg), fresh_key=seg.fresh_key,
             fresh_table=p.fresh_table(seg), bound_table=p.stage_a, place_step=p.place_step,
