@@ -418,14 +418,15 @@ class Person:
         found: I32 = np.concatenate(([0, 1], classes)).astype(np.int32) * np.int32(self.fresh_step)
         return found
 
-    def place_tables(self, seg: Segment) -> list[U8]:
-        """For in_place 0 (missed), 1 (hit) and 2 (unknown): the location outcome by a
-        row's ``place_key`` in ``seg``."""
+    def place_table(self, seg: Segment) -> U8:
+        """The location outcome at ``place_key * 3 + in_place`` for a row's ``place_key``
+        in ``seg`` and in_place 0 (missed), 1 (hit) or 2 (unknown)."""
         count = seg.code_count
         place_class = np.repeat(np.arange(18, dtype=np.int32), count)
         codes = np.tile(np.arange(count, dtype=np.int32), 18)
         base = (place_class * 3 + self.country_in[codes]) * 3
-        return [self.class_outcome[base + in_place] for in_place in range(3)]
+        found: U8 = self.class_outcome[base[:, None] + np.arange(3, dtype=np.int32)].ravel()
+        return found
 
 
 def _triples(keys: Iterable[Hashable]) -> Iterator[tuple[int | None, int | None, int | None]]:
@@ -590,7 +591,7 @@ class _Bounds:
             title_stride=TITLE_SHARED, title_table=p.title_table, title_floor=title_floor,
             title_less=seg.title_less, title_unknown=int(p.ti_code[UNKNOWN]),
             place_key=seg.place_key, has_keys=seg.has_keys, hit=hit,
-            place_tables=p.place_tables(seg), fresh_key=seg.fresh_key,
+            place_table=p.place_table(seg), fresh_key=seg.fresh_key,
             fresh_table=p.fresh_table(seg), bound_table=p.stage_a, place_step=p.place_step,
             skill_step=p.sk_step, mask=mask, skilled=p.skilled, titled=p.titled, keyed=keyed,
         )  # fmt: skip

@@ -6,16 +6,14 @@ temporary array (a million rows: some 200 MB moved for one request); here it is 
 short loops, each reading the columns of its part once and writing one byte a row (one
 loop for all four kept more values live than the registers hold, and took half as long
 again). Numba is imported when an index first loads, not with every ``skael`` command.
-The loops release
-the GIL, and are compiled on first use (or read from numba's cache next to this file);
-:func:`warm` compiles them ahead, which the index does while it loads.
+The loops release the GIL, and are compiled on first use (or read from numba's cache
+next to this file); :func:`warm` compiles them ahead, which the index does while it
+loads.
 
 Every function takes and fills arrays the caller made: nothing here keeps state.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numba
 import numpy as np
@@ -147,7 +145,7 @@ def stage_a(
     place_key: I32,
     has_keys: Bools,
     hit: U8,
-    place_tables: Sequence[U8],
+    place_table: U8,
     fresh_key: U16,
     fresh_table: I32,
     bound_table: U8,
@@ -165,7 +163,8 @@ def stage_a(
     has no skills. Title: ``title_table[title_weight * title_stride + shared]``, raised
     to ``title_floor``; ``title_unknown`` for a row without a title or a person without
     a role. Location outcome: by ``place_key``, from the missed or hit table for a row
-    with location keys when ``keyed`` (the person has some), else the unknown one. The
+    with location keys when ``keyed`` (the person has some), else the unknown one:
+    ``place_table[place_key * 3 + (0 missed, 1 hit, 2 unknown)]``. The
     bound: ``bound_table[outcome * place_step + skills * skill_step + title +
     fresh_table[fresh_key]]``; 0 for a row ``mask`` leaves out.
     """
@@ -173,11 +172,28 @@ def stage_a(
     sk, ti, place, a = (np.empty(n, np.uint8) for _ in range(4))
     # four short loops: one loop doing all four kept more values live than registers
     # hold and took half as long again
-    _codes(held=held, count=skill_count, stride=skill_stride, table=skill_table,
-           floor=skill_floor, off=skill_less, unknown=skill_unknown, known=skilled, out=sk)
-    _codes(count=title_weight, held=shared, stride=title_stride, table=title_table,
-           floor=title_floor, off=title_less, unknown=title_unknown, known=titled, out=ti)
-    place_table = np.ascontiguousarray(np.stack(place_tables, axis=1)).ravel()
+    _codes(
+        held=held,
+        count=skill_count,
+        stride=skill_stride,
+        table=skill_table,
+        floor=skill_floor,
+        off=skill_less,
+        unknown=skill_unknown,
+        known=skilled,
+        out=sk,
+    )
+    _codes(
+        count=title_weight,
+        held=shared,
+        stride=title_stride,
+        table=title_table,
+        floor=title_floor,
+        off=title_less,
+        unknown=title_unknown,
+        known=titled,
+        out=ti,
+    )
     _places(place_key, has_keys, hit, place_table, keyed, place)
     empty = np.empty(0, np.bool_)
     _bounds(sk, ti, place, fresh_key, fresh_table, bound_table, place_step, skill_step,
@@ -197,7 +213,7 @@ def warm() -> None:
         skill_count=u8, held=u8, skill_stride=1, skill_table=u8, skill_floor=u8,
         skill_less=flags, skill_unknown=0, title_weight=u8, shared=u8, title_stride=1,
         title_table=u8, title_floor=u8, title_less=flags, title_unknown=0,
-        place_key=np.zeros(n, np.int32), has_keys=flags, hit=u8, place_tables=(u8, u8, u8),
+        place_key=np.zeros(n, np.int32), has_keys=flags, hit=u8, place_table=u8,
         fresh_key=np.zeros(n, np.uint16), fresh_table=np.zeros(n, np.int32), bound_table=u8,
         place_step=1, skill_step=1, mask=flags, skilled=True, titled=True, keyed=True,
     )  # fmt: skip

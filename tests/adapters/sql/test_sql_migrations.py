@@ -187,52 +187,46 @@ async def test_0013_keeps_sameness_keys_in_a_hash_index_on_postgresql(
 
 
 async def test_0013_technology_rows_go_with_their_job_without_a_foreign_key(
-    sql_target: SqlTarget,
+    sql_target: SqlTarget, database: SqlDatabase
 ) -> None:
-    options = sql_target.engine_options
-    await migrate.upgrade(sql_target.url, **options)
-    db = SqlDatabase.from_url(sql_target.url, **options)
-    try:
-        await stored_jobs(db.unit_of_work, job(1), job(2), job(3))
+    options, db = sql_target.engine_options, database
+    await stored_jobs(db.unit_of_work, job(1), job(2), job(3))
 
-        def references(connection: sa.Connection) -> list[object]:
-            return list(sa.inspect(connection).get_foreign_keys("job_technologies"))
+    def references(connection: sa.Connection) -> list[object]:
+        return list(sa.inspect(connection).get_foreign_keys("job_technologies"))
 
-        def technologies_by_job(connection: sa.Connection) -> dict[int, int]:
-            rows = connection.execute(
-                sa.text(
-                    "SELECT j.source_id, count(*) FROM job_technologies t"
-                    " JOIN jobs j ON j.id = t.job_id GROUP BY j.source_id"
-                )
+    def technologies_by_job(connection: sa.Connection) -> dict[int, int]:
+        rows = connection.execute(
+            sa.text(
+                "SELECT j.source_id, count(*) FROM job_technologies t"
+                " JOIN jobs j ON j.id = t.job_id GROUP BY j.source_id"
             )
-            orphans = connection.execute(
-                sa.text(
-                    "SELECT count(*) FROM job_technologies"
-                    " WHERE job_id NOT IN (SELECT id FROM jobs)"
-                )
-            ).scalar_one()
-            assert orphans == 0
-            return {int(source_id): count for source_id, count in rows}
+        )
+        orphans = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM job_technologies WHERE job_id NOT IN (SELECT id FROM jobs)"
+            )
+        ).scalar_one()
+        assert orphans == 0
+        return {int(source_id): count for source_id, count in rows}
 
-        async def delete(*source_ids: int) -> None:
-            jobs = metadata.tables["jobs"]
-            async with db.engine.begin() as connection:  # as the application connects
-                await connection.execute(sa.delete(jobs).where(jobs.c.source_id.in_(source_ids)))
+    async def delete(*source_ids: int) -> None:
+        jobs = metadata.tables["jobs"]
+        async with db.engine.begin() as connection:  # as the application connects
+            await connection.execute(sa.delete(jobs).where(jobs.c.source_id.in_(source_ids)))
 
-        assert await _on(sql_target, references) == []
-        counts = await _on(sql_target, technologies_by_job)
-        assert set(counts) == {1, 2, 3} and all(counts.values())
-        await delete(1, 3)
-        assert await _on(sql_target, technologies_by_job) == {2: counts[2]}
+    assert await _on(sql_target, references) == []
+    counts = await _on(sql_target, technologies_by_job)
+    assert set(counts) == {1, 2, 3} and all(counts.values())
+    await delete(1, 3)
+    assert await _on(sql_target, technologies_by_job) == {2: counts[2]}
 
-        await migrate.downgrade(sql_target.url, "0012", **options)
-        assert len(await _on(sql_target, references)) == 1
-        await delete(2)
-        assert await _on(sql_target, technologies_by_job) == {}
-        await stored_jobs(db.unit_of_work, job(4))
-        await migrate.upgrade(sql_target.url, **options)
-        assert await _on(sql_target, technologies_by_job) == {4: counts[2]}
-        await delete(4)
-        assert await _on(sql_target, technologies_by_job) == {}
-    finally:
-        await db.dispose()
+    await migrate.downgrade(sql_target.url, "0012", **options)
+    assert len(await _on(sql_target, references)) == 1
+    await delete(2)
+    assert await _on(sql_target, technologies_by_job) == {}
+    await stored_jobs(db.unit_of_work, job(4))
+    await migrate.upgrade(sql_target.url, **options)
+    assert await _on(sql_target, technologies_by_job) == {4: counts[2]}
+    await delete(4)
+    assert await _on(sql_target, technologies_by_job) == {}
